@@ -1,0 +1,55 @@
+"""Command line: everything the admin page does, so loads can be scheduled.
+
+    python -m data_sources --help
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from data_sources.warehouse import WarehouseError
+
+# Modules that add sub-commands: each has add_cli(subparsers), and each command's handler
+# (set as `func`) takes the parsed args and returns the process exit code.
+COMMAND_MODULES = [
+    "data_sources.commands",
+    "data_sources.sotkanet_cli",
+    "data_sources.survey",
+    "data_sources.action_status",
+    "data_sources.geometry",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m data_sources",
+        description="Tilannekuva: tietojen lataus ja tila. Jokainen komento hyväksyy --db PATH "
+        "(oletus: ympäristömuuttuja TILANNEKUVA_DB tai data/tilannekuva.duckdb).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="KOMENTO")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.add_cli(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except WarehouseError as exc:
+        print(f"virhe: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("keskeytetty; tietokanta on ennallaan", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

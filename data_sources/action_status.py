@@ -1,0 +1,393 @@
+"""Manual action tracking: per action and municipality `kyllä` / `osittain` / `ei`, with date and note.
+
+    python -m data_sources action-status set --action J-1-1 --municipality Siilinjärvi --status kyllä \
+        [--date 2024-11-05] [--note "..."] [--by NAME]
+    python -m data_sources action-status export [--out FILE] [--current]
+    python -m data_sources action-status import FILE
+
+The table is append-only: every entry is kept with who recorded it and when; the current
+status of an action in a municipality is its newest entry (latest status_date, then latest
+recorded_at). The HVA itself can be given as the "municipality" (PSHVA / HVA -> its region code).
+
+Import takes the export's columns (toimenpide; kunta or kuntakoodi; tila; päivämäärä; huomio;
+kirjaaja; kirjattu), in any encoding/delimiter the survey loader accepts (CSV or XLSX). A file
+with any problem is rejected whole. Rows that are identical to an existing entry (same action,
+municipality, status, date, note, recorder and time) are skipped, so importing an export back
+changes nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from data_sources.survey import (
+    MAX_FILE_BYTES, MunicipalityResolver, SurveyProblem, SurveyRejected, fold, parse_timestamp, print_problems,
+    read_table,
+)
+
+STATUSES = ("kyllä", "osittain", "ei")
+STATUS_ALIASES = {"kyllä": "kyllä", "kylla": "kyllä", "k": "kyllä", "yes": "kyllä", "tehty": "kyllä",
+                  "osittain": "osittain", "o": "osittain", "partly": "osittain", "kesken": "osittain",
+                  "ei": "ei", "e": "ei", "no": "ei"}
+MAX_NOTE = 1_000
+EXPORT_COLUMNS = ["toimenpide", "kunta", "kuntakoodi", "tila", "päivämäärä", "huomio", "kirjaaja", "kirjattu", "esimerkki"]
+IMPORT_ALIASES = {
+    "action": ("toimenpide", "action", "action_id", "toimenpiteen tunnus"),
+    "municipality": ("kunta", "municipality"),
+    "code": ("kuntakoodi", "municipality_code"),
+    "status": ("tila", "status"),
+    "date": ("päivämäärä", "pvm", "status_date", "date"),
+    "note": ("huomio", "huomautus", "note"),
+    "by": ("kirjaaja", "recorded_by"),
+    "at": ("kirjattu", "recorded_at"),
+    "demo": ("esimerkki", "is_demo"),
+}
+_IMPORT_LOOKUP = {fold(a): k for k, aliases in IMPORT_ALIASES.items() for a in aliases}
+
+
+class ActionStatusRejected(SurveyRejected):
+    """Same shape as a rejected survey file: a list of SurveyProblem."""
+
+
+class _NothingNew(Exception):
+    """Aborts the write when an import adds nothing, so not even the load log changes."""
+
+
+@dataclass
+class StatusEntry:
+    action_id: str
+    municipality_code: str
+    status: str
+    status_date: date
+    note: str | None
+    recorded_by: str
+    recorded_at: datetime
+    is_demo: bool = False
+
+    def row(self) -> tuple:
+        return (self.action_id, self.municipality_code, self.status, self.status_date, self.note,
+                self.recorded_by, self.recorded_at, self.is_demo)
+
+
+def _now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+def normalise_status(text: str) -> str | None:
+    return STATUS_ALIASES.get(fold(text))
+
+
+def parse_date(text: str) -> date | None:
+    text = text.strip()
+    ts = parse_timestamp(text)
+    return ts.date() if ts else None
+
+
+def _reference(con) -> tuple[set[str], MunicipalityResolver]:
+    from data_sources.survey import catalogue_frames
+
+    actions = {r[0] for r in con.execute("SELECT action_id FROM action").fetchall()}
+    _, munis, hva_code, hva_names = catalogue_frames(con)
+    return actions, MunicipalityResolver(munis, hva_code, hva_names)
+
+
+def validate_entry(action: str, municipality: str, status: str, status_date: str | date | None, note: str | None,
+                   actions: set[str], resolver: MunicipalityResolver, *, row: int | None = None,
+                   columns: dict[str, str] | None = None, today: date | None = None) -> tuple[dict, list[SurveyProblem]]:
+    """Check one entry; returns (normalised values, problems)."""
+    columns = columns or {}
+    today = today or date.today()
+    problems: list[SurveyProblem] = []
+    out: dict = {}
+    action = (action or "").strip()
+    if not action:
+        problems.append(SurveyProblem(row, columns.get("action", "toimenpide"), "", "toimenpide puuttuu"))
+    elif action not in actions:
+        import difflib
+
+        match = difflib.get_close_matches(action.upper(), sorted(actions), n=1, cutoff=0.6)
+        problems.append(SurveyProblem(row, columns.get("action", "toimenpide"), action, "tuntematon toimenpide",
+                                      f"tarkoititko {match[0]}?" if match else None))
+    out["action_id"] = action
+    municipality = (municipality or "").strip()
+    code = resolver.resolve(municipality) if municipality else None
+    if code is None:
+        problems.append(SurveyProblem(row, columns.get("municipality", "kunta"), municipality,
+                                      "kunta puuttuu" if not municipality else "tuntematon kunta",
+                                      resolver.suggest(municipality) if municipality else None))
+    out["municipality_code"] = code
+    value = normalise_status(status or "")
+    if value is None:
+        problems.append(SurveyProblem(row, columns.get("status", "tila"), status or "", "tuntematon tila",
+                                      "käytä kyllä, osittain tai ei"))
+    out["status"] = value
+    if isinstance(status_date, date):
+        parsed = status_date
+    elif status_date is None or not str(status_date).strip():
+        parsed = today
+    else:
+        parsed = parse_date(str(status_date))
+        if parsed is None:
+            problems.append(SurveyProblem(row, columns.get("date", "päivämäärä"), str(status_date),
+                                          "päivämäärää ei voitu lukea", "käytä muotoa VVVV-KK-PP tai P.K.VVVV"))
+    if parsed is not None and parsed > today:
+        problems.append(SurveyProblem(row, columns.get("date", "päivämäärä"), parsed.isoformat(),
+                                      "päivämäärä on tulevaisuudessa", "tila kirjataan toteutuneelle päivälle"))
+    out["status_date"] = parsed
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE:
+        problems.append(SurveyProblem(row, columns.get("note", "huomio"), note[:40], f"huomio on liian pitkä "
+                                      f"({len(note)} merkkiä, raja {MAX_NOTE})"))
+    out["note"] = note or None
+    return out, problems
+
+
+def _insert(con, entries: list[StatusEntry]) -> int:
+    if not entries:
+        return 0
+    frame = pd.DataFrame([e.row() for e in entries], columns=[
+        "action_id", "municipality_code", "status", "status_date", "note", "recorded_by", "recorded_at", "is_demo"],
+    ).astype({"note": "object"})
+    con.register("action_status_df", frame)
+    con.execute("INSERT INTO action_status (action_id, municipality_code, status, status_date, note, recorded_by,"
+                " recorded_at, is_demo) SELECT * FROM action_status_df")
+    con.unregister("action_status_df")
+    return len(entries)
+
+
+def record_status(action: str, municipality: str, status: str, status_date: str | date | None = None,
+                  note: str | None = None, *, by: str | None = None, db: Path | None = None,
+                  is_demo: bool = False) -> int:
+    """Append one status entry. Raises ActionStatusRejected on an unknown action, municipality, etc."""
+    from data_sources.config import db_path
+    from data_sources.warehouse import writing
+
+    by = (by or os.environ.get("USER") or "cli").strip()[:100]
+    with writing("action-status", target=(action or "").strip(), params={"municipality": municipality},
+                 is_demo=is_demo, path=db_path(db), user_name=by) as load:
+        actions, resolver = _reference(load.con)
+        values, problems = validate_entry(action, municipality, status, status_date, note, actions, resolver)
+        if problems:
+            raise ActionStatusRejected(problems)
+        _insert(load.con, [StatusEntry(**values, recorded_by=by, recorded_at=_now(), is_demo=is_demo)])
+        load.rows = 1
+        return load.con.execute("SELECT max(entry_id) FROM action_status").fetchone()[0]
+
+
+def parse_import(data: bytes, file_name: str, actions: set[str], resolver: MunicipalityResolver, *,
+                 default_by: str, today: date | None = None) -> list[StatusEntry]:
+    """Validate an import file; raises ActionStatusRejected listing every problem."""
+    try:
+        table = read_table(data, file_name)
+    except SurveyRejected as exc:
+        raise ActionStatusRejected(exc.problems) from None
+    problems: list[SurveyProblem] = []
+    cols: dict[str, int] = {}
+    for idx, name in enumerate(table.header):
+        kind = _IMPORT_LOOKUP.get(fold(name))
+        if kind is None:
+            problems.append(SurveyProblem(1, name, None, "tuntematon sarake",
+                                          "sarakkeet: " + ", ".join(EXPORT_COLUMNS)))
+        elif kind in cols:
+            problems.append(SurveyProblem(1, name, None, "sarake toistuu"))
+        else:
+            cols[kind] = idx
+    for required in ("action", "status"):
+        if required not in cols:
+            problems.append(SurveyProblem(1, None, None, f"pakollinen sarake {IMPORT_ALIASES[required][0]} puuttuu"))
+    if "municipality" not in cols and "code" not in cols:
+        problems.append(SurveyProblem(1, None, None, "pakollinen sarake kunta tai kuntakoodi puuttuu"))
+    if not table.rows:
+        problems.append(SurveyProblem(None, None, None, "tiedostossa ei ole yhtään riviä"))
+    if problems:
+        raise ActionStatusRejected(problems)
+    names = {k: table.header[i] for k, i in cols.items()}
+
+    def cell(cells, kind):
+        i = cols.get(kind)
+        return cells[i] if i is not None and i < len(cells) else ""
+
+    entries = []
+    for row_no, cells in table.rows:
+        code_text, name_text = cell(cells, "code"), cell(cells, "municipality")
+        municipality = code_text or name_text
+        muni_column = names.get("code") if code_text else names.get("municipality", names.get("code"))
+        values, row_problems = validate_entry(
+            cell(cells, "action"), municipality, cell(cells, "status"), cell(cells, "date"), cell(cells, "note"),
+            actions, resolver, row=row_no, today=today,
+            columns={"action": names["action"], "municipality": muni_column, "status": names["status"],
+                     "date": names.get("date", "päivämäärä"), "note": names.get("note", "huomio")})
+        if code_text and name_text and values["municipality_code"] is not None \
+                and resolver.resolve(name_text) != values["municipality_code"]:
+            row_problems.append(SurveyProblem(row_no, names["municipality"], name_text,
+                                              f"kunta ei vastaa kuntakoodia {code_text}"))
+        at_text = cell(cells, "at")
+        recorded_at = _now()
+        if at_text:
+            parsed = parse_timestamp(at_text)
+            if parsed is None:
+                row_problems.append(SurveyProblem(row_no, names["at"], at_text, "kirjausaikaa ei voitu lukea",
+                                                  "käytä muotoa VVVV-KK-PP tt:mm:ss"))
+            else:
+                recorded_at = parsed
+        demo_text = fold(cell(cells, "demo"))
+        if demo_text not in ("", "kyllä", "kylla", "ei", "true", "false", "1", "0"):
+            row_problems.append(SurveyProblem(row_no, names["demo"], cell(cells, "demo"), "käytä kyllä tai ei"))
+        problems.extend(row_problems)
+        if not row_problems:
+            entries.append(StatusEntry(**values, recorded_by=(cell(cells, "by") or default_by)[:100],
+                                       recorded_at=recorded_at, is_demo=demo_text in ("kyllä", "kylla", "true", "1")))
+    if problems:
+        raise ActionStatusRejected(problems)
+    return entries
+
+
+def import_status_bytes(data: bytes, file_name: str, *, db: Path | None = None, user_name: str | None = None) -> int:
+    """Append the file's entries (skipping ones already present). Returns the number added."""
+    from data_sources.config import db_path
+    from data_sources.warehouse import writing
+
+    if len(data) > MAX_FILE_BYTES:
+        raise ActionStatusRejected([SurveyProblem(None, None, None, "tiedosto on liian suuri")])
+    by = user_name or os.environ.get("USER") or "cli"
+    try:
+        with writing("action-status", target=Path(file_name).name, params={"import": True},
+                     path=db_path(db), user_name=by) as load:
+            actions, resolver = _reference(load.con)
+            entries = parse_import(data, file_name, actions, resolver, default_by=by)
+            existing = {
+                tuple(r) for r in load.con.execute(
+                    "SELECT action_id, municipality_code, status, status_date, note, recorded_by,"
+                    " date_trunc('second', recorded_at), is_demo FROM action_status").fetchall()
+            }
+            new = []
+            for entry in entries:  # also drops rows repeated within the file
+                if entry.row() not in existing:
+                    existing.add(entry.row())
+                    new.append(entry)
+            if not new:
+                raise _NothingNew()
+            load.rows = _insert(load.con, new)
+    except _NothingNew:
+        return 0
+    return load.rows
+
+
+def status_history(con) -> pd.DataFrame:
+    """Every entry, newest first, with municipality names."""
+    return con.execute(
+        """
+        SELECT s.entry_id, s.action_id AS toimenpide, coalesce(k.name_fi, h.name_fi, s.municipality_code) AS kunta,
+               s.municipality_code AS kuntakoodi, s.status AS tila, s.status_date AS päivämäärä, s.note AS huomio,
+               s.recorded_by AS kirjaaja, date_trunc('second', s.recorded_at) AS kirjattu, s.is_demo AS esimerkki
+        FROM action_status s
+        LEFT JOIN region k ON k.category = 'KUNTA' AND k.code = s.municipality_code
+        LEFT JOIN region h ON h.category = 'HYVINVOINTIALUE' AND h.code = s.municipality_code
+        ORDER BY s.recorded_at DESC, s.entry_id DESC
+        """
+    ).df()
+
+
+def current_status(con) -> pd.DataFrame:
+    """The newest entry per action and municipality."""
+    return latest_per_action(status_history(con))
+
+
+def latest_per_action(history: pd.DataFrame) -> pd.DataFrame:
+    if history.empty:
+        return history
+    ordered = history.sort_values(["päivämäärä", "kirjattu", "entry_id"], ascending=False)
+    return ordered.drop_duplicates(["toimenpide", "kuntakoodi"]).sort_values(["toimenpide", "kunta"]).reset_index(drop=True)
+
+
+def export_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """CSV for Excel: ';', UTF-8 with BOM; same columns the import reads."""
+    out = frame.copy()
+    out["esimerkki"] = out["esimerkki"].map(lambda v: "kyllä" if bool(v) else "ei")
+    out["päivämäärä"] = pd.to_datetime(out["päivämäärä"]).dt.strftime("%Y-%m-%d")
+    out["kirjattu"] = pd.to_datetime(out["kirjattu"]).dt.strftime("%Y-%m-%d %H:%M:%S")
+    buffer = io.StringIO()
+    out[EXPORT_COLUMNS].to_csv(buffer, sep=";", index=False, lineterminator="\r\n")
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+# ---------------------------------------------------------------- CLI
+
+
+def _cmd_set(args) -> int:
+    try:
+        entry = record_status(args.action, args.municipality, args.status, args.date, args.note, by=args.by, db=args.db)
+    except SurveyRejected as rejected:
+        print("Tilaa ei kirjattu:", file=sys.stderr)
+        for p in rejected.problems:
+            print(f"  - {p}", file=sys.stderr)
+        return 1
+    print(f"kirjattu (merkintä #{entry})")
+    return 0
+
+
+def _cmd_export(args) -> int:
+    from data_sources.config import db_path
+    from data_sources.warehouse import connect_read
+
+    con = connect_read(db_path(args.db))
+    try:
+        frame = current_status(con) if args.current else status_history(con)
+    finally:
+        con.close()
+    data = export_csv_bytes(frame)
+    if args.out:
+        Path(args.out).write_bytes(data)
+        print(f"{len(frame)} riviä -> {args.out}")
+    else:
+        sys.stdout.write(data.decode("utf-8-sig"))
+    return 0
+
+
+def _cmd_import(args) -> int:
+    path = Path(args.file)
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            print(f"virhe: tiedosto {path} on liian suuri", file=sys.stderr)
+            return 1
+        added = import_status_bytes(path.read_bytes(), path.name, db=args.db, user_name=args.by)
+    except OSError as exc:
+        print(f"virhe: tiedostoa {path} ei voi lukea ({exc.strerror})", file=sys.stderr)
+        return 1
+    except SurveyRejected as rejected:
+        print_problems(rejected.problems)
+        return 1
+    print(f"tuotu {added} uutta merkintää" if added else "ei muutoksia")
+    return 0
+
+
+def add_cli(subparsers) -> None:
+    p = subparsers.add_parser("action-status", help="toimenpiteiden toteutumisen kirjaus (kyllä / osittain / ei)",
+                              description="Toimenpiteiden tila kunnittain. Kaikki merkinnät säilyvät historiana.")
+    sub = p.add_subparsers(dest="action_command", required=True, metavar="TOIMINTO")
+    s = sub.add_parser("set", help="kirjaa toimenpiteen tila kunnalle")
+    s.add_argument("--action", required=True, help="toimenpiteen tunnus, esim. J-1-1")
+    s.add_argument("--municipality", required=True, help="kunnan nimi tai koodi (HVA: PSHVA)")
+    s.add_argument("--status", required=True, help="kyllä | osittain | ei")
+    s.add_argument("--date", help="tilan päivämäärä VVVV-KK-PP (oletus tänään)")
+    s.add_argument("--note", help="lyhyt huomio")
+    s.add_argument("--by", help="kirjaaja (oletus käyttäjätunnus)")
+    s.add_argument("--db", help="tietokantatiedosto")
+    s.set_defaults(func=_cmd_set)
+    e = sub.add_parser("export", help="vie tilat CSV-tiedostoon (;)")
+    e.add_argument("--out", help="tiedosto (oletus: tulostus)")
+    e.add_argument("--current", action="store_true", help="vain voimassa oleva tila (muuten koko historia)")
+    e.add_argument("--db", help="tietokantatiedosto")
+    e.set_defaults(func=_cmd_export)
+    i = sub.add_parser("import", help="tuo tilat CSV- tai XLSX-tiedostosta (virheellinen tiedosto hylätään kokonaan)")
+    i.add_argument("file")
+    i.add_argument("--by", help="kirjaaja riveille, joilla sitä ei ole")
+    i.add_argument("--db", help="tietokantatiedosto")
+    i.set_defaults(func=_cmd_import)

@@ -1,0 +1,156 @@
+"""Core CLI commands: demo, ensure, catalogue, status."""
+from __future__ import annotations
+
+import argparse
+import json
+
+from data_sources.config import db_path
+from data_sources.warehouse import (
+    SCHEMA_VERSION, WarehouseError, connect_read, interrupted_load, schema_version, writing,
+)
+
+
+def add_cli(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("demo", help="rakenna oletustietokanta: luettelot + esimerkkiaineisto (ei todellisia lukuja)")
+    p.add_argument("--db", help="tietokantatiedosto")
+    p.add_argument("--region", help="aluekansio data/regions/ alla (oletus pohjois-savo)")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("ensure", help="rakenna tietokanta esimerkkiaineistolla, jos sitä ei ole; päivitä skeema")
+    p.add_argument("--db")
+    p.set_defaults(func=cmd_ensure)
+
+    p = sub.add_parser("catalogue", help="lataa aluekansion luettelot (kunnat, alueet, indikaattorit, suunnitelma)")
+    p.add_argument("--db")
+    p.add_argument("--region")
+    p.set_defaults(func=cmd_catalogue)
+
+    p = sub.add_parser("status", help="mitä on ladattu: lähteittäin rivit, vuodet, viimeisin lataus, esimerkki vai todellinen")
+    p.add_argument("--db")
+    p.add_argument("--json", action="store_true", help="koneluettava tuloste")
+    p.set_defaults(func=cmd_status)
+
+
+def cmd_demo(args) -> int:
+    from data_sources.demo import DEMO_LABEL, build_demo
+
+    result = build_demo(db_path(args.db), args.region)
+    print(f"Esimerkkitietokanta rakennettu: {db_path(args.db)}")
+    print(f"  havaintoja {result['observations']}, kompassikyselyn vastausrivejä {result['surveys']}")
+    print(f"  {DEMO_LABEL}")
+    return 0
+
+
+def cmd_ensure(args) -> int:
+    path = db_path(args.db)
+    if not path.exists():
+        print(f"Tietokantaa ei ole ({path}); rakennetaan esimerkkiaineistolla…")
+        from data_sources.demo import build_demo
+
+        build_demo(path)
+        return 0
+    con = connect_read_any(path)
+    try:
+        version = schema_version(con)
+    finally:
+        con.close()
+    if version < SCHEMA_VERSION:
+        with writing("migrate", params={"from": version, "to": SCHEMA_VERSION}, path=path) as load:
+            load.message = f"skeema {version} → {SCHEMA_VERSION}"
+        print(f"Skeema päivitetty {version} → {SCHEMA_VERSION}")
+    return 0
+
+
+def connect_read_any(path):
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    con.execute("ATTACH ? AS wh (READ_ONLY)", [str(path)])
+    con.execute("USE wh")
+    return con
+
+
+def cmd_catalogue(args) -> int:
+    from data_sources.reference import CatalogueError, load_catalogues
+
+    try:
+        rows = load_catalogues(args.region, db_path(args.db))
+    except CatalogueError as exc:
+        print(exc)
+        return 1
+    print(f"Luettelot ladattu: {rows} riviä")
+    return 0
+
+
+def status_report(path) -> dict:
+    con = connect_read(path)
+    try:
+        q = lambda sql, *p: con.execute(sql, list(p)).fetchall()  # noqa: E731
+        obs = q("""SELECT is_demo, count(*), count(DISTINCT indicator_id), min(year), max(year)
+                   FROM observation GROUP BY is_demo ORDER BY is_demo""")
+        survey = q("""SELECT is_demo, count(*), count(DISTINCT year), min(year), max(year)
+                      FROM survey_answers GROUP BY is_demo ORDER BY is_demo""")
+        statuses = q("SELECT is_demo, count(*) FROM action_status GROUP BY is_demo ORDER BY is_demo")
+        last = q("""SELECT source, max(finished_at) FILTER (WHERE status = 'ok'), count(*)
+                    FROM load_log GROUP BY source ORDER BY source""")
+        recent = q("""SELECT load_id, source, status, started_at, rows, coalesce(message, '')
+                      FROM load_log ORDER BY load_id DESC LIMIT 8""")
+        catalogue = q("""SELECT (SELECT count(*) FROM region WHERE category = 'KUNTA'),
+                                (SELECT count(*) FROM indicator WHERE in_catalogue),
+                                (SELECT count(*) FROM action), (SELECT count(*) FROM metric),
+                                (SELECT count(*) FROM survey_question)""")[0]
+    finally:
+        con.close()
+    return {
+        "database": str(path),
+        "schema_version": SCHEMA_VERSION,
+        "catalogue": dict(zip(["municipalities", "indicators", "actions", "metrics", "questions"], catalogue)),
+        "observations": [dict(zip(["is_demo", "rows", "indicators", "first_year", "last_year"], r)) for r in obs],
+        "survey_answers": [dict(zip(["is_demo", "rows", "years", "first_year", "last_year"], r)) for r in survey],
+        "action_statuses": [dict(zip(["is_demo", "rows"], r)) for r in statuses],
+        "last_loads": [dict(zip(["source", "last_ok", "loads"], r)) for r in last],
+        "recent": [dict(zip(["load_id", "source", "status", "started_at", "rows", "message"], r)) for r in recent],
+        "interrupted": interrupted_load(path),
+    }
+
+
+def cmd_status(args) -> int:
+    path = db_path(args.db)
+    try:
+        report = status_report(path)
+    except WarehouseError as exc:
+        print(f"virhe: {exc}")
+        return 2
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, default=str, indent=2))
+        return 0
+    kind = lambda demo: "ESIMERKKI (ei todellisia lukuja)" if demo else "todellinen"  # noqa: E731
+    c = report["catalogue"]
+    print(f"Tietokanta: {report['database']} (skeema {report['schema_version']})")
+    print(f"Luettelot: {c['municipalities']} kuntaa, {c['indicators']} indikaattoria, {c['actions']} toimenpidettä,"
+          f" {c['metrics']} mittaria, {c['questions']} kyselykysymystä")
+    print("Indikaattorihavainnot (Sotkanet):")
+    for r in report["observations"] or [{"rows": 0}]:
+        if r["rows"]:
+            print(f"  {kind(r['is_demo'])}: {r['rows']} riviä, {r['indicators']} indikaattoria, vuodet {r['first_year']}–{r['last_year']}")
+        else:
+            print("  ei havaintoja")
+    print("Kompassikysely:")
+    for r in report["survey_answers"] or [{"rows": 0}]:
+        if r["rows"]:
+            print(f"  {kind(r['is_demo'])}: {r['rows']} vastausta, vuodet {r['first_year']}–{r['last_year']}")
+        else:
+            print("  ei vastauksia")
+    print("Toimenpiteiden kirjatut tilat:")
+    for r in report["action_statuses"] or [{"rows": 0}]:
+        print(f"  {kind(r['is_demo'])}: {r['rows']} kirjausta" if r["rows"] else "  ei kirjauksia")
+    print("Viimeisimmät onnistuneet lataukset lähteittäin:")
+    for r in report["last_loads"]:
+        print(f"  {r['source']}: {r['last_ok'] or '—'} ({r['loads']} latausta)")
+    print("Latausloki (uusimmat):")
+    for r in report["recent"]:
+        print(f"  #{r['load_id']} {r['source']} {r['status']} {r['started_at']:%Y-%m-%d %H:%M} rivejä {r['rows']} {r['message'][:60]}")
+    if report["interrupted"]:
+        print(f"HUOM: lataus '{report['interrupted'].get('source')}' on käynnissä tai keskeytyi "
+              f"({report['interrupted'].get('started_at')}); tietokanta on viimeisimmän valmiin latauksen tilassa.")
+    return 0

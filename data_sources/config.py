@@ -1,0 +1,84 @@
+"""Where things are: the project root, the region folder and the database path."""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR = PROJECT_ROOT / "data"
+REGIONS_DIR = DATA_DIR / "regions"
+DEMO_DIR = DATA_DIR / "demo"
+DEFAULT_REGION = "pohjois-savo"
+DEFAULT_DB = DATA_DIR / "tilannekuva.duckdb"
+APP_NAME = "Tilannekuva"
+APP_VERSION = "0.1.0"
+
+
+def db_path(cli_value: str | os.PathLike | None = None) -> Path:
+    """The database file: `--db` beats env TILANNEKUVA_DB beats the default under data/."""
+    if cli_value:
+        return Path(cli_value).expanduser().resolve()
+    env = os.environ.get("TILANNEKUVA_DB")
+    if env:
+        return Path(env).expanduser().resolve()
+    return DEFAULT_DB
+
+
+def region_dir(region_id: str | None = None) -> Path:
+    region_id = region_id or os.environ.get("TILANNEKUVA_REGION") or DEFAULT_REGION
+    path = REGIONS_DIR / region_id
+    if not (path / "region.toml").is_file():
+        raise FileNotFoundError(f"Aluekansiota ei löydy: {path} (region.toml puuttuu)")
+    return path
+
+
+@dataclass(frozen=True)
+class AreaLevel:
+    code: str
+    sotkanet_id: int
+    name_fi: str
+    name_sv: str
+    old_sotkanet_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class RegionConfig:
+    id: str
+    name_fi: str
+    folder: Path
+    hva: AreaLevel
+    maakunta: AreaLevel
+    country: AreaLevel
+    sotkanet_base_url: str
+    contact_url: str
+    default_years: str
+
+
+def _level(raw: dict) -> AreaLevel:
+    return AreaLevel(
+        code=str(raw["code"]),
+        sotkanet_id=int(raw["sotkanet_id"]),
+        name_fi=raw["name_fi"],
+        name_sv=raw.get("name_sv", ""),
+        old_sotkanet_ids=tuple(int(i) for i in raw.get("old_sotkanet_ids", [])),
+    )
+
+
+@lru_cache(maxsize=8)
+def region_config(region_id: str | None = None) -> RegionConfig:
+    folder = region_dir(region_id)
+    raw = tomllib.loads((folder / "region.toml").read_text(encoding="utf-8"))
+    return RegionConfig(
+        id=raw["region"]["id"],
+        name_fi=raw["region"]["name_fi"],
+        folder=folder,
+        hva=_level(raw["hva"]),
+        maakunta=_level(raw["maakunta"]),
+        country=_level(raw["country"]),
+        sotkanet_base_url=raw["sotkanet"]["base_url"],
+        contact_url=raw["sotkanet"]["contact_url"],
+        default_years=raw["sotkanet"]["default_years"],
+    )

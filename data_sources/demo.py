@@ -1,0 +1,214 @@
+"""Demo data builder — synthetic, deterministic, and labelled `is_demo` everywhere.
+
+Nothing here is a real number. It exists so the product runs end to end on a fresh machine with no
+internet: every catalogue indicator × every municipality, the HVA, the maakunta and koko maa ×
+2010–2024, and a compass survey for two years written as an export file and loaded through the
+same loader a real file takes. Real data loaded later replaces demo rows indicator by indicator.
+"""
+from __future__ import annotations
+
+import csv
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from data_sources.config import DATA_DIR, DEMO_DIR, region_config
+from data_sources.reference import parse_catalogues, store_catalogues
+from data_sources.rollup import POPULATION_INDICATOR, refresh_derived
+from data_sources.warehouse import writing
+from metrics.aggregate import aggregation_kind, rollup
+
+DEMO_YEARS = range(2010, 2025)
+SURVEY_YEARS = (2024, 2025)
+DEMO_LABEL = "Esimerkkiaineisto — ei todellisia lukuja"
+GENERATED_DIR = DATA_DIR / "generated"
+BASE_YEAR = 2017
+
+
+def _rng(*parts: object) -> np.random.Generator:
+    return np.random.default_rng(zlib.crc32("|".join(map(str, parts)).encode()))
+
+
+def demo_observations(profiles: pd.DataFrame, population: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """Municipal and national demo rows. Small municipalities are noisier (counts are drawn from a
+    Poisson distribution) and a few of their values are missing, as suppressed real values are."""
+    years = np.array(list(DEMO_YEARS))
+    t = years - BASE_YEAR
+    scales = indicators.set_index("id")["scale"].to_dict()
+    units = indicators.set_index("id")["unit"].to_dict()
+    rows = []
+    pop_series = {}
+    for _, m in population.iterrows():
+        rng = _rng("pop", m["code"])
+        growth = 0.004 if m["population"] > 50_000 else rng.uniform(-0.017, -0.004)
+        pop_series[m["code"]] = np.round(m["population"] * (1 + growth) ** (years - 2024)).astype(int)
+    national_pop = np.round(5_550_000 * (1.002 ** (years - 2024))).astype(int)
+
+    for _, p in profiles.iterrows():
+        ind = int(p["indicator_id"])
+        scale = scales.get(ind)
+        scale = None if scale is None or pd.isna(scale) else float(scale)
+        lo, hi = float(p["min_value"]), float(p["max_value"])
+        has_abs = str(p["has_abs_value"]).strip().lower() == "true" and scale is not None
+        is_amount = aggregation_kind(units.get(ind), scale) == "sum"
+        country = float(p["country_level"]) + float(p["change_per_year"]) * t
+        rng_c = _rng("country", ind)
+        country = np.clip(country * (1 + rng_c.normal(0, 0.01, len(years))), lo, hi)
+        if ind == POPULATION_INDICATOR:
+            for code, series in pop_series.items():
+                rows += [(ind, "KUNTA", code, int(y), "total", float(v), None) for y, v in zip(years, series)]
+            rows += [(ind, "MAA", "358", int(y), "total", float(v), None) for y, v in zip(years, national_pop)]
+            continue
+        denominator_share = _rng("share", ind).uniform(0.08, 0.6)
+        for code, pops in pop_series.items():
+            rng = _rng("muni", ind, code)
+            level = 1 + float(p["municipal_spread"]) * rng.normal()
+            own_trend = rng.normal(0, abs(float(p["change_per_year"])) * 0.8 + 1e-9)
+            if is_amount:  # national totals: a municipality gets its population share
+                expected = np.clip(country * pops / national_pop * level, lo, hi)
+            else:
+                expected = np.clip(country * level + own_trend * t, lo, hi)
+            if has_abs:
+                den = np.maximum(np.round(pops * denominator_share), 1)
+                counts = rng.poisson(np.maximum(expected * den / scale, 0))
+                values = counts / den * scale
+                abs_values = counts.astype(float)
+            else:
+                noise = rng.normal(0, 0.04 * max(abs(float(np.mean(expected))), 1e-6) * np.sqrt(10_000 / pops[-1]), len(years))
+                values = np.clip(expected + noise, lo, hi)
+                abs_values = np.full(len(years), np.nan)
+            missing = rng.random(len(years)) < (0.06 if pops[-1] < 5_000 else 0.01)
+            for y, v, a, miss in zip(years, values, abs_values, missing):
+                rows.append((ind, "KUNTA", code, int(y), "total", None if miss else float(v),
+                             None if miss or np.isnan(a) else float(a)))
+        for y, v, npop in zip(years, country, national_pop):
+            abs_value = float(round(v * npop * denominator_share / scale)) if has_abs else None
+            rows.append((ind, "MAA", "358", int(y), "total", float(v), abs_value))
+    return pd.DataFrame(rows, columns=["indicator_id", "region_category", "region_code", "year", "gender", "value", "abs_value"])
+
+
+def regional_totals(municipal: pd.DataFrame, indicators: pd.DataFrame, codes: dict[str, str]) -> pd.DataFrame:
+    """HVA and maakunta demo rows, rolled up from the demo municipalities by the real rollup rules."""
+    munis = municipal[municipal["region_category"] == "KUNTA"]
+    members = pd.DataFrame(
+        [(cat, code, m) for cat, code in codes.items() for m in munis["region_code"].unique()],
+        columns=["group_category", "group_code", "member_code"],
+    )
+    population = munis[munis["indicator_id"] == POPULATION_INDICATOR].rename(columns={"value": "population"})
+    rolled = rollup(munis.assign(is_demo=True), members, indicators, population)
+    return rolled[["indicator_id", "region_category", "region_code", "year", "gender", "value", "abs_value"]]
+
+
+def write_demo_survey(questions: pd.DataFrame, municipalities: pd.DataFrame, year: int, folder: Path,
+                      hva_name: str) -> Path:
+    """A compass-survey export as a survey tool would produce it (UTF-8 with BOM, ';')."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"esimerkki_kompassikysely_{year}.csv"
+    questions = questions.sort_values("sort")
+    yes_words = {True: "Kyllä", False: "Ei"}
+    scale_words = ["0", "1", "2", "3", "4", "5"]
+    roles = ["kunnanjohtaja", "hyte-koordinaattori", "sivistysjohtaja"]
+    progress = 0.35 + 0.2 * (year - SURVEY_YEARS[0])
+    header = ["Kunta", "Vastaajan rooli", "Aikaleima", "Vuosi"] + list(questions["question_id"])
+    records = []
+
+    def answers(rng: np.random.Generator, respondent: str, role: str) -> list[str]:
+        out = []
+        for _, q in questions.iterrows():
+            applies = q["respondent"] == "any" or (q["respondent"] == respondent)
+            if q["type"] == "yes_no" and role in ("kunta", "hva") and applies:
+                draw = rng.random()
+                out.append("" if draw < 0.08 else "En osaa sanoa" if draw < 0.12 else yes_words[bool(rng.random() < progress)])
+            elif q["type"] == "scale_1_5" and q["respondent"] == "any" and role not in ("kunta", "hva"):
+                base = 2.6 + 0.3 * (year - SURVEY_YEARS[0])
+                score = int(np.clip(round(rng.normal(base, 1.0)), 0, 5)) if rng.random() > 0.05 else 0
+                out.append("" if rng.random() < 0.05 else scale_words[score])
+            elif q["type"] == "text" and role not in ("kunta", "hva") and rng.random() < 0.2:
+                out.append("Esimerkkivastaus: yhteistyö on tiivistynyt.")
+            else:
+                out.append("")
+        return out
+
+    minute = 0
+    for _, m in municipalities.iterrows():
+        rng = _rng("survey", year, m["code"])
+        if rng.random() < 0.1:  # a municipality that did not answer this year
+            continue
+        for role in ["kunta", *roles[: 1 + int(rng.integers(0, 3))]]:
+            minute += 1
+            stamp = f"{year}-03-{1 + minute // 600:02d} {9 + (minute // 60) % 8:02d}:{minute % 60:02d}"
+            records.append([m["name_fi"], role, stamp, str(year)] + answers(rng, "municipality", role))
+    rng = _rng("survey", year, "hva")
+    for role in ["hva", "hva-johto", "hva-palvelualue", "hva-hyte"]:
+        minute += 1
+        stamp = f"{year}-03-20 10:{minute % 60:02d}"
+        records.append([hva_name, role, stamp, str(year)] + answers(rng, "hva", role))
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(header)
+        writer.writerows(records)
+    return path
+
+
+def build_demo(db: Path | None = None, region_id: str | None = None) -> dict:
+    """Build (or refresh) the demo database. Real observations are never overwritten."""
+    config = region_config(region_id)
+    cat = parse_catalogues(config)
+    profiles = pd.read_csv(DEMO_DIR / "indicator_profiles.csv")
+    population = pd.read_csv(DEMO_DIR / "municipal_population.csv", dtype={"code": str})
+    indicators = pd.DataFrame([(i[0], i[3], i[5]) for i in cat.indicators], columns=["id", "unit", "scale"])
+    profiles = profiles[profiles["indicator_id"].isin(indicators["id"])]
+
+    municipal = demo_observations(profiles, population, indicators)
+    regional = regional_totals(municipal, indicators,
+                               {"HYVINVOINTIALUE": config.hva.code, "MAAKUNTA": config.maakunta.code})
+    frame = pd.concat([municipal, regional], ignore_index=True)
+    frame["is_demo"] = True
+
+    with writing("demo", target="data_sources/demo.py", params={"years": f"{DEMO_YEARS[0]}-{DEMO_YEARS[-1]}"},
+                 is_demo=True, path=db, licence="Esimerkkiaineisto; ei lisenssiehtoja") as load:
+        con = load.con
+        store_catalogues(con, cat)
+        real = {r[0] for r in con.execute(
+            "SELECT DISTINCT indicator_id FROM observation WHERE NOT is_demo").fetchall()}
+        frame = frame[~frame["indicator_id"].isin(real)].assign(load_id=load.load_id)
+        con.execute("DELETE FROM observation WHERE is_demo")
+        con.register("demo_df", frame)
+        con.execute(
+            "INSERT INTO observation SELECT indicator_id, region_category, region_code, year, gender, value,"
+            " abs_value, is_demo, load_id FROM demo_df"
+        )
+        con.unregister("demo_df")
+        refresh_derived(con)
+        _demo_action_statuses(con, cat)
+        load.rows = len(frame)
+        load.message = DEMO_LABEL
+
+    from data_sources.survey import load_survey_file
+
+    questions = pd.DataFrame(cat.questions, columns=["question_id", "text_fi", "type", "metric_id", "respondent", "sort"])
+    munis = pd.DataFrame([r for r in cat.regions if r[0] == "KUNTA"],
+                         columns=["category", "code", "name_fi", "name_sv", "sotkanet_id"])
+    survey_results = []
+    for year in SURVEY_YEARS:
+        path = write_demo_survey(questions, munis, year, GENERATED_DIR, config.hva.name_fi)
+        survey_results.append(load_survey_file(path, year, db=db, is_demo=True, user_name="demo"))
+    return {"observations": len(frame), "surveys": [r.rows for r in survey_results]}
+
+
+def _demo_action_statuses(con, cat) -> None:
+    """A few coordinator-recorded statuses, so the tracker shows the 'recorded status' path too."""
+    con.execute("DELETE FROM action_status WHERE is_demo")
+    munis = [r[1] for r in cat.regions if r[0] == "KUNTA"]
+    actions = [a[0] for a in cat.actions]
+    rng = _rng("status")
+    rows = []
+    for action in actions[:: max(1, len(actions) // 8)]:
+        for code in rng.choice(munis, size=4, replace=False):
+            rows.append((action, str(code), str(rng.choice(["kyllä", "osittain", "ei"])),
+                         "2025-09-15", "Esimerkkikirjaus", "demo", "2025-09-15 12:00:00"))
+    con.executemany(
+        "INSERT INTO action_status (action_id, municipality_code, status, status_date, note, recorded_by,"
+        " recorded_at, is_demo) VALUES (?, ?, ?, ?, ?, ?, ?, TRUE)", rows)

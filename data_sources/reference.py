@@ -1,0 +1,270 @@
+"""The region folder as data: municipalities, areas, indicators and the plan catalogue.
+
+Parsing is pure (CSV text -> validated rows); `store_catalogues` writes them in one load.
+A broken catalogue file is rejected whole with file, row, column and value.
+"""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from data_sources.config import RegionConfig, region_config
+from data_sources.warehouse import DIRECTIONS, METRIC_KINDS, REGION_CATEGORIES
+
+QUESTION_TYPES = ("yes_no", "scale_1_5", "text")
+RESPONDENTS = ("municipality", "hva", "any")
+
+
+class CatalogueError(ValueError):
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("Luettelossa on virheitä:\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+@dataclass(frozen=True)
+class Row:
+    file: str
+    number: int  # 1-based line number in the file, header = 1
+    values: dict[str, str]
+
+    def __getitem__(self, key: str) -> str:
+        return self.values[key]
+
+    def where(self, column: str) -> str:
+        return f"{self.file} rivi {self.number}, sarake {column}"
+
+
+def read_rows(path: Path, required: tuple[str, ...]) -> list[Row]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in required if c not in (reader.fieldnames or [])]
+        if missing:
+            raise CatalogueError([f"{path.name}: puuttuvat sarakkeet {', '.join(missing)}"])
+        return [
+            Row(path.name, i + 2, {k: (v or "").strip() for k, v in rec.items() if k is not None})
+            for i, rec in enumerate(reader)
+        ]
+
+
+def _int(row: Row, column: str, problems: list[str], *, optional: bool = False) -> int | None:
+    text = row[column]
+    if text == "" and optional:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        problems.append(f"{row.where(column)}: ei kokonaisluku: {text!r}")
+        return None
+
+
+def _float(row: Row, column: str, problems: list[str]) -> float | None:
+    text = row[column]
+    if text == "":
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        problems.append(f"{row.where(column)}: ei luku: {text!r}")
+        return None
+
+
+def _choice(row: Row, column: str, allowed: tuple[str, ...], problems: list[str]) -> str:
+    value = row[column]
+    if value not in allowed:
+        problems.append(f"{row.where(column)}: {value!r} ei ole mikään arvoista {', '.join(allowed)}")
+    return value
+
+
+def _unique(rows: list[Row], column: str, problems: list[str]) -> None:
+    seen: dict[str, int] = {}
+    for row in rows:
+        key = row[column]
+        if key in seen:
+            problems.append(f"{row.where(column)}: {key!r} toistuu (ensin rivillä {seen[key]})")
+        seen.setdefault(key, row.number)
+
+
+@dataclass
+class Catalogues:
+    regions: list[tuple]
+    members: list[tuple]
+    indicators: list[tuple]
+    indicator_goals: list[tuple]
+    goals: list[tuple]
+    levels: list[tuple]
+    actions: list[tuple]
+    metrics: list[tuple]
+    metric_indicators: list[tuple]
+    questions: list[tuple]
+
+
+def parse_catalogues(config: RegionConfig) -> Catalogues:
+    folder = config.folder
+    problems: list[str] = []
+
+    munis = read_rows(folder / "municipalities.csv", ("code", "name_fi", "name_sv", "sotkanet_id"))
+    _unique(munis, "code", problems)
+    regions = []
+    for r in munis:
+        if not (r["code"].isdigit() and len(r["code"]) == 3):
+            problems.append(f"{r.where('code')}: kuntakoodi on kolme numeroa, saatiin {r['code']!r}")
+        regions.append(("KUNTA", r["code"], r["name_fi"], r["name_sv"], _int(r, "sotkanet_id", problems, optional=True)))
+    muni_codes = {r["code"] for r in munis}
+    for category, level in (("HYVINVOINTIALUE", config.hva), ("MAAKUNTA", config.maakunta), ("MAA", config.country)):
+        regions.append((category, level.code, level.name_fi, level.name_sv, level.sotkanet_id))
+
+    area_rows = read_rows(
+        folder / "areas.csv",
+        ("category", "area_code", "area_name_fi", "area_name_sv", "member_code", "status", "source"),
+    )
+    members, areas_seen, area_of = [], {}, {}
+    for r in area_rows:
+        category = _choice(r, "category", ("PALVELUALUE", "TYP_ALUE"), problems)
+        _choice(r, "status", ("verified", "assumed"), problems)
+        if r["member_code"] not in muni_codes:
+            problems.append(f"{r.where('member_code')}: tuntematon kunta {r['member_code']!r}")
+        key = (category, r["member_code"])
+        if key in area_of:
+            problems.append(f"{r.where('member_code')}: kunta {r['member_code']} on jo alueessa {area_of[key]}")
+        area_of[key] = r["area_code"]
+        if (category, r["area_code"]) not in areas_seen:
+            areas_seen[(category, r["area_code"])] = (category, r["area_code"], r["area_name_fi"], r["area_name_sv"], None)
+        members.append((category, r["area_code"], r["member_code"], r["status"], r["source"]))
+    for category in ("PALVELUALUE", "TYP_ALUE"):
+        missing = sorted(muni_codes - {m for (c, m) in area_of if c == category})
+        if missing and any(c == category for c, _ in area_of):
+            problems.append(f"areas.csv: kunnat {', '.join(missing)} puuttuvat luokasta {category}")
+    regions.extend(areas_seen.values())
+
+    goals_rows = read_rows(folder / "goals.csv", ("goal_id", "title_fi", "short_fi"))
+    goals = [(_int(r, "goal_id", problems), r["title_fi"], r["short_fi"]) for r in goals_rows]
+    goal_ids = {g[0] for g in goals}
+    level_rows = read_rows(folder / "levels.csv", ("level_id", "sort", "title_fi", "short_fi"))
+    levels = [(r["level_id"], _int(r, "sort", problems), r["title_fi"], r["short_fi"]) for r in level_rows]
+    level_ids = {lv[0] for lv in levels}
+
+    ind_rows = read_rows(
+        folder / "indicators.csv",
+        ("indicator_id", "title_fi", "title_sv", "unit", "decimals", "scale", "direction",
+         "direction_reason", "goals", "theme", "organisation", "notes"),
+    )
+    _unique(ind_rows, "indicator_id", problems)
+    indicators, indicator_goals = [], []
+    for r in ind_rows:
+        ind_id = _int(r, "indicator_id", problems)
+        direction = _choice(r, "direction", DIRECTIONS, problems)
+        indicators.append((
+            ind_id, r["title_fi"], r["title_sv"] or None, r["unit"], _int(r, "decimals", problems, optional=True),
+            _float(r, "scale", problems), direction, r["direction_reason"], r["theme"], r["organisation"],
+            f"https://sotkanet.fi/sotkanet/fi/metadata/indicators/{ind_id}",
+            licence_for(r["organisation"]), r["notes"],
+        ))
+        for goal in filter(None, (g.strip() for g in r["goals"].split(";"))):
+            if not goal.isdigit() or int(goal) not in goal_ids:
+                problems.append(f"{r.where('goals')}: tuntematon tavoite {goal!r}")
+            else:
+                indicator_goals.append((ind_id, int(goal)))
+    indicator_ids = {i[0] for i in indicators}
+
+    action_rows = read_rows(folder / "actions.csv", ("action_id", "goal_id", "level_id", "seq", "text_fi", "responsible_fi"))
+    _unique(action_rows, "action_id", problems)
+    actions = []
+    for r in action_rows:
+        goal = _int(r, "goal_id", problems)
+        if goal not in goal_ids:
+            problems.append(f"{r.where('goal_id')}: tuntematon tavoite {r['goal_id']!r}")
+        if r["level_id"] not in level_ids:
+            problems.append(f"{r.where('level_id')}: tuntematon taso {r['level_id']!r}")
+        actions.append((r["action_id"], goal, r["level_id"], _int(r, "seq", problems), r["text_fi"], r["responsible_fi"]))
+    action_ids = {a[0] for a in actions}
+
+    metric_rows = read_rows(folder / "metrics.csv", ("metric_id", "action_id", "seq", "text_fi", "kind", "indicator_ids"))
+    _unique(metric_rows, "metric_id", problems)
+    metrics, metric_indicators = [], []
+    for r in metric_rows:
+        if r["action_id"] not in action_ids:
+            problems.append(f"{r.where('action_id')}: tuntematon toimenpide {r['action_id']!r}")
+        metrics.append((r["metric_id"], r["action_id"], _int(r, "seq", problems), r["text_fi"],
+                        _choice(r, "kind", METRIC_KINDS, problems)))
+        for ind in filter(None, (x.strip() for x in r["indicator_ids"].split(";"))):
+            if not ind.isdigit() or int(ind) not in indicator_ids:
+                problems.append(f"{r.where('indicator_ids')}: indikaattori {ind!r} ei ole luettelossa")
+            else:
+                metric_indicators.append((r["metric_id"], int(ind)))
+    metric_ids = {m[0] for m in metrics}
+
+    q_rows = read_rows(folder / "survey_questions.csv", ("question_id", "text_fi", "type", "metric_id", "respondent", "sort"))
+    _unique(q_rows, "question_id", problems)
+    questions = []
+    for r in q_rows:
+        if r["metric_id"] and r["metric_id"] not in metric_ids:
+            problems.append(f"{r.where('metric_id')}: tuntematon mittari {r['metric_id']!r}")
+        questions.append((r["question_id"], r["text_fi"], _choice(r, "type", QUESTION_TYPES, problems),
+                          r["metric_id"] or None, _choice(r, "respondent", RESPONDENTS, problems),
+                          _int(r, "sort", problems, optional=True)))
+
+    if problems:
+        raise CatalogueError(problems)
+    return Catalogues(regions, members, indicators, indicator_goals, goals, levels, actions, metrics,
+                      metric_indicators, questions)
+
+
+def licence_for(organisation: str) -> str:
+    if "THL" in organisation or "Terveyden ja hyvinvoinnin" in organisation:
+        return "CC BY 4.0 (THL, Sotkanet.fi)"
+    producer = organisation or "tuottaja"
+    return f"Sotkanet.fi (THL); tuottaja {producer}, tuottajan käyttöehdoin"
+
+
+def store_catalogues(con: duckdb.DuckDBPyConnection, cat: Catalogues) -> int:
+    """Replace the reference tables with the catalogue. Indicator metadata fetched from Sotkanet
+    (data_updated, descriptions, range) is kept for indicators that stay in the catalogue."""
+    con.execute("DELETE FROM region")
+    con.executemany("INSERT INTO region VALUES (?, ?, ?, ?, ?)", cat.regions)
+    con.execute("DELETE FROM region_member")
+    con.executemany("INSERT INTO region_member VALUES (?, ?, ?, ?, ?)", cat.members)
+    con.execute("UPDATE indicator SET in_catalogue = FALSE")
+    for row in cat.indicators:
+        (ind_id, title_fi, title_sv, unit, decimals, scale, direction, reason, theme, org, url, licence, notes) = row
+        con.execute(
+            """
+            INSERT INTO indicator (id, source, title_fi, title_sv, unit, decimals, scale, direction,
+                direction_reason, theme, organisation, metadata_url, licence, in_catalogue, notes)
+            VALUES (?, 'sotkanet', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE, ?)
+            ON CONFLICT (id) DO UPDATE SET unit = excluded.unit, scale = excluded.scale,
+                direction = excluded.direction, direction_reason = excluded.direction_reason,
+                theme = excluded.theme, in_catalogue = TRUE, notes = excluded.notes,
+                title_fi = coalesce(indicator.title_fi, excluded.title_fi),
+                decimals = coalesce(indicator.decimals, excluded.decimals),
+                organisation = coalesce(indicator.organisation, excluded.organisation),
+                licence = coalesce(indicator.licence, excluded.licence)
+            """,
+            [ind_id, title_fi, title_sv, unit, decimals, scale, direction, reason, theme, org, url, licence, notes],
+        )
+    con.execute("DELETE FROM indicator_goal")
+    con.executemany("INSERT INTO indicator_goal VALUES (?, ?)", cat.indicator_goals)
+    for table, rows in (("goal", cat.goals), ("level", cat.levels), ("action", cat.actions),
+                        ("metric", cat.metrics), ("metric_indicator", cat.metric_indicators),
+                        ("survey_question", cat.questions)):
+        con.execute(f"DELETE FROM {table}")
+        if rows:
+            marks = ", ".join("?" * len(rows[0]))
+            con.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+    return sum(len(x) for x in (cat.regions, cat.members, cat.indicators, cat.goals, cat.levels,
+                                cat.actions, cat.metrics, cat.questions))
+
+
+def load_catalogues(region_id: str | None = None, path: Path | None = None) -> int:
+    from data_sources.warehouse import writing
+
+    config = region_config(region_id)
+    cat = parse_catalogues(config)
+    with writing("catalogue", target=str(config.folder), params={"region": config.id}, path=path) as load:
+        load.rows = store_catalogues(load.con, cat)
+        from data_sources.rollup import refresh_derived
+
+        refresh_derived(load.con)
+    return load.rows

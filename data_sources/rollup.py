@@ -1,0 +1,38 @@
+"""Recompute the area rollups (derived_observation) after any change to municipal observations."""
+from __future__ import annotations
+
+import duckdb
+
+from metrics.aggregate import rollup
+
+POPULATION_INDICATOR = 127  # Sotkanet: Väestö 31.12. — the weight of population-weighted means
+
+
+def refresh_derived(con: duckdb.DuckDBPyConnection, indicator_ids: list[int] | None = None) -> int:
+    """Rebuild the rollups of the given indicators (all when None) inside the caller's transaction."""
+    where, params = "", []
+    if indicator_ids is not None and POPULATION_INDICATOR in indicator_ids:
+        indicator_ids = None  # new population weights change every weighted rollup
+    if indicator_ids is not None:
+        if not indicator_ids:
+            return 0
+        where = f"AND indicator_id IN ({', '.join('?' * len(indicator_ids))})"
+        params = list(indicator_ids)
+    observations = con.execute(
+        f"SELECT indicator_id, region_code, year, gender, value, abs_value, is_demo FROM observation"
+        f" WHERE region_category = 'KUNTA' {where}", params
+    ).df()
+    members = con.execute("SELECT group_category, group_code, member_code FROM region_member").df()
+    indicators = con.execute("SELECT id, unit, scale FROM indicator").df()
+    population = con.execute(
+        "SELECT region_code, year, gender, value AS population FROM observation"
+        " WHERE region_category = 'KUNTA' AND indicator_id = ? AND value IS NOT NULL",
+        [POPULATION_INDICATOR],
+    ).df()
+    derived = rollup(observations, members, indicators, population)
+    con.execute(f"DELETE FROM derived_observation WHERE TRUE {where}", params)
+    if not derived.empty:
+        con.register("derived_df", derived)
+        con.execute("INSERT INTO derived_observation SELECT * FROM derived_df")
+        con.unregister("derived_df")
+    return len(derived)

@@ -1,0 +1,547 @@
+"""Sotkanet REST API 1.1 (THL's indicator bank): the client and pure parsing.
+
+One small function per endpoint, as in rOpenGov's `sotkanet` R package:
+
+    /regions                      get_regions        -> parse_regions
+    /indicators                   get_indicator_list -> parse_indicator_list
+    /indicators/{id}              get_indicator_metadata -> parse_indicator_metadata
+    /json?indicator=&years=&genders=   get_data_json -> parse_data_json
+    /csv?indicator=&years=&genders=    get_data_csv  -> parse_data_csv
+
+Fetching returns a `Fetched` (the raw bytes and status, nothing parsed), so a load can dump every
+response byte-for-byte and replay it offline. Parsing is pure (bytes in, DataFrame/dataclass out)
+and raises SotkanetError with a reason a data-team member understands. Nothing from Sotkanet is
+rendered raw: descriptions go through `html_to_text`.
+
+Data rows name regions by Sotkanet's internal id; `/regions` maps id -> (category, code). Codes
+repeat across categories (SAIRAANHOITOPIIRI 13 vs HYVINVOINTIALUE 13), so a region is always the
+pair (category, code).
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import threading
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlencode, urljoin
+
+import numpy as np
+import pandas as pd
+
+METADATA_URL = "https://sotkanet.fi/sotkanet/fi/metadata/indicators/{id}"
+GENDERS = ("male", "female", "total")
+DATA_COLUMNS = ["indicator", "region", "year", "gender", "value", "abs_value"]
+CSV_HEADER = ["indicator", "region", "year", "gender", "primary value", "absolute value"]
+
+
+class SotkanetError(ValueError):
+    """A response that cannot be used; the message says why, in Finnish."""
+
+
+# ---------------------------------------------------------------- fetching
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One raw response (or a transport error) for one request."""
+
+    path: str  # relative to the base URL, e.g. "indicators/127"
+    params: tuple[tuple[str, str], ...]
+    url: str
+    status: int | None  # None: no HTTP response (connection error, timeout)
+    content_type: str
+    body: bytes
+    fetched_at: str
+    error: str | None = None
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.body).hexdigest()
+
+
+def request_key(path: str, params: tuple[tuple[str, str], ...]) -> str:
+    """A canonical name for a request (repeated parameters keep their order)."""
+    return path + ("?" + urlencode(list(params)) if params else "")
+
+
+class HttpSource:
+    """Fetch from the live API with a prepared session (data_sources.http.make_session)."""
+
+    def __init__(self, session, base_url: str, dump: "DumpWriter | None" = None):
+        self.session = session
+        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        self.dump = dump
+
+    def describe(self) -> str:
+        return self.base_url
+
+    def fetch(self, path: str, params: tuple[tuple[str, str], ...] = ()) -> Fetched:
+        import requests
+
+        url = urljoin(self.base_url, path)
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        try:
+            resp = self.session.get(url, params=list(params))
+            fetched = Fetched(path, params, resp.url, resp.status_code, resp.headers.get("Content-Type", ""),
+                              resp.content, now)
+        except requests.RequestException as exc:
+            fetched = Fetched(path, params, url + ("?" + urlencode(list(params)) if params else ""), None, "",
+                              b"", now, error=_transport_reason(exc))
+        if self.dump is not None:
+            self.dump.add(fetched)
+        return fetched
+
+
+def _transport_reason(exc: Exception) -> str:
+    import requests
+
+    if isinstance(exc, requests.Timeout):
+        return "aikakatkaisu: Sotkanet ei vastannut ajoissa"
+    if isinstance(exc, requests.exceptions.RetryError):
+        return f"uudelleenyritykset loppuivat ({exc})"
+    if isinstance(exc, requests.ConnectionError):
+        return f"yhteys Sotkanetiin epäonnistui ({exc.__class__.__name__})"
+    return f"{exc.__class__.__name__}: {exc}"
+
+
+class DumpWriter:
+    """Save every raw response byte-for-byte plus manifest.json (thread-safe)."""
+
+    def __init__(self, folder: Path, base_url: str):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.base_url = base_url
+        self.entries: dict[str, dict] = {}
+        self._lock = threading.Lock()
+
+    def add(self, f: Fetched) -> None:
+        key = request_key(f.path, f.params)
+        stem = f.path.replace("/", "_") or "root"
+        digest = hashlib.sha1(key.encode()).hexdigest()[:10]
+        ext = "csv" if f.path == "csv" else "json"
+        name = f"{stem}_{digest}.{ext}"
+        (self.folder / name).write_bytes(f.body)
+        with self._lock:
+            self.entries[key] = {
+                "key": key, "url": f.url, "path": f.path, "params": [list(p) for p in f.params],
+                "fetched_at": f.fetched_at, "status": f.status, "content_type": f.content_type,
+                "sha256": f.sha256, "bytes": len(f.body), "file": name, "error": f.error,
+            }
+
+    def write_manifest(self) -> Path:
+        with self._lock:
+            entries = sorted(self.entries.values(), key=lambda e: e["key"])
+        manifest = {"format": "tilannekuva-sotkanet-dump/1", "base_url": self.base_url,
+                    "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "entries": entries}
+        path = self.folder / "manifest.json"
+        tmp = path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+        tmp.replace(path)
+        return path
+
+
+class DumpError(RuntimeError):
+    """The dump folder cannot be used (missing manifest, changed files)."""
+
+
+class DumpSource:
+    """Replay a folder written by DumpWriter, offline. Every file's sha256 is verified up front."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        manifest_path = self.folder / "manifest.json"
+        if not manifest_path.is_file():
+            raise DumpError(f"Vedoskansiosta puuttuu manifest.json: {self.folder}")
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            entries = manifest["entries"]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise DumpError(f"Vedoksen manifest.json on rikki: {exc}") from exc
+        self.base_url = manifest.get("base_url", "")
+        self.entries: dict[str, dict] = {}
+        problems = []
+        for e in entries:
+            file = self.folder / e["file"]
+            if not file.is_file():
+                problems.append(f"{e['file']}: tiedosto puuttuu")
+                continue
+            actual = hashlib.sha256(file.read_bytes()).hexdigest()
+            if actual != e["sha256"]:
+                problems.append(f"{e['file']}: tarkistussumma ei täsmää (manifest {e['sha256'][:12]}…, "
+                                f"tiedosto {actual[:12]}…); tiedostoa on muutettu tai se on vioittunut")
+            self.entries[e["key"]] = e
+        if problems:
+            raise DumpError("Vedos ei kelpaa:\n" + "\n".join(f"  - {p}" for p in problems))
+
+    def describe(self) -> str:
+        return f"vedos {self.folder} (alun perin {self.base_url})"
+
+    def fetch(self, path: str, params: tuple[tuple[str, str], ...] = ()) -> Fetched:
+        key = request_key(path, params)
+        e = self.entries.get(key)
+        if e is None:
+            return Fetched(path, params, key, None, "", b"", "", error=f"vedoksessa ei ole pyyntöä {key}")
+        body = (self.folder / e["file"]).read_bytes()
+        return Fetched(path, tuple(tuple(p) for p in e["params"]), e["url"], e["status"], e.get("content_type") or "",
+                       body, e["fetched_at"], error=e.get("error"))
+
+
+# One function per endpoint. `source` is an HttpSource or a DumpSource.
+
+def get_regions(source) -> Fetched:
+    return source.fetch("regions")
+
+
+def get_indicator_list(source) -> Fetched:
+    return source.fetch("indicators")
+
+
+def get_indicator_metadata(source, indicator_id: int) -> Fetched:
+    return source.fetch(f"indicators/{int(indicator_id)}")
+
+
+def data_params(indicator_id: int, years: list[int], genders: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    return (("indicator", str(int(indicator_id))), *(("years", str(y)) for y in years),
+            *(("genders", g) for g in genders))
+
+
+def get_data_json(source, indicator_id: int, years: list[int], genders: tuple[str, ...] = ("total",)) -> Fetched:
+    return source.fetch("json", data_params(indicator_id, years, genders))
+
+
+def get_data_csv(source, indicator_id: int, years: list[int], genders: tuple[str, ...] = ("total",)) -> Fetched:
+    return source.fetch("csv", data_params(indicator_id, years, genders))
+
+
+# ---------------------------------------------------------------- response checks
+
+
+def check_response(f: Fetched, kind: str = "json") -> bytes:
+    """The body of a usable response, or SotkanetError saying why not."""
+    if f.error:
+        raise SotkanetError(f.error)
+    if f.status != 200:
+        hint = {403: "pääsy estetty (User-Agent?)", 404: "ei löydy", 429: "liikaa pyyntöjä, uudelleenyritykset loppuivat"}
+        extra = hint.get(f.status or 0, "palvelinvirhe, uudelleenyritykset loppuivat" if (f.status or 0) >= 500 else "")
+        raise SotkanetError(f"HTTP {f.status}{' – ' + extra if extra else ''} ({f.url})")
+    media = f.content_type.split(";")[0].strip().lower()
+    if media in ("text/html", "application/xhtml+xml", "text/xml", "application/xml"):
+        raise SotkanetError(f"vastaus on {media}, ei {kind.upper()}-dataa (huoltokatko tai virhesivu?)")
+    if kind == "csv" and "json" in media:
+        raise SotkanetError(f"vastaus on {media}, odotettiin CSV:tä")
+    return f.body
+
+
+def _load_json(body: bytes, what: str):
+    try:
+        return json.loads(body.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise SotkanetError(f"{what}: vastaus ei ole UTF-8-tekstiä (tavu {exc.start})") from exc
+    except json.JSONDecodeError as exc:
+        text = body.decode("utf-8-sig", "replace").rstrip()
+        if not text or text[-1] not in "]}" or exc.pos >= len(text) - 1:
+            raise SotkanetError(f"{what}: JSON katkeaa kesken ({len(body)} tavua; vastaus jäi vajaaksi)") from exc
+        raise SotkanetError(f"{what}: JSON on virheellinen kohdassa {exc.lineno}:{exc.colno} ({exc.msg})") from exc
+
+
+# ---------------------------------------------------------------- parsing: regions and indicators
+
+
+def parse_regions(body: bytes) -> pd.DataFrame:
+    """/regions -> id, code, category, title_fi, title_sv, title_en (one row per region)."""
+    data = _load_json(body, "aluelista")
+    if not isinstance(data, list) or not data:
+        raise SotkanetError("aluelista: odotettiin ei-tyhjää JSON-taulukkoa")
+    rows = []
+    for i, r in enumerate(data):
+        if not isinstance(r, dict) or not isinstance(r.get("id"), int) or isinstance(r.get("id"), bool):
+            raise SotkanetError(f"aluelista: alkio {i} ilman kokonaislukutunnistetta id")
+        code, category = r.get("code"), r.get("category")
+        if not isinstance(code, str) or not isinstance(category, str):
+            raise SotkanetError(f"aluelista: alueelta {r['id']} puuttuu code tai category")
+        title = r.get("title") or {}
+        rows.append((r["id"], code, category, title.get("fi") or code, title.get("sv"), title.get("en")))
+    frame = pd.DataFrame(rows, columns=["id", "code", "category", "title_fi", "title_sv", "title_en"])
+    dup = frame[frame["id"].duplicated()]
+    if not dup.empty:
+        raise SotkanetError(f"aluelista: tunniste {int(dup['id'].iloc[0])} toistuu")
+    return frame
+
+
+def parse_indicator_list(body: bytes) -> pd.DataFrame:
+    """/indicators -> id, title_fi, title_sv, title_en, organisation."""
+    data = _load_json(body, "indikaattorilista")
+    if not isinstance(data, list):
+        raise SotkanetError("indikaattorilista: odotettiin JSON-taulukkoa")
+    rows = []
+    for i, r in enumerate(data):
+        if not isinstance(r, dict) or not isinstance(r.get("id"), int):
+            raise SotkanetError(f"indikaattorilista: alkio {i} ilman tunnistetta id")
+        title = r.get("title") or {}
+        org = ((r.get("organization") or {}).get("title") or {}).get("fi")
+        rows.append((r["id"], title.get("fi"), title.get("sv"), title.get("en"), org))
+    return pd.DataFrame(rows, columns=["id", "title_fi", "title_sv", "title_en", "organisation"])
+
+
+@dataclass(frozen=True)
+class IndicatorMeta:
+    id: int
+    title_fi: str
+    title_sv: str | None
+    title_en: str | None
+    unit: str | None
+    decimals: int | None
+    organisation: str | None
+    data_updated: date | None
+    range_start: int | None
+    range_end: int | None
+    description_fi: str | None
+    interpretation_fi: str | None
+    limits_fi: str | None
+    genders: tuple[str, ...] = field(default=())
+
+    @property
+    def metadata_url(self) -> str:
+        return METADATA_URL.format(id=self.id)
+
+
+def _fi(obj, key: str) -> str | None:
+    value = (obj.get(key) or {}) if isinstance(obj, dict) else {}
+    return value.get("fi") if isinstance(value, dict) else None
+
+
+def parse_indicator_metadata(body: bytes | dict, expected_id: int | None = None) -> IndicatorMeta:
+    """/indicators/{id} -> IndicatorMeta (descriptions as safe plain text)."""
+    data = _load_json(body, "metatiedot") if isinstance(body, (bytes, bytearray)) else body
+    if not isinstance(data, dict) or not isinstance(data.get("id"), int):
+        raise SotkanetError("metatiedot: odotettiin JSON-oliota, jossa on id")
+    if expected_id is not None and data["id"] != expected_id:
+        raise SotkanetError(f"metatiedot: pyydettiin indikaattoria {expected_id}, saatiin {data['id']}")
+    title = data.get("title") or {}
+    if not title.get("fi"):
+        raise SotkanetError(f"metatiedot: indikaattorilta {data['id']} puuttuu suomenkielinen nimi")
+    updated = data.get("data-updated")
+    try:
+        updated_date = date.fromisoformat(updated[:10]) if updated else None
+    except (TypeError, ValueError) as exc:
+        raise SotkanetError(f"metatiedot: data-updated ei ole päivämäärä: {updated!r}") from exc
+    rng = data.get("range") or {}
+    start, end = rng.get("start"), rng.get("end")
+    for name, value in (("range.start", start), ("range.end", end)):
+        if value is not None and not isinstance(value, int):
+            raise SotkanetError(f"metatiedot: {name} ei ole vuosi: {value!r}")
+    decimals = data.get("decimals")
+    sex = ((data.get("classifications") or {}).get("sex") or {}).get("values") or []
+    return IndicatorMeta(
+        id=data["id"],
+        title_fi=html_to_text(title["fi"]) or str(data["id"]),
+        title_sv=html_to_text(title.get("sv")),
+        title_en=html_to_text(title.get("en")),
+        unit=html_to_text(_fi(data.get("primaryValueType") or {}, "title")),
+        decimals=decimals if isinstance(decimals, int) else None,
+        organisation=html_to_text(_fi(data.get("organization") or {}, "title")),
+        data_updated=updated_date,
+        range_start=start,
+        range_end=end,
+        description_fi=html_to_text(_fi(data, "description")),
+        interpretation_fi=html_to_text(_fi(data, "interpretation")),
+        limits_fi=html_to_text(_fi(data, "limits")),
+        genders=tuple(g for g in sex if g in GENDERS),
+    )
+
+
+# ---------------------------------------------------------------- HTML to plain text
+
+
+class _TextExtractor(HTMLParser):
+    BLOCK = {"p", "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6",
+             "blockquote", "pre", "section", "article", "dd", "dt", "hr"}
+    SKIP = {"script", "style", "head", "title", "noscript", "template", "iframe", "object"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self.skip += 1
+        elif tag == "li":
+            self.parts.append("\n• ")
+        elif tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_startendtag(self, tag, attrs):
+        if tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP:
+            self.skip = max(0, self.skip - 1)
+        elif tag in self.BLOCK and tag != "br":
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+def html_to_text(value: str | None) -> str | None:
+    """Sotkanet's HTML fragments as plain text: tags dropped, entities decoded, <br>/<p> as line
+    breaks (at most one empty line in a row), script/style content removed. None for empty."""
+    if value is None:
+        return None
+    parser = _TextExtractor()
+    parser.feed(str(value))
+    parser.close()
+    text = "".join(parser.parts).replace("\r", "\n").replace("\xa0", " ")
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    result = "\n".join(out).strip()
+    return result or None
+
+
+# ---------------------------------------------------------------- parsing: data rows
+
+
+def parse_data_json(body: bytes) -> pd.DataFrame:
+    """/json rows -> DataFrame[indicator, region, year, gender, value, abs_value] (float, NaN = null).
+
+    absValue may be absent and value may be null (suppressed): both stay null, never 0."""
+    data = _load_json(body, "datarivit")
+    if not isinstance(data, list):
+        raise SotkanetError("datarivit: odotettiin JSON-taulukkoa")
+    if data and not all(isinstance(r, dict) for r in data):
+        raise SotkanetError("datarivit: taulukossa on muita kuin JSON-olioita")
+    frame = pd.DataFrame.from_records(data) if data else pd.DataFrame()
+    frame = frame.rename(columns={"absValue": "abs_value"})
+    for column in DATA_COLUMNS:
+        if column not in frame.columns:
+            if column in ("value", "abs_value"):
+                frame[column] = np.nan
+            elif data:
+                raise SotkanetError(f"datarivit: kenttä {column!r} puuttuu")
+            else:
+                frame[column] = pd.Series(dtype="float64")
+    return _normalise(frame[DATA_COLUMNS], "datarivit")
+
+
+def parse_data_csv(body: bytes) -> pd.DataFrame:
+    """/csv (';', header `indicator;region;year;gender;primary value;absolute value`) -> same as JSON."""
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SotkanetError(f"CSV: ei UTF-8-tekstiä (tavu {exc.start})") from exc
+    if not text.strip():
+        raise SotkanetError("CSV: vastaus on tyhjä")
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=";", dtype=str, keep_default_na=False, na_filter=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise SotkanetError(f"CSV: rakenne on rikki ({exc})") from exc
+    header = [c.strip() for c in frame.columns]
+    if header != CSV_HEADER:
+        raise SotkanetError(f"CSV: odotettiin otsikkoriviä {';'.join(CSV_HEADER)}, saatiin {';'.join(header)}")
+    frame.columns = DATA_COLUMNS
+    frame = frame.apply(lambda s: s.str.strip())
+    for column in ("value", "abs_value"):
+        frame[column] = frame[column].str.replace(",", ".", regex=False).replace("", None)
+    return _normalise(frame, "CSV")
+
+
+def _numeric(series: pd.Series, column: str, what: str, frame: pd.DataFrame, *, integer: bool = False) -> pd.Series:
+    if pd.api.types.is_bool_dtype(series):
+        raise SotkanetError(f"{what}: sarake {column} on totuusarvo, ei luku")
+    if pd.api.types.is_numeric_dtype(series):
+        out = series.astype("float64")
+    else:
+        is_bool = series.map(lambda v: isinstance(v, bool))
+        out = pd.to_numeric(series.where(~is_bool), errors="coerce").astype("float64")
+        bad = (series.notna() & out.isna()) | is_bool
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise SotkanetError(
+                f"{what}: {column} ei ole luku: {series.iloc[i]!r} (alue {frame['region'].iloc[i]}, "
+                f"vuosi {frame['year'].iloc[i]}); {int(bad.sum())} tällaista riviä")
+    if integer:
+        if out.isna().any():
+            i = int(np.flatnonzero(out.isna().to_numpy())[0])
+            raise SotkanetError(f"{what}: {column} puuttuu rivillä {i + 1}")
+        if not np.all(np.mod(out.to_numpy(), 1) == 0):
+            raise SotkanetError(f"{what}: {column} ei ole kokonaisluku")
+    elif not np.isfinite(out.to_numpy()[out.notna().to_numpy()]).all():
+        raise SotkanetError(f"{what}: {column} sisältää äärettömän arvon")
+    return out
+
+
+def _normalise(frame: pd.DataFrame, what: str) -> pd.DataFrame:
+    """Types and row-level checks, vectorised; raises SotkanetError on the first kind of problem."""
+    frame = frame.reset_index(drop=True)
+    out = pd.DataFrame({
+        "indicator": _numeric(frame["indicator"], "indicator", what, frame, integer=True).astype("int64"),
+        "region": _numeric(frame["region"], "region", what, frame, integer=True).astype("int64"),
+        "year": _numeric(frame["year"], "year", what, frame, integer=True).astype("int64"),
+        "gender": frame["gender"].astype(object),
+        "value": _numeric(frame["value"], "value", what, frame),
+        "abs_value": _numeric(frame["abs_value"], "absValue", what, frame),
+    })
+    bad_gender = ~out["gender"].isin(GENDERS)
+    if bad_gender.any():
+        raise SotkanetError(f"{what}: tuntematon sukupuoli {out['gender'][bad_gender].iloc[0]!r}")
+    out["gender"] = out["gender"].astype(str)
+    return out
+
+
+def validate_rows(rows: pd.DataFrame, indicator_id: int, region_ids: set[int] | pd.Index) -> tuple[pd.DataFrame, str | None]:
+    """Whole-response checks before anything is stored: the right indicator, known regions, no duplicates.
+
+    Returns (rows, note). A region id that is not in /regions fails the indicator, with one
+    exception seen in real responses: rows of retired regions (merged municipalities) whose every
+    value is 0 or empty — e.g. ids 455, 456, 730 in the 2009 population CSV — are dropped and noted.
+    """
+    wrong = rows["indicator"] != indicator_id
+    if wrong.any():
+        raise SotkanetError(f"vastauksessa on indikaattorin {int(rows['indicator'][wrong].iloc[0])} rivejä, "
+                            f"pyydettiin {indicator_id}")
+    known = rows["region"].isin(pd.Index(list(region_ids)) if isinstance(region_ids, set) else region_ids)
+    note = None
+    if not known.all():
+        unknown_rows = rows[~known]
+        empty = (unknown_rows["value"].isna() | (unknown_rows["value"] == 0)) & \
+                (unknown_rows["abs_value"].isna() | (unknown_rows["abs_value"] == 0))
+        per_region = empty.groupby(unknown_rows["region"]).all()
+        real = sorted(per_region.index[~per_region].tolist())
+        if real:
+            shown = ", ".join(map(str, real[:8])) + (" …" if len(real) > 8 else "")
+            raise SotkanetError(f"vastauksessa on arvoja alueille, joita ei ole Sotkanetin aluelistassa: {shown} "
+                                f"({int(unknown_rows['region'].isin(real).sum())} riviä); aluelista ja data eivät "
+                                "vastaa toisiaan (vanha aluelista?)")
+        retired = sorted(per_region.index.tolist())
+        note = (f"{len(unknown_rows)} riviä aluelistasta puuttuville alueille ({', '.join(map(str, retired[:8]))}"
+                f"{' …' if len(retired) > 8 else ''}), kaikki arvot 0 tai tyhjiä; ohitettu")
+        rows = rows[known]
+    dup = rows.duplicated(["region", "year", "gender"])
+    if dup.any():
+        r = rows[dup].iloc[0]
+        raise SotkanetError(f"sama alue, vuosi ja sukupuoli toistuu (alue {r['region']}, vuosi {r['year']}, {r['gender']})")
+    return rows, note
+
+
+def select_regions(rows: pd.DataFrame, wanted: pd.DataFrame) -> pd.DataFrame:
+    """Keep our regions. wanted: id, category, code. -> observation-shaped columns."""
+    kept = rows.merge(wanted[["id", "category", "code"]], left_on="region", right_on="id", how="inner")
+    return pd.DataFrame({
+        "indicator_id": kept["indicator"].astype("int64"),
+        "region_category": kept["category"].astype(str),
+        "region_code": kept["code"].astype(str),
+        "year": kept["year"].astype("int64"),
+        "gender": kept["gender"].astype(str),
+        "value": kept["value"].astype("float64"),
+        "abs_value": kept["abs_value"].astype("float64"),
+    })

@@ -1,0 +1,484 @@
+"""`python -m data_sources sotkanet`: load indicator data and metadata from Sotkanet.
+
+Flow: read what the database already has (read-only) -> fetch /regions -> per indicator, in a
+small thread pool: metadata, skip when unchanged, data rows, full validation in memory -> one
+`writing()` load applies every valid indicator (its whole series replaced), logs every indicator
+in load_item and refreshes the area rollups. A failed indicator leaves its previous rows as they
+were. Exit code: 0 all ok/unchanged, 1 some indicator failed, 2 setup error.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from data_sources import sotkanet as sk
+from data_sources.config import db_path, region_config
+from data_sources.warehouse import WarehouseError, connect_read, writing
+
+HVA_MISSING = "HVA-aluetta ei löydy Sotkanetin aluelistasta; HVA-rivit jäävät pois"
+MAX_WORKERS = 4
+
+
+@dataclass
+class Options:
+    indicators: list[int] | None = None  # None: the catalogue
+    years: list[int] | None = None  # None: the metadata range of each indicator
+    years_text: str = "range"
+    genders: str = "total"  # total | all
+    regions: str = "region"  # region | all
+    base_url: str | None = None
+    db: str | None = None
+    region: str | None = None
+    dump: str | None = None
+    from_dump: str | None = None
+    force: bool = False
+    fmt: str = "json"
+    workers: int = 3
+
+    def signature(self) -> dict:
+        """What decides the fetched series; an 'unchanged' skip needs the same signature."""
+        return {"years": self.years_text, "genders": self.genders, "regions": self.regions}
+
+
+@dataclass
+class ItemResult:
+    id: int
+    status: str  # ok | unchanged | failed
+    message: str = ""
+    meta: sk.IndicatorMeta | None = None
+    rows: pd.DataFrame | None = None
+    fetched_rows: int = 0
+    checksum: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Context:
+    source: object
+    options: Options
+    region_ids: pd.Index
+    wanted: pd.DataFrame  # id, category, code
+    previous_ok: dict[int, tuple[str | None, dict]]  # id -> (data_updated, signature)
+    stored_updated: dict[int, str | None]
+
+
+# ---------------------------------------------------------------- argument parsing
+
+
+def parse_years(text: str) -> list[int]:
+    text = text.strip()
+    years: list[int] = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        if "-" in part:
+            lo, _, hi = part.partition("-")
+            if not (lo.strip().isdigit() and hi.strip().isdigit()):
+                raise ValueError(f"--years: {part!r} ei ole vuosiväli (esim. 2010-2024)")
+            a, b = int(lo), int(hi)
+            if a > b:
+                raise ValueError(f"--years: väli {part!r} on väärin päin")
+            years.extend(range(a, b + 1))
+        elif part.isdigit():
+            years.append(int(part))
+        else:
+            raise ValueError(f"--years: {part!r} ei ole vuosi")
+    if not years:
+        raise ValueError("--years: anna vuosi tai väli, esim. 2010-2024")
+    if min(years) < 1900 or max(years) > 2100:
+        raise ValueError("--years: vuodet 1900–2100")
+    return sorted(set(years))
+
+
+def parse_indicators(text: str) -> list[int] | None:
+    if text.strip().lower() == "catalogue":
+        return None
+    ids = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        if not part.isdigit():
+            raise ValueError(f"--indicators: {part!r} ei ole indikaattorin numero (esim. 127,171 tai catalogue)")
+        ids.append(int(part))
+    if not ids:
+        raise ValueError("--indicators: anna numerot pilkuin eroteltuina tai catalogue")
+    return sorted(set(ids))
+
+
+def add_cli(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "sotkanet",
+        help="lataa indikaattorit ja metatiedot Sotkanetista (tai vedoksesta)",
+        description="Lataa Sotkanetin indikaattorit. Oletukset: alueen indikaattoriluettelo, metatietojen koko "
+        "aikasarja, sukupuolet yhteensä, omat alueet (kunnat, HVA, maakunta, koko maa). "
+        "Muuttumattomat indikaattorit (sama data-updated) ohitetaan, ellei --force.",
+    )
+    p.add_argument("--indicators", default="catalogue", help="catalogue (oletus) tai numerot: 127,171")
+    p.add_argument("--years", help="vuodet, esim. 2010-2024 (oletus: indikaattorin koko aikasarja)")
+    p.add_argument("--genders", choices=("total", "all"), default="total", help="total (oletus) tai all")
+    p.add_argument("--regions", choices=("region", "all"), default="region",
+                   help="region: omat alueet (oletus); all: lisäksi kaikki Suomen kunnat")
+    p.add_argument("--base-url", help="Sotkanetin REST-osoite (oletus region.toml)")
+    p.add_argument("--db", help="tietokantatiedosto")
+    p.add_argument("--region", help="aluekansio data/regions/ alla (oletus pohjois-savo)")
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--dump", metavar="KANSIO", help="tallenna jokainen vastaus tavu tavulta + manifest.json")
+    src.add_argument("--from-dump", metavar="KANSIO", help="lataa vedoskansiosta ilman verkkoa")
+    p.add_argument("--force", action="store_true", help="lataa myös muuttumattomat indikaattorit")
+    p.add_argument("--format", choices=("json", "csv"), default="json", help="datarivien rajapinta (oletus json)")
+    p.add_argument("--workers", type=int, default=3, help=f"samanaikaiset pyynnöt (1–{MAX_WORKERS}, oletus 3)")
+    p.set_defaults(func=cmd_sotkanet)
+
+
+def options_from_args(args) -> Options:
+    years = parse_years(args.years) if args.years else None
+    if not 1 <= args.workers <= MAX_WORKERS:
+        raise ValueError(f"--workers: 1–{MAX_WORKERS}")
+    return Options(
+        indicators=parse_indicators(args.indicators), years=years,
+        years_text=args.years.strip() if args.years else "range", genders=args.genders, regions=args.regions,
+        base_url=args.base_url, db=args.db, region=args.region, dump=args.dump, from_dump=args.from_dump,
+        force=args.force, fmt=args.format, workers=args.workers,
+    )
+
+
+def cmd_sotkanet(args) -> int:
+    try:
+        options = options_from_args(args)
+    except ValueError as exc:
+        print(f"virhe: {exc}", file=sys.stderr)
+        return 2
+    return run_load(options)
+
+
+# ---------------------------------------------------------------- the load
+
+
+class SetupError(RuntimeError):
+    pass
+
+
+def _read_state(path: Path) -> dict:
+    con = connect_read(path)
+    try:
+        catalogue = [r[0] for r in con.execute("SELECT id FROM indicator WHERE in_catalogue ORDER BY id").fetchall()]
+        regions = con.execute("SELECT category, code FROM region").fetchall()
+        stored = dict(con.execute("SELECT id, CAST(data_updated AS TEXT) FROM indicator").fetchall())
+        previous = con.execute(
+            "SELECT li.item, li.data_updated, l.params FROM load_item li JOIN load_log l USING (load_id)"
+            " WHERE l.source = 'sotkanet' AND li.status = 'ok' ORDER BY li.load_id").fetchall()
+    finally:
+        con.close()
+    previous_ok = {}
+    for item, updated, params in previous:
+        try:
+            signature = (json.loads(params or "{}") or {}).get("signature") or {}
+        except ValueError:
+            signature = {}
+        if item.isdigit():
+            previous_ok[int(item)] = (updated, signature)
+    return {"catalogue": catalogue, "regions": set(regions), "stored": stored, "previous_ok": previous_ok}
+
+
+def _own_municipalities(config) -> list[str]:
+    from data_sources.reference import read_rows
+
+    rows = read_rows(config.folder / "municipalities.csv", ("code", "name_fi"))
+    return [r["code"] for r in rows]
+
+
+def wanted_regions(regions: pd.DataFrame, config, own_codes: list[str], mode: str) -> tuple[pd.DataFrame, list[str]]:
+    """The Sotkanet regions we keep, as (id, category, code[, names]); plus warnings for the summary.
+
+    Matching is by (category, code), never by code alone."""
+    warnings: list[str] = []
+    by_key = {(c, k): i for i, c, k in zip(regions["id"], regions["category"], regions["code"])}
+    chosen: list[tuple[int, str, str]] = []
+    kunta = regions[regions["category"] == "KUNTA"]
+    if mode == "all":
+        chosen += [(int(i), "KUNTA", str(c)) for i, c in zip(kunta["id"], kunta["code"])]
+    missing = []
+    for code in own_codes:
+        i = by_key.get(("KUNTA", code))
+        if i is None:
+            missing.append(code)
+        elif mode != "all":
+            chosen.append((int(i), "KUNTA", code))
+    if missing:
+        warnings.append(f"Kuntia puuttuu Sotkanetin aluelistasta: {', '.join(missing)}; niiden rivit jäävät pois")
+
+    hva = by_key.get(("HYVINVOINTIALUE", config.hva.code))
+    if hva is None:
+        ids = set(regions.loc[regions["category"] == "HYVINVOINTIALUE", "id"])
+        for candidate in (config.hva.sotkanet_id, *config.hva.old_sotkanet_ids):
+            if candidate in ids:
+                hva = candidate
+                warnings.append(f"HVA löytyi Sotkanetin aluelistasta vain tunnisteella {candidate}; käytetään sitä")
+                break
+    if hva is None:
+        warnings.append(HVA_MISSING)
+    else:
+        chosen.append((int(hva), "HYVINVOINTIALUE", config.hva.code))
+    for category, level, label in (("MAAKUNTA", config.maakunta, "Maakuntaa"), ("MAA", config.country, "Koko maata")):
+        i = by_key.get((category, level.code))
+        if i is None:
+            warnings.append(f"{label} ({category} {level.code}) ei löydy Sotkanetin aluelistasta; sen rivit jäävät pois")
+        else:
+            chosen.append((int(i), category, level.code))
+    wanted = pd.DataFrame(chosen, columns=["id", "category", "code"]).drop_duplicates("id")
+    names = regions.set_index("id")[["title_fi", "title_sv"]]
+    wanted = wanted.join(names, on="id")
+    return wanted.reset_index(drop=True), warnings
+
+
+def process_indicator(ctx: Context, indicator_id: int) -> ItemResult:
+    """Fetch and fully validate one indicator in memory. Never touches the database."""
+    opts = ctx.options
+    try:
+        body = sk.check_response(sk.get_indicator_metadata(ctx.source, indicator_id))
+        meta = sk.parse_indicator_metadata(body, indicator_id)
+    except sk.SotkanetError as exc:
+        return ItemResult(indicator_id, "failed", f"metatiedot: {exc}")
+    updated = meta.data_updated.isoformat() if meta.data_updated else None
+    previous = ctx.previous_ok.get(indicator_id)
+    if (not opts.force and updated is not None and previous is not None and previous[0] == updated
+            and previous[1] == opts.signature() and ctx.stored_updated.get(indicator_id) == updated):
+        return ItemResult(indicator_id, "unchanged", f"data-updated {updated} ennallaan", meta=meta)
+
+    if meta.range_start is None or meta.range_end is None:
+        if opts.years is None:
+            return ItemResult(indicator_id, "failed", "metatiedoissa ei ole aikasarjaa (range); anna --years", meta=meta)
+        years = opts.years
+    else:
+        wanted_years = opts.years or list(range(meta.range_start, meta.range_end + 1))
+        years = [y for y in wanted_years if meta.range_start <= y <= meta.range_end]
+        if not years:
+            return ItemResult(indicator_id, "failed", f"pyydetyt vuodet eivät osu aikasarjaan "
+                              f"{meta.range_start}–{meta.range_end}; aiemmat tiedot jäivät ennalleen", meta=meta)
+    genders = ("total",) if opts.genders == "total" else sk.GENDERS
+    try:
+        if opts.fmt == "csv":
+            fetched = sk.get_data_csv(ctx.source, indicator_id, years, genders)
+            rows = sk.parse_data_csv(sk.check_response(fetched, "csv"))
+        else:
+            fetched = sk.get_data_json(ctx.source, indicator_id, years, genders)
+            rows = sk.parse_data_json(sk.check_response(fetched, "json"))
+        if rows.empty:
+            raise sk.SotkanetError(f"Sotkanet palautti tyhjän vastauksen vuosille {years[0]}–{years[-1]}")
+        rows, note = sk.validate_rows(rows, indicator_id, ctx.region_ids)
+    except sk.SotkanetError as exc:
+        return ItemResult(indicator_id, "failed", f"data: {exc}", meta=meta)
+    kept = sk.select_regions(rows, ctx.wanted)
+    notes = [note] if note else []
+    return ItemResult(indicator_id, "ok", f"{len(kept)} riviä ({len(rows)} Sotkanetin riviä, vuodet "
+                      f"{years[0]}–{years[-1]})", meta=meta, rows=kept, fetched_rows=len(rows),
+                      checksum=fetched.sha256, notes=notes)
+
+
+def _meta_frame(metas: list[sk.IndicatorMeta]) -> pd.DataFrame:
+    from data_sources.reference import licence_for
+
+    return pd.DataFrame([{
+        "id": m.id, "title_fi": m.title_fi, "title_sv": m.title_sv, "title_en": m.title_en, "unit": m.unit,
+        "decimals": m.decimals, "organisation": m.organisation, "data_updated": m.data_updated,
+        "range_start": m.range_start, "range_end": m.range_end, "description_fi": m.description_fi,
+        "interpretation_fi": m.interpretation_fi, "limits_fi": m.limits_fi, "metadata_url": m.metadata_url,
+        "licence": licence_for(m.organisation or ""),
+    } for m in metas]).astype({"decimals": "Int64", "range_start": "Int64", "range_end": "Int64",
+                               "data_updated": "datetime64[s]"})
+
+
+# Our own columns (direction, direction_reason, scale, theme, notes, in_catalogue) are never touched.
+# unit: the catalogue's unit decides how areas are rolled up (metrics.aggregate), so it wins when set.
+UPSERT_META = """
+INSERT INTO indicator (id, source, title_fi, title_sv, title_en, unit, decimals, direction, direction_reason,
+    organisation, data_updated, range_start, range_end, description_fi, interpretation_fi, limits_fi,
+    metadata_url, licence, in_catalogue)
+SELECT id, 'sotkanet', title_fi, title_sv, title_en, unit, decimals, 'neutral',
+    'Ei alueen indikaattoriluettelossa; suuntaa ei ole arvioitu.', organisation, CAST(data_updated AS DATE),
+    range_start, range_end, description_fi, interpretation_fi, limits_fi, metadata_url, licence, FALSE
+FROM sotkanet_meta_df
+ON CONFLICT (id) DO UPDATE SET
+    title_fi = excluded.title_fi, title_sv = coalesce(excluded.title_sv, indicator.title_sv),
+    title_en = coalesce(excluded.title_en, indicator.title_en), unit = coalesce(indicator.unit, excluded.unit),
+    decimals = coalesce(excluded.decimals, indicator.decimals),
+    organisation = coalesce(excluded.organisation, indicator.organisation), data_updated = excluded.data_updated,
+    range_start = excluded.range_start, range_end = excluded.range_end, description_fi = excluded.description_fi,
+    interpretation_fi = excluded.interpretation_fi, limits_fi = excluded.limits_fi,
+    metadata_url = excluded.metadata_url, licence = excluded.licence
+"""
+
+
+def apply_results(load, results: list[ItemResult], new_regions: pd.DataFrame) -> list[int]:
+    """Inside one writing() load: replace series, update metadata, log every indicator. -> changed ids."""
+    from data_sources.rollup import refresh_derived
+
+    con = load.con
+    if not new_regions.empty:
+        con.register("sotkanet_region_df", new_regions)
+        con.execute("INSERT INTO region (category, code, name_fi, name_sv, sotkanet_id) SELECT category, code,"
+                    " title_fi, title_sv, id FROM sotkanet_region_df ON CONFLICT DO NOTHING")
+        con.unregister("sotkanet_region_df")
+    ok = [r for r in results if r.status == "ok"]
+    changed = [r.id for r in ok]
+    if ok:
+        frame = pd.concat([r.rows for r in ok], ignore_index=True)
+        frame["is_demo"] = False
+        frame["load_id"] = load.load_id
+        con.execute("DELETE FROM observation WHERE list_contains(?, indicator_id)", [changed])
+        con.register("sotkanet_obs_df", frame)
+        con.execute("INSERT INTO observation (indicator_id, region_category, region_code, year, gender, value,"
+                    " abs_value, is_demo, load_id) SELECT indicator_id, region_category, region_code, year, gender,"
+                    " value, abs_value, is_demo, load_id FROM sotkanet_obs_df")
+        con.unregister("sotkanet_obs_df")
+    metas = [r.meta for r in results if r.status in ("ok", "unchanged") and r.meta is not None]
+    if metas:
+        con.register("sotkanet_meta_df", _meta_frame(metas))
+        con.execute(UPSERT_META)
+        con.unregister("sotkanet_meta_df")
+    for r in sorted(results, key=lambda r: r.id):
+        updated = r.meta.data_updated.isoformat() if r.meta and r.meta.data_updated else None
+        message = "; ".join([r.message, *r.notes]) if r.notes else r.message
+        load.log_item(str(r.id), r.status, rows=len(r.rows) if r.rows is not None else None,
+                      data_updated=updated, checksum=r.checksum, message=message)
+    if changed:
+        refresh_derived(con, changed)
+    return changed
+
+
+def _log_setup_failure(path: Path, source_desc: str, params: dict, message: str) -> None:
+    try:
+        with writing("sotkanet", target=source_desc, params=params, path=path) as load:
+            load.status, load.message = "failed", message
+    except WarehouseError:
+        pass
+
+
+def run_load(options: Options, *, out=None, err=None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    started = time.monotonic()
+
+    def progress(text: str) -> None:
+        print(text, file=err, flush=True)
+
+    try:
+        config = region_config(options.region)
+    except FileNotFoundError as exc:
+        print(f"virhe: {exc}", file=err)
+        return 2
+    path = db_path(options.db)
+    if not path.exists():
+        print(f"virhe: tietokantaa ei ole: {path}. Rakenna se ensin: python -m data_sources catalogue --db {path}",
+              file=err)
+        return 2
+    try:
+        state = _read_state(path)
+    except WarehouseError as exc:
+        print(f"virhe: {exc}", file=err)
+        return 2
+    own = _own_municipalities(config)
+    absent = [c for c in own if ("KUNTA", c) not in state["regions"]]
+    if absent:
+        print(f"virhe: tietokannasta puuttuu alueen kuntia ({', '.join(absent)}); aja ensin "
+              f"python -m data_sources catalogue --db {path}", file=err)
+        return 2
+    ids = options.indicators if options.indicators is not None else state["catalogue"]
+    if not ids:
+        print(f"virhe: indikaattoriluettelo on tyhjä; aja ensin python -m data_sources catalogue --db {path}",
+              file=err)
+        return 2
+
+    dump_writer = None
+    if options.from_dump:
+        try:
+            source = sk.DumpSource(Path(options.from_dump))
+        except sk.DumpError as exc:
+            print(f"virhe: {exc}", file=err)
+            return 2
+    else:
+        from data_sources.http import make_session, user_agent
+
+        base_url = options.base_url or config.sotkanet_base_url
+        if options.dump:
+            dump_writer = sk.DumpWriter(Path(options.dump), base_url)
+            options.force = True  # a dump must hold every response, so nothing is skipped as unchanged
+        source = sk.HttpSource(make_session(user_agent(config.contact_url), pool_size=options.workers + 1),
+                               base_url, dump_writer)
+    params = {
+        "indicators": "catalogue" if options.indicators is None else options.indicators,
+        "years": options.years_text, "genders": options.genders, "regions": options.regions,
+        "format": options.fmt, "force": options.force,
+        "from_dump": options.from_dump, "dump": options.dump, "signature": options.signature(),
+    }
+    progress(f"Sotkanet: {len(ids)} indikaattoria, lähde {source.describe()}")
+    try:
+        try:
+            regions = sk.parse_regions(sk.check_response(sk.get_regions(source)))
+        except sk.SotkanetError as exc:
+            message = f"Sotkanetin aluelistaa ei saatu: {exc}"
+            print(f"virhe: {message}", file=err)
+            _log_setup_failure(path, source.describe(), params, message)
+            return 2
+        wanted, warnings = wanted_regions(regions, config, own, options.regions)
+        ctx = Context(source, options, pd.Index(regions["id"]), wanted, state["previous_ok"], state["stored"])
+        results: list[ItemResult] = []
+        with ThreadPoolExecutor(max_workers=options.workers) as pool:
+            futures = {pool.submit(process_indicator, ctx, i): i for i in ids}
+            for n, future in enumerate(as_completed(futures), 1):
+                try:
+                    r = future.result()
+                except Exception as exc:  # a bug must not lose the other indicators
+                    r = ItemResult(futures[future], "failed", f"odottamaton virhe: {exc.__class__.__name__}: {exc}")
+                results.append(r)
+                title = (r.meta.title_fi if r.meta else "")[:48]
+                word = {"ok": "ladattu", "unchanged": "ennallaan", "failed": "EPÄONNISTUI"}[r.status]
+                detail = f"{len(r.rows)} riviä" if r.status == "ok" else r.message
+                progress(f"[{n}/{len(ids)}] {r.id} {title}: {word} – {detail} ({time.monotonic() - started:.1f} s)")
+    finally:
+        if dump_writer is not None:
+            manifest = dump_writer.write_manifest()
+            progress(f"Vedos tallennettu: {manifest} ({len(dump_writer.entries)} vastausta)")
+
+    new_regions = pd.DataFrame(columns=["category", "code", "title_fi", "title_sv", "id"])
+    if options.regions == "all":
+        munis = wanted[wanted["category"] == "KUNTA"]
+        new_regions = munis[[("KUNTA", c) not in state["regions"] for c in munis["code"]]].assign(
+            title_sv=lambda f: f["title_sv"].where(f["title_sv"].notna(), None))
+    ok = [r for r in results if r.status == "ok"]
+    unchanged = [r for r in results if r.status == "unchanged"]
+    failed = sorted((r for r in results if r.status == "failed"), key=lambda r: r.id)
+    licences = sorted({sk_licence(r.meta) for r in ok + unchanged if r.meta})
+    summary = (f"{len(ok)} ladattu, {len(unchanged)} ennallaan, {len(failed)} epäonnistui; "
+               f"{sum(len(r.rows) for r in ok)} riviä")
+    with writing("sotkanet", target=source.describe(), params=params, licence=" | ".join(licences) or None,
+                 path=path) as load:
+        apply_results(load, results, new_regions)
+        load.rows = sum(len(r.rows) for r in ok)
+        load.status = "failed" if failed and not (ok or unchanged) else "partial" if failed else "ok"
+        load.checksum = hashlib.sha256("".join(sorted(r.checksum or "" for r in ok)).encode()).hexdigest()[:16]
+        parts = [summary, *warnings]
+        parts += [f"{r.id}: {r.message}" for r in failed[:20]]
+        load.message = "; ".join(parts)[:4000]
+
+    print(f"Sotkanet-lataus #{load.load_id} valmis ({time.monotonic() - started:.1f} s): {summary}", file=out)
+    for w in warnings:
+        print(f"Huomio: {w}.", file=out)
+    notes = [(r.id, n) for r in ok for n in r.notes]
+    for ind, note in notes:
+        print(f"Huomio: {ind}: {note}.", file=out)
+    if failed:
+        print("Epäonnistuneet (niiden aiemmat tiedot jäivät ennalleen):", file=out)
+        for r in failed:
+            print(f"  {r.id}: {r.message}", file=out)
+    return 1 if failed else 0
+
+
+def sk_licence(meta: sk.IndicatorMeta) -> str:
+    from data_sources.reference import licence_for
+
+    return licence_for(meta.organisation or "")

@@ -1,0 +1,907 @@
+"""Kompassikysely (the yearly compass survey): parse an export, validate it, load it.
+
+    python -m data_sources survey FILE [--year YYYY] [--db PATH]
+    python -m data_sources survey --restore LOAD_ID
+    python -m data_sources survey --list
+
+Input is what survey tools and Excel really produce: CSV with `;`, `,` or tab, in UTF-8 (with
+or without BOM), UTF-16 with BOM (Excel "Unicode text") or Windows-1252 / ISO-8859-15, or
+XLSX. Encoding and delimiter are detected (BOM sniffing, charset-normalizer, csv.Sniffer with
+a column-count check), never assumed.
+
+One row per respondent. Metadata columns: municipality (required), respondent role and
+timestamp (optional), year (optional). Every other column is a question, headed by its
+question id or its full text (case and whitespace ignored). A few well-known tool columns
+(ID, e-mail, name, start time) are ignored and never stored.
+
+Rules that matter to users:
+- A file with any problem is rejected whole; nothing is written. Every problem is listed with
+  row (spreadsheet numbering: header = row 1), column and value.
+- Blank answers are stored as NULL ("no answer"); they never count as "no".
+- Stored answers: yes_no -> 'kyllä' | 'ei' | 'eos'; scale_1_5 -> '1'..'5' or '0' (en osaa
+  sanoa); text -> the text.
+- The wellbeing services county itself may answer ("Pohjois-Savon hyvinvointialue", "PSHVA",
+  "HVA" in the municipality column): such a row is stored with municipality_code = the HVA's
+  region code ('13' in Pohjois-Savo) and respondent_role = 'hva' (the role text given in the
+  file is not kept for those rows). Results count HVA rows separately from municipalities.
+- Year: `--year` if given (a Vuosi column must then agree); else the file's Vuosi column (one
+  year per file); else a single 20xx year in the file name; else the year shared by every
+  timestamp. If none of these gives one year, the file is rejected with a request for --year.
+- Loading the identical file again (same bytes, same year) changes nothing. A new file for a
+  year replaces that year's answers for the municipalities in it (older rows stay in history,
+  active = FALSE) and can be undone with --restore LOAD_ID. Loading an older identical file
+  again restores it.
+"""
+from __future__ import annotations
+
+import argparse
+import codecs
+import csv
+import difflib
+import hashlib
+import io
+import re
+import sys
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+import pandas as pd
+
+MAX_FILE_BYTES = 10 * 1024 * 1024  # a survey export is far smaller; larger files are refused unread
+MAX_XLSX_UNCOMPRESSED = 50 * 1024 * 1024  # zip-bomb guard: total uncompressed size in the zip directory
+MAX_XLSX_MEMBERS = 2_000
+MAX_ROWS = 50_000
+MAX_TEXT_ANSWER = 5_000
+MAX_PROBLEMS = 1_000  # beyond this the list ends with a count: a wrong file would otherwise list thousands
+DEFAULT_HVA_CODE = "13"
+HVA_ROLE = "hva"
+
+# ---------------------------------------------------------------- problems
+
+
+@dataclass
+class SurveyProblem:
+    row: int | None
+    column: str | None
+    value: str | None
+    message: str
+    suggestion: str | None = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(f"rivi {self.row}")
+        if self.column is not None:
+            where.append(f"sarake '{self.column}'")
+        if self.value is not None:
+            shown = self.value if len(self.value) <= 80 else self.value[:77] + "…"
+            where.append(f"arvo '{shown}'")
+        text = (", ".join(where) + ": " if where else "tiedosto: ") + self.message
+        if self.suggestion:
+            text += f" — {self.suggestion}"
+        return text
+
+
+class SurveyRejected(Exception):
+    def __init__(self, problems: list[SurveyProblem]):
+        self.problems = problems
+        super().__init__(
+            "Tiedosto hylättiin, mitään ei tallennettu:\n" + "\n".join(f"  - {p}" for p in problems)
+        )
+
+
+def problems_frame(problems: list[SurveyProblem]) -> pd.DataFrame:
+    """The problems as a table for the admin page."""
+    return pd.DataFrame(
+        [{"Rivi": p.row, "Sarake": p.column, "Arvo": p.value, "Ongelma": p.message,
+          "Ehdotus": p.suggestion} for p in problems],
+        columns=["Rivi", "Sarake", "Arvo", "Ongelma", "Ehdotus"],
+    )
+
+
+class _Problems(list):
+    """A problem list that stops growing at MAX_PROBLEMS and counts the rest."""
+
+    def __init__(self):
+        super().__init__()
+        self.extra = 0
+
+    def add(self, *args, **kwargs) -> None:
+        if len(self) < MAX_PROBLEMS:
+            self.append(SurveyProblem(*args, **kwargs))
+        else:
+            self.extra += 1
+
+    def final(self) -> list[SurveyProblem]:
+        out = list(self)
+        if self.extra:
+            out.append(SurveyProblem(None, None, None, f"lisäksi {self.extra} muuta ongelmaa (ei listattu)"))
+        return out
+
+
+# ---------------------------------------------------------------- text keys
+
+
+def key(text: str) -> str:
+    """Case-, whitespace- and normalisation-insensitive key."""
+    return " ".join(unicodedata.normalize("NFC", str(text)).split()).casefold()
+
+
+def fold(text: str) -> str:
+    """key() without diacritics: 'Siilinjärvi' and 'Siilinjarvi' meet."""
+    decomposed = unicodedata.normalize("NFKD", key(text))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# ---------------------------------------------------------------- reading the table
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[tuple[int, list[str]]]  # (row number, header = 1; cells as text)
+    format: str  # 'csv' | 'xlsx'
+    encoding: str | None = None
+    delimiter: str | None = None
+
+
+def _file_problem(message: str, suggestion: str | None = None) -> SurveyRejected:
+    return SurveyRejected([SurveyProblem(None, None, None, message, suggestion)])
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Bytes -> text and the encoding used: BOM first, then strict UTF-8, then charset-normalizer
+    restricted to the single-byte code pages Finnish Excel and survey tools write."""
+    if data.startswith(codecs.BOM_UTF8):
+        encoding, body = "utf-8-sig", data
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding, body = "utf-16", data
+    else:
+        try:
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
+        from charset_normalizer import from_bytes
+
+        # threshold above the default: short Finnish exports with ä/ö score as "chaotic" at 0.2
+        best = from_bytes(data, cp_isolation=["cp1252", "iso8859_15"], threshold=0.5).best()
+        if best is None:
+            raise _file_problem(
+                "merkistöä ei tunnistettu (ei UTF-8, UTF-16 eikä Windows-1252/ISO-8859-15)",
+                "tallenna tiedosto CSV UTF-8 -muodossa tai XLSX-muodossa",
+            )
+        return str(best), best.encoding
+    try:
+        return body.decode(encoding), encoding
+    except UnicodeDecodeError as exc:
+        raise _file_problem(
+            f"tiedosto alkaa {encoding.upper()}-tunnisteella, mutta sisältö ei ole kelvollista {encoding.upper()}-tekstiä "
+            f"(tavu {exc.start})",
+            "tallenna tiedosto uudelleen CSV UTF-8 -muodossa",
+        ) from None
+
+
+_BAD_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _csv_rows(text: str, delimiter: str) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True, strict=False)
+    return list(reader)
+
+
+def _consistency(rows: list[list[str]]) -> tuple[float, int]:
+    """Share of non-empty rows as wide as the header, and the header width."""
+    body = [r for r in rows[1:] if any(c.strip() for c in r)]
+    width = len(rows[0]) if rows else 0
+    if not body:
+        return (1.0 if width > 1 else 0.0), width
+    return sum(len(r) == width for r in body) / len(body), width
+
+
+def read_csv_text(text: str) -> tuple[list[list[str]], str]:
+    """Split CSV text with the detected delimiter: csv.Sniffer's guess when it splits the file
+    into consistent rows, else the candidate whose rows agree best with the header."""
+    candidates = (";", ",", "\t")
+    sample = text[:65536]
+    guess = None
+    try:
+        guess = csv.Sniffer().sniff(sample, delimiters="".join(candidates)).delimiter
+    except csv.Error:
+        pass
+    parsed: dict[str, list[list[str]]] = {}
+    scores = {}
+    for delim in ([guess] if guess else []) + [d for d in candidates if d != guess]:
+        try:
+            parsed[delim] = _csv_rows(text, delim)
+        except csv.Error:
+            continue
+        scores[delim] = _consistency(parsed[delim])
+        if delim == guess and scores[delim][0] >= 0.9 and scores[delim][1] > 1:
+            return parsed[delim], delim
+    if not scores:
+        raise _file_problem("CSV-tiedostoa ei voitu lukea (rikkinäinen lainausmerkintä tai liian pitkä kenttä)")
+    best = max(scores, key=lambda d: (scores[d][1] > 1, scores[d][0], scores[d][1]))
+    return parsed[best], best
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "kyllä" if value else "ei"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    return str(value)
+
+
+def read_xlsx(data: bytes) -> list[list[str]]:
+    """The first worksheet as text cells: cached values only (no formula evaluation), read-only,
+    after checking the zip directory so a zip bomb is refused before openpyxl opens it."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise _file_problem("XLSX-tiedosto on rikki (ei kelvollinen zip-paketti)") from None
+    with archive:
+        infos = archive.infolist()
+        total = sum(i.file_size for i in infos)
+        if len(infos) > MAX_XLSX_MEMBERS or total > MAX_XLSX_UNCOMPRESSED:
+            raise _file_problem(
+                f"XLSX-tiedosto purkautuisi liian suureksi ({total // (1024 * 1024)} Mt, raja "
+                f"{MAX_XLSX_UNCOMPRESSED // (1024 * 1024)} Mt)",
+                "poista ylimääräiset välilehdet tai tallenna CSV-muodossa",
+            )
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # untrusted input: openpyxl raises many kinds on a damaged file
+        raise _file_problem(f"XLSX-tiedostoa ei voitu avata ({type(exc).__name__})",
+                            "avaa tiedosto Excelissä ja tallenna uudelleen") from None
+    try:
+        if not workbook.worksheets:
+            raise _file_problem("XLSX-tiedostossa ei ole yhtään taulukkoa")
+        rows = []
+        for values in workbook.worksheets[0].iter_rows(values_only=True):
+            rows.append([_cell_text(v) for v in values])
+            if len(rows) > MAX_ROWS + 1:
+                raise _file_problem(f"tiedostossa on yli {MAX_ROWS} riviä")
+        return rows
+    except SurveyRejected:
+        raise
+    except Exception as exc:
+        raise _file_problem(f"XLSX-tiedoston taulukkoa ei voitu lukea ({type(exc).__name__})") from None
+    finally:
+        workbook.close()
+
+
+def read_table(data: bytes, file_name: str) -> Table:
+    """Any accepted file -> header + numbered rows of text cells (fully blank rows dropped)."""
+    if len(data) > MAX_FILE_BYTES:
+        raise _file_problem(f"tiedosto on liian suuri ({len(data) // 1024} kt, raja {MAX_FILE_BYTES // (1024 * 1024)} Mt)")
+    if not data.strip():
+        raise _file_problem("tiedosto on tyhjä")
+    lower = file_name.lower()
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise _file_problem("vanha Excel 97–2003 (.xls) -muoto ei käy", "tallenna tiedosto XLSX- tai CSV-muodossa")
+    encoding = delimiter = None
+    if data.startswith(b"PK\x03\x04") or lower.endswith((".xlsx", ".xlsm")):
+        fmt = "xlsx"
+        raw = read_xlsx(data)
+    else:
+        fmt = "csv"
+        text, encoding = decode_text(data)
+        text = text.lstrip("\ufeff")
+        bad = _BAD_CONTROL.search(text)
+        if bad:
+            line = text.count("\n", 0, bad.start()) + 1
+            raise SurveyRejected([SurveyProblem(line, None, repr(bad.group())[1:-1],
+                                                "tiedostossa on ohjausmerkkejä: se ei ole tekstitiedosto tai merkistö on väärä",
+                                                "tallenna tiedosto CSV UTF-8 -muodossa tai XLSX-muodossa")])
+        raw, delimiter = read_csv_text(text)
+        if len(raw) > MAX_ROWS + 1:
+            raise _file_problem(f"tiedostossa on yli {MAX_ROWS} riviä")
+    numbered = [(i, [c.strip() if isinstance(c, str) else _cell_text(c) for c in r]) for i, r in enumerate(raw, start=1)]
+    numbered = [(i, r) for i, r in numbered if any(r)]
+    if not numbered:
+        raise _file_problem("tiedostossa ei ole otsikkoriviä eikä vastauksia")
+    header_row, header = numbered[0]
+    # Trailing blank header cells with no values under them are Excel's empty columns.
+    while header and not header[-1] and not any(len(r) >= len(header) and r[len(header) - 1] for _, r in numbered[1:]):
+        header.pop()
+    rows = [(i, r) for i, r in numbered[1:]]
+    return Table(header=header, rows=rows, format=fmt, encoding=encoding, delimiter=delimiter)
+
+
+# ---------------------------------------------------------------- municipalities
+
+
+HVA_ALIASES = ("pohjois-savon hyvinvointialue", "pshva", "hva", "hyvinvointialue", "ps-hva",
+               "pohjois-savon hva", "norra savolax välfärdsområde")
+
+
+class MunicipalityResolver:
+    """Name (with or without diacritics), Swedish name or code -> municipality code; the HVA -> its code."""
+
+    def __init__(self, municipalities: pd.DataFrame, hva_code: str = DEFAULT_HVA_CODE,
+                 hva_names: tuple[str, ...] = ()):
+        self.hva_code = str(hva_code)
+        self.names: dict[str, str] = {}
+        self.display: dict[str, str] = {}
+        for rec in municipalities.itertuples(index=False):
+            code = str(rec.code).strip()
+            self.display[code] = str(rec.name_fi)
+            self.names[fold(code)] = code
+            for name in (rec.name_fi, getattr(rec, "name_sv", None)):
+                if isinstance(name, str) and name.strip():
+                    self.names[fold(name)] = code
+        self.hva_keys = {fold(a) for a in (*HVA_ALIASES, *hva_names) if a}
+        self.hva_keys.add(fold(self.hva_code))
+
+    def resolve(self, value: str) -> str | None:
+        k = fold(value)
+        if k in self.hva_keys:
+            return self.hva_code
+        if k.isdigit() and len(k) < 3:
+            k = k.zfill(3)
+        return self.names.get(k)
+
+    def is_hva(self, code: str) -> bool:
+        return code == self.hva_code
+
+    def suggest(self, value: str) -> str | None:
+        candidates = {fold(n): n for n in self.display.values()}
+        match = difflib.get_close_matches(fold(value), list(candidates), n=1, cutoff=0.6)
+        return f"tarkoititko {candidates[match[0]]}?" if match else None
+
+
+# ---------------------------------------------------------------- answers
+
+YES = {"kyllä", "kylla", "k", "joo", "yes", "y", "ja", "true", "x"}
+NO = {"ei", "e", "no", "n", "nej", "false"}
+DONT_KNOW = {"en osaa sanoa", "eos", "ei osaa sanoa", "en tiedä", "en tieda", "vet inte", "kan inte säga", "?"}
+
+SCALE_WORDS = {
+    "1": ("erittäin huonosti", "erittäin huono", "ei lainkaan", "erittäin epäselvä", "erittäin epäselvänä",
+          "täysin eri mieltä", "erittäin heikosti"),
+    "2": ("melko huonosti", "melko huono", "melko epäselvä", "melko epäselvänä", "jokseenkin eri mieltä",
+          "melko heikosti"),
+    "3": ("ei hyvin eikä huonosti", "ei hyvä eikä huono", "ei selkeä eikä epäselvä", "ei selkeänä eikä epäselvänä",
+          "ei samaa eikä eri mieltä", "kohtalaisesti"),
+    "4": ("melko hyvin", "melko hyvä", "melko selkeä", "melko selkeänä", "jokseenkin samaa mieltä"),
+    "5": ("erittäin hyvin", "erittäin hyvä", "erittäin selkeä", "erittäin selkeänä", "täysin samaa mieltä"),
+    "0": tuple(DONT_KNOW),
+}
+_SCALE_LOOKUP = {fold(w): v for v, words in SCALE_WORDS.items() for w in words}
+_YES_NO_LOOKUP = {**{fold(w): "kyllä" for w in YES}, **{fold(w): "ei" for w in NO},
+                  **{fold(w): "eos" for w in DONT_KNOW}}
+_NUMBER = re.compile(r"^([0-9]+)(?:[.,]0+)?$")
+_LEADING_DIGIT = re.compile(r"^([0-9])\s*(?:[=:\-–—)]|\s)\s*(.*)$")
+
+
+def normalise_answer(qtype: str, raw: str) -> tuple[str | None, str | None, str | None]:
+    """(stored answer or None for blank, problem message, suggestion)."""
+    text = raw.strip()
+    if text == "":
+        return None, None, None
+    if qtype == "yes_no":
+        value = _YES_NO_LOOKUP.get(fold(text))
+        if value is None:
+            return None, "tuntematon vastaus kyllä/ei-kysymykseen", "käytä Kyllä, Ei tai En osaa sanoa (tai jätä tyhjäksi)"
+        return value, None, None
+    if qtype == "scale_1_5":
+        number = _NUMBER.match(text)
+        if number:
+            if int(number.group(1)) <= 5:
+                return str(int(number.group(1))), None, None
+            return None, "arvo asteikon ulkopuolella", "asteikko on 1–5, 0 = en osaa sanoa"
+        word = _SCALE_LOOKUP.get(fold(text))
+        if word is not None:
+            return word, None, None
+        lead = _LEADING_DIGIT.match(text)
+        if lead:
+            digit, label = lead.group(1), lead.group(2).strip()
+            if int(digit) > 5:
+                return None, "arvo asteikon ulkopuolella", "asteikko on 1–5, 0 = en osaa sanoa"
+            from_label = _SCALE_LOOKUP.get(fold(label)) if label else None
+            if from_label is not None and from_label != digit:
+                return None, f"numero {digit} ja sanallinen arvo eivät täsmää", None
+            return digit, None, None
+        return None, "vastausta ei voitu lukea asteikolle 1–5", "käytä numeroa 1–5, 0 = en osaa sanoa, tai asteikon sanaa (esim. melko hyvin)"
+    if len(text) > MAX_TEXT_ANSWER:
+        return None, f"tekstivastaus on liian pitkä ({len(text)} merkkiä, raja {MAX_TEXT_ANSWER})", None
+    return text, None, None
+
+
+# ---------------------------------------------------------------- metadata columns
+
+META_ALIASES = {
+    "municipality": ("kunta", "kunta/organisaatio", "kunta / organisaatio", "organisaatio", "kunta tai hyvinvointialue",
+                     "edustamasi kunta", "edustamanne kunta", "kuntanne", "municipality", "kommun"),
+    "role": ("vastaajan rooli", "rooli", "vastaajaryhmä", "tehtävä", "asema", "role", "roll"),
+    "timestamp": ("aikaleima", "timestamp", "vastausaika", "lähetetty", "lähetysaika", "vastattu", "completion time",
+                  "valmistumisaika", "päivämäärä", "pvm"),
+    "year": ("vuosi", "kyselyvuosi", "year", "år"),
+}
+IGNORED_COLUMNS = ("id", "vastaaja", "vastaajan id", "vastaajan tunniste", "respondent id", "start time", "aloitusaika",
+                   "email", "e-mail", "sähköposti", "name", "nimi", "vastaajan nimi", "last modified time")
+_META_LOOKUP = {fold(a): kind for kind, aliases in META_ALIASES.items() for a in aliases}
+_IGNORED = {fold(a) for a in IGNORED_COLUMNS}
+
+_FI_DATETIME = re.compile(
+    r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T]+(?:klo\s*)?(\d{1,2})[.:](\d{2})(?:[.:](\d{2}))?)?$")
+
+
+def parse_timestamp(text: str) -> datetime | None:
+    text = text.strip()
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    m = _FI_DATETIME.match(text)
+    if m:
+        d, mo, y, h, mi, s = m.groups()
+        try:
+            return datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0))
+        except ValueError:
+            return None
+    return None
+
+
+_YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+
+
+# ---------------------------------------------------------------- parsing
+
+
+@dataclass
+class ParsedResponse:
+    row: int
+    municipality_code: str
+    respondent_role: str | None
+    submitted_at: str | None
+    answers: dict[str, str | None]
+
+
+@dataclass
+class ParsedSurvey:
+    file_name: str
+    checksum: str
+    year: int
+    year_source: str
+    question_ids: list[str]
+    responses: list[ParsedResponse]
+    format: str
+    encoding: str | None = None
+    delimiter: str | None = None
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def municipalities(self) -> list[str]:
+        return sorted({r.municipality_code for r in self.responses})
+
+
+def checksum_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def parse_survey(
+    data: bytes,
+    file_name: str,
+    questions: pd.DataFrame,
+    municipalities: pd.DataFrame,
+    year: int | None = None,
+    *,
+    hva_code: str = DEFAULT_HVA_CODE,
+    hva_names: tuple[str, ...] = (),
+) -> ParsedSurvey:
+    """Validate a survey export against the question catalogue and the municipalities (pure: no DB).
+
+    Raises SurveyRejected listing every problem."""
+    table = read_table(data, file_name)
+    problems = _Problems()
+    if questions is None or questions.empty:
+        raise _file_problem("kysymysluettelo on tyhjä", "lataa luettelot ensin: python -m data_sources ensure")
+    resolver = MunicipalityResolver(municipalities, hva_code, hva_names)
+
+    q_types = {str(q.question_id): str(q.type) for q in questions.itertuples(index=False)}
+    q_by_key: dict[str, str] = {}
+    for q in questions.itertuples(index=False):
+        q_by_key[key(q.question_id)] = str(q.question_id)
+        q_by_key.setdefault(key(q.text_fi), str(q.question_id))
+
+    # --- header
+    meta: dict[str, int] = {}
+    question_cols: list[tuple[int, str]] = []
+    ignored: list[str] = []
+    seen_questions: dict[str, str] = {}
+    for idx, name in enumerate(table.header):
+        if not name:
+            problems.add(1, f"sarake {idx + 1}", None, "sarakkeella ei ole otsikkoa, mutta sen alla on arvoja",
+                         "anna sarakkeelle kysymyksen tunnus tai poista sarake")
+            continue
+        kind = _META_LOOKUP.get(fold(name))
+        if kind:
+            if kind in meta:
+                problems.add(1, name, None, f"sarake toistuu (sama tieto kuin sarakkeessa '{table.header[meta[kind]]}')")
+            meta[kind] = idx
+            continue
+        if fold(name) in _IGNORED:
+            ignored.append(name)
+            continue
+        qid = q_by_key.get(key(name))
+        if qid is None:
+            options = {key(q): q for q in q_types} | {key(t): i for t, i in
+                                                       ((q.text_fi, q.question_id) for q in questions.itertuples(index=False))}
+            match = difflib.get_close_matches(key(name), list(options), n=1, cutoff=0.75)
+            problems.add(1, name, None, "tuntematon kysymyssarake",
+                         f"tarkoititko {options[match[0]]}?" if match else "otsikoksi käy kysymyksen tunnus tai koko teksti")
+            continue
+        if qid in seen_questions:
+            problems.add(1, name, None, f"kysymys {qid} on tiedostossa kahdesti (myös sarake '{seen_questions[qid]}')")
+            continue
+        seen_questions[qid] = name
+        question_cols.append((idx, qid))
+    if "municipality" not in meta:
+        problems.add(1, None, None, "pakollinen sarake Kunta puuttuu",
+                     "lisää sarake Kunta (kunnan nimi tai koodi, hyvinvointialueelle PSHVA)")
+    if not question_cols and not any(p.message == "tuntematon kysymyssarake" for p in problems):
+        problems.add(1, None, None, "tiedostossa ei ole yhtään kysymyssaraketta")
+    if not table.rows:
+        problems.add(None, None, None, "tiedostossa ei ole yhtään vastausta (vain otsikkorivi)")
+    if problems and ("municipality" not in meta or not question_cols):
+        raise SurveyRejected(problems.final())
+
+    def cell(cells: list[str], idx: int) -> str:
+        return cells[idx] if idx < len(cells) else ""
+
+    width = len(table.header)
+    # --- year
+    year_values: dict[int, list[int]] = {}
+    if "year" in meta:
+        col = table.header[meta["year"]]
+        for row_no, cells in table.rows:
+            text = cell(cells, meta["year"])
+            if text == "":
+                continue
+            m = _NUMBER.match(text)
+            if not m or not 1990 <= int(m.group(1)) <= 2100:
+                problems.add(row_no, col, text, "vuosi ei ole vuosiluku")
+                continue
+            year_values.setdefault(int(m.group(1)), []).append(row_no)
+    year_source = ""
+    year_problem = False
+    if year is not None:
+        year_source = "--year"
+        for other, rows in year_values.items():
+            if other != year:
+                for row_no in rows:
+                    problems.add(row_no, table.header[meta["year"]], str(other),
+                                 f"vuosi ei ole sama kuin annettu --year {year}")
+                    year_problem = True
+    elif len(year_values) == 1:
+        year, year_source = next(iter(year_values)), "sarake"
+    elif len(year_values) > 1:
+        problems.add(None, table.header[meta["year"]], ", ".join(map(str, sorted(year_values))),
+                     "tiedostossa on usean vuoden vastauksia", "lataa jokainen vuosi omana tiedostonaan")
+        year_problem = True
+    else:
+        in_name = set(_YEAR_IN_NAME.findall(Path(file_name).name))
+        if len(in_name) == 1:
+            year, year_source = int(in_name.pop()), "tiedostonimi"
+
+    # --- rows
+    responses: list[ParsedResponse] = []
+    seen_exact: dict[tuple, int] = {}
+    seen_respondent: dict[tuple, int] = {}
+    stamp_years: set[int] = set()
+    for row_no, cells in table.rows:
+        extra = [c for c in cells[width:] if c]
+        if extra:
+            problems.add(row_no, None, extra[0][:80],
+                         f"rivillä on {len(cells)} kenttää mutta otsikossa {width} sarakketta",
+                         "tarkista erottimet ja lainausmerkit")
+        exact = tuple(cell(cells, i) for i in range(width))
+        if exact in seen_exact:
+            problems.add(row_no, None, None, f"rivi on täsmälleen sama kuin rivi {seen_exact[exact]} (kaksoiskappale)",
+                         "poista toinen riveistä")
+            continue
+        seen_exact[exact] = row_no
+
+        muni_col = table.header[meta["municipality"]]
+        muni_text = cell(cells, meta["municipality"])
+        code = None
+        if muni_text == "":
+            problems.add(row_no, muni_col, "", "kunta puuttuu")
+        else:
+            code = resolver.resolve(muni_text)
+            if code is None:
+                problems.add(row_no, muni_col, muni_text, "tuntematon kunta", resolver.suggest(muni_text))
+        role = None
+        if "role" in meta:
+            role = " ".join(cell(cells, meta["role"]).split()) or None
+        if code is not None and resolver.is_hva(code):
+            role = HVA_ROLE
+        submitted = None
+        if "timestamp" in meta:
+            ts_text = cell(cells, meta["timestamp"])
+            if ts_text:
+                ts = parse_timestamp(ts_text)
+                if ts is None:
+                    problems.add(row_no, table.header[meta["timestamp"]], ts_text, "aikaleimaa ei voitu lukea",
+                                 "käytä muotoa VVVV-KK-PP tt:mm tai P.K.VVVV tt.mm")
+                else:
+                    submitted = ts.isoformat(sep=" ")
+                    stamp_years.add(ts.year)
+        if code is not None and submitted is not None:
+            who = (code, key(role or ""), submitted)
+            if who in seen_respondent:
+                problems.add(row_no, table.header[meta["timestamp"]], submitted,
+                             f"sama vastaaja (kunta, rooli ja aikaleima) on jo rivillä {seen_respondent[who]}",
+                             "poista kaksoisvastaus")
+            seen_respondent.setdefault(who, row_no)
+        answers: dict[str, str | None] = {}
+        for idx, qid in question_cols:
+            raw = cell(cells, idx)
+            value, message, suggestion = normalise_answer(q_types[qid], raw)
+            if message:
+                problems.add(row_no, table.header[idx], raw, message, suggestion)
+            answers[qid] = value
+        responses.append(ParsedResponse(row_no, code or "", role, submitted, answers))
+
+    if year is None and not year_problem:
+        if len(stamp_years) == 1 and "timestamp" in meta:
+            year, year_source = stamp_years.pop(), "aikaleimat"
+        else:
+            problems.add(None, None, None, "kyselyn vuotta ei voitu päätellä (ei Vuosi-saraketta, vuotta tiedostonimessä "
+                         "eikä yhteistä vuotta aikaleimoissa)", "anna vuosi: --year VVVV")
+    if problems:
+        raise SurveyRejected(problems.final())
+    return ParsedSurvey(
+        file_name=file_name, checksum=checksum_of(data), year=int(year), year_source=year_source,
+        question_ids=[q for _, q in question_cols], responses=responses, format=table.format,
+        encoding=table.encoding, delimiter=table.delimiter, ignored_columns=ignored,
+    )
+
+
+# ---------------------------------------------------------------- loading
+
+
+@dataclass
+class SurveyLoadResult:
+    status: str  # 'loaded' | 'unchanged' | 'restored'
+    load_id: int | None
+    rows: int
+    year: int
+    municipalities: list[str]
+
+
+class _Unchanged(Exception):
+    def __init__(self, load_id: int):
+        self.load_id = load_id
+
+
+def catalogue_frames(con) -> tuple[pd.DataFrame, pd.DataFrame, str, tuple[str, ...]]:
+    """Questions, municipalities and the HVA's code and names from an open connection."""
+    questions = con.execute("SELECT question_id, text_fi, type, metric_id, respondent, sort FROM survey_question").df()
+    munis = con.execute("SELECT code, name_fi, name_sv FROM region WHERE category = 'KUNTA'").df()
+    hva = con.execute("SELECT code, name_fi, name_sv FROM region WHERE category = 'HYVINVOINTIALUE' ORDER BY code").fetchall()
+    if hva:
+        return questions, munis, str(hva[0][0]), tuple(n for n in hva[0][1:] if n)
+    return questions, munis, DEFAULT_HVA_CODE, ()
+
+
+def _identical_load(con, checksum: str, year: int) -> tuple[int | None, bool]:
+    """(load_id of an identical earlier file for this year, whether all of its rows are active)."""
+    row = con.execute(
+        "SELECT f.load_id, coalesce(bool_and(r.active), FALSE) FROM survey_file f"
+        " LEFT JOIN survey_response r ON r.load_id = f.load_id"
+        " WHERE f.checksum = ? AND f.year = ? GROUP BY f.load_id ORDER BY f.load_id DESC LIMIT 1",
+        [checksum, year],
+    ).fetchone()
+    return (int(row[0]), bool(row[1])) if row else (None, False)
+
+
+def _store(load, parsed: ParsedSurvey, is_demo: bool) -> int:
+    con = load.con
+    codes = parsed.municipalities
+    marks = ", ".join("?" * len(codes))
+    con.execute(
+        f"UPDATE survey_response SET active = FALSE WHERE year = ? AND active AND municipality_code IN ({marks})",
+        [parsed.year, *codes],
+    )
+    from data_sources.warehouse import _now
+
+    con.execute("INSERT INTO survey_file VALUES (?, ?, ?, ?, ?, ?)",
+                [load.load_id, parsed.year, parsed.file_name, parsed.checksum, _now(), is_demo])
+    responses = pd.DataFrame(
+        [(load.load_id, r.row, parsed.year, r.municipality_code, r.respondent_role, r.submitted_at, is_demo, True)
+         for r in parsed.responses],
+        columns=["load_id", "row_number", "year", "municipality_code", "respondent_role", "submitted_at", "is_demo", "active"],
+    ).astype({"municipality_code": "object", "respondent_role": "object", "submitted_at": "object"})
+    answers = pd.DataFrame(
+        [(load.load_id, r.row, q, a) for r in parsed.responses for q, a in r.answers.items()],
+        columns=["load_id", "row_number", "question_id", "answer"],
+    ).astype({"answer": "object"})
+    con.register("survey_responses_df", responses)
+    con.execute("INSERT INTO survey_response SELECT * FROM survey_responses_df")
+    con.unregister("survey_responses_df")
+    if not answers.empty:
+        con.register("survey_answers_df", answers)
+        con.execute("INSERT INTO survey_answer SELECT * FROM survey_answers_df")
+        con.unregister("survey_answers_df")
+    return len(responses)
+
+
+def _parse_against(con, data: bytes, file_name: str, year: int | None) -> ParsedSurvey:
+    questions, munis, hva_code, hva_names = catalogue_frames(con)
+    return parse_survey(data, file_name, questions, munis, year, hva_code=hva_code, hva_names=hva_names)
+
+
+def load_survey_bytes(data: bytes, file_name: str, year: int | None = None, *, db: Path | None = None,
+                      is_demo: bool = False, user_name: str | None = None) -> SurveyLoadResult:
+    """Validate and load one survey file. Raises SurveyRejected (nothing written) on any problem."""
+    from data_sources.config import db_path
+    from data_sources.warehouse import connect_read, writing
+
+    path = db_path(db)
+    file_name = Path(file_name).name or "kysely"
+    if len(data) > MAX_FILE_BYTES:
+        raise _file_problem(f"tiedosto on liian suuri ({len(data) // 1024} kt, raja {MAX_FILE_BYTES // (1024 * 1024)} Mt)")
+    # Validate against the live database first so a rejected file costs no copy of the database.
+    con = connect_read(path)
+    try:
+        parsed = _parse_against(con, data, file_name, year)
+        previous, all_active = _identical_load(con, parsed.checksum, parsed.year)
+    finally:
+        con.close()
+    if previous is not None and all_active:
+        return SurveyLoadResult("unchanged", previous, len(parsed.responses), parsed.year, parsed.municipalities)
+    if previous is not None:
+        return restore_survey_version(previous, db=path, user_name=user_name)
+    try:
+        with writing("survey", target=file_name, params={"year": parsed.year}, is_demo=is_demo, path=path,
+                     user_name=user_name) as load:
+            # Re-check inside the write lock: another load may have finished in between.
+            parsed = _parse_against(load.con, data, file_name, year)
+            again, active = _identical_load(load.con, parsed.checksum, parsed.year)
+            if again is not None and active:
+                raise _Unchanged(again)
+            load.rows = _store(load, parsed, is_demo)
+            load.checksum = parsed.checksum
+            load.extra_params.update({
+                "year_source": parsed.year_source, "municipalities": parsed.municipalities,
+                "format": parsed.format, "encoding": parsed.encoding, "delimiter": parsed.delimiter,
+            })
+    except _Unchanged as unchanged:
+        return SurveyLoadResult("unchanged", unchanged.load_id, len(parsed.responses), parsed.year, parsed.municipalities)
+    return SurveyLoadResult("loaded", load.load_id, load.rows, parsed.year, parsed.municipalities)
+
+
+def load_survey_file(path: Path, year: int | None = None, *, db: Path | None = None, is_demo: bool = False,
+                     user_name: str | None = None) -> SurveyLoadResult:
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise _file_problem(f"tiedostoa {path} ei voi lukea ({exc.strerror})") from None
+    if size > MAX_FILE_BYTES:
+        raise _file_problem(f"tiedosto on liian suuri ({size // 1024} kt, raja {MAX_FILE_BYTES // (1024 * 1024)} Mt)")
+    return load_survey_bytes(path.read_bytes(), path.name, year, db=db, is_demo=is_demo, user_name=user_name)
+
+
+def restore_survey_version(load_id: int, *, db: Path | None = None, user_name: str | None = None) -> SurveyLoadResult:
+    """Make an earlier file's answers active again for its year and municipalities (the rows that
+    replaced them become inactive; nothing is deleted)."""
+    from data_sources.config import db_path
+    from data_sources.warehouse import connect_read, writing
+
+    path = db_path(db)
+    con = connect_read(path)
+    try:
+        info = con.execute("SELECT year, file_name, is_demo FROM survey_file WHERE load_id = ?", [load_id]).fetchone()
+        if info is None:
+            raise _file_problem(f"kyselylatausta {load_id} ei ole", "katso lataukset: python -m data_sources survey --list")
+        year = int(info[0])
+        codes = [r[0] for r in con.execute(
+            "SELECT DISTINCT municipality_code FROM survey_response WHERE load_id = ? ORDER BY 1", [load_id]).fetchall()]
+        all_active = con.execute(
+            "SELECT coalesce(bool_and(active), TRUE), count(*) FROM survey_response WHERE load_id = ?", [load_id]).fetchone()
+    finally:
+        con.close()
+    if all_active[0]:
+        return SurveyLoadResult("unchanged", load_id, int(all_active[1]), year, codes)
+    with writing("survey", target=f"palautus: {info[1]}", params={"year": year, "restore": load_id},
+                 is_demo=bool(info[2]), path=path, user_name=user_name) as load:
+        marks = ", ".join("?" * len(codes))
+        load.con.execute(
+            f"UPDATE survey_response SET active = FALSE WHERE year = ? AND active AND load_id <> ?"
+            f" AND municipality_code IN ({marks})", [year, load_id, *codes])
+        load.con.execute("UPDATE survey_response SET active = TRUE WHERE load_id = ?", [load_id])
+        load.rows = load.con.execute("SELECT count(*) FROM survey_response WHERE load_id = ?", [load_id]).fetchone()[0]
+        load.checksum = load.con.execute("SELECT checksum FROM survey_file WHERE load_id = ?", [load_id]).fetchone()[0]
+    return SurveyLoadResult("restored", load.load_id, load.rows, year, codes)
+
+
+def survey_history(con) -> pd.DataFrame:
+    """Every loaded survey file with how many of its answers are active now."""
+    return con.execute(
+        """
+        SELECT f.load_id, f.year, f.file_name, f.loaded_at, f.is_demo,
+               count(r.row_number) AS responses, count(r.row_number) FILTER (WHERE r.active) AS active_responses,
+               string_agg(DISTINCT r.municipality_code, ', ' ORDER BY r.municipality_code) AS municipalities
+        FROM survey_file f LEFT JOIN survey_response r ON r.load_id = f.load_id
+        GROUP BY ALL ORDER BY f.year DESC, f.load_id DESC
+        """
+    ).df()
+
+
+# ---------------------------------------------------------------- CLI
+
+
+def print_problems(problems: list[SurveyProblem], file=None) -> None:
+    file = file or sys.stderr
+    print(f"Tiedosto hylättiin, mitään ei tallennettu. Ongelmia {len(problems)}:", file=file)
+    for p in problems:
+        print(f"  - {p}", file=file)
+
+
+def _cmd_survey(args: argparse.Namespace) -> int:
+    from data_sources.config import db_path
+    from data_sources.warehouse import connect_read
+
+    db = db_path(args.db)
+    if args.list:
+        con = connect_read(db)
+        try:
+            history = survey_history(con)
+        finally:
+            con.close()
+        if history.empty:
+            print("ei ladattuja kyselyitä")
+        for r in history.itertuples(index=False):
+            demo = " (esimerkki)" if r.is_demo else ""
+            print(f"#{r.load_id} vuosi {r.year} {r.file_name}{demo}: {r.responses} vastausta, "
+                  f"{r.active_responses} voimassa; kunnat {r.municipalities or '-'}; ladattu {r.loaded_at:%Y-%m-%d %H:%M}")
+        return 0
+    try:
+        if args.restore is not None:
+            result = restore_survey_version(args.restore, db=db)
+        elif args.file:
+            result = load_survey_file(Path(args.file), args.year, db=db, is_demo=args.demo)
+        else:
+            print("anna tiedosto, --restore LOAD_ID tai --list", file=sys.stderr)
+            return 2
+    except SurveyRejected as rejected:
+        print_problems(rejected.problems)
+        return 1
+    if result.status == "unchanged":
+        print(f"ei muutoksia (sama tiedosto on jo voimassa, lataus #{result.load_id})")
+    elif result.status == "restored":
+        print(f"palautettu: vuoden {result.year} vastaukset {len(result.municipalities)} kunnalle/HVA:lle "
+              f"({result.rows} vastausta, lataus #{result.load_id})")
+    else:
+        print(f"ladattu: vuosi {result.year}, {result.rows} vastausta, kunnat {', '.join(result.municipalities)} "
+              f"(lataus #{result.load_id})")
+    return 0
+
+
+def add_cli(subparsers) -> None:
+    p = subparsers.add_parser(
+        "survey", help="lataa kompassikyselyn vastaukset (CSV tai XLSX)",
+        description="Lataa kompassikyselyn vastaustiedosto. Virheellinen tiedosto hylätään kokonaan. "
+                    "Sama tiedosto uudelleen ei muuta mitään; uusi tiedosto korvaa vuoden vastaukset sen kunnille.",
+    )
+    p.add_argument("file", nargs="?", help="vastaustiedosto (.csv tai .xlsx)")
+    p.add_argument("--year", type=int, help="kyselyn vuosi (muuten Vuosi-sarakkeesta, tiedostonimestä tai aikaleimoista)")
+    p.add_argument("--restore", type=int, metavar="LOAD_ID", help="palauta aiemman latauksen vastaukset voimaan")
+    p.add_argument("--list", action="store_true", help="näytä ladatut kyselytiedostot")
+    p.add_argument("--demo", action="store_true", help="merkitse vastaukset esimerkkiaineistoksi")
+    p.add_argument("--db", help="tietokantatiedosto")
+    p.set_defaults(func=_cmd_survey)

@@ -1,0 +1,389 @@
+"""The warehouse: one DuckDB file holds the whole state.
+
+Writes never touch the live file. A load copies it to a temporary file next to it, writes
+there, and swaps it in with an atomic rename. So:
+- readers (the app) never get a lock error and never see a half-done load: they open the
+  file read-only through ATTACH, which pins the inode they opened, and reopen when
+  `database_version()` changes;
+- a load that fails, or is killed, leaves the live file exactly as it was; its temporary
+  file and its in-flight marker tell the next load (and `status`) that it did not finish.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+
+from data_sources.config import db_path
+
+SCHEMA_VERSION = 1
+
+REGION_CATEGORIES = ("KUNTA", "PALVELUALUE", "TYP_ALUE", "HYVINVOINTIALUE", "MAAKUNTA", "MAA")
+DIRECTIONS = ("higher_better", "lower_better", "neutral")
+METRIC_KINDS = ("yes_no", "trend", "experience", "other")
+THL_LICENCE = "CC BY 4.0 (THL, Sotkanet.fi)"
+
+
+class WarehouseError(RuntimeError):
+    """A clear, user-facing problem with the database file."""
+
+
+# Each entry migrates from version (index) to version (index + 1). Never edit a released step:
+# add a new one, so an existing database file is upgraded in place instead of rebuilt.
+MIGRATIONS: list[str] = [
+    # 0 -> 1: the initial schema
+    """
+    CREATE TABLE IF NOT EXISTS region (
+        category TEXT NOT NULL, code TEXT NOT NULL, name_fi TEXT NOT NULL, name_sv TEXT,
+        sotkanet_id INTEGER, PRIMARY KEY (category, code));
+    CREATE TABLE IF NOT EXISTS region_member (
+        group_category TEXT NOT NULL, group_code TEXT NOT NULL, member_code TEXT NOT NULL,
+        status TEXT NOT NULL, source TEXT, PRIMARY KEY (group_category, group_code, member_code));
+    CREATE TABLE IF NOT EXISTS indicator (
+        id INTEGER PRIMARY KEY, source TEXT NOT NULL DEFAULT 'sotkanet',
+        title_fi TEXT NOT NULL, title_sv TEXT, title_en TEXT, unit TEXT, decimals INTEGER,
+        scale DOUBLE, direction TEXT NOT NULL, direction_reason TEXT, theme TEXT,
+        organisation TEXT, data_updated DATE, range_start INTEGER, range_end INTEGER,
+        description_fi TEXT, interpretation_fi TEXT, limits_fi TEXT, metadata_url TEXT,
+        licence TEXT, in_catalogue BOOLEAN NOT NULL DEFAULT TRUE, notes TEXT);
+    CREATE TABLE IF NOT EXISTS indicator_goal (
+        indicator_id INTEGER NOT NULL, goal_id INTEGER NOT NULL, PRIMARY KEY (indicator_id, goal_id));
+    CREATE TABLE IF NOT EXISTS observation (
+        indicator_id INTEGER NOT NULL, region_category TEXT NOT NULL, region_code TEXT NOT NULL,
+        year INTEGER NOT NULL, gender TEXT NOT NULL, value DOUBLE, abs_value DOUBLE,
+        is_demo BOOLEAN NOT NULL, load_id INTEGER,
+        PRIMARY KEY (indicator_id, region_category, region_code, year, gender));
+    CREATE TABLE IF NOT EXISTS derived_observation (
+        indicator_id INTEGER NOT NULL, region_category TEXT NOT NULL, region_code TEXT NOT NULL,
+        year INTEGER NOT NULL, gender TEXT NOT NULL, value DOUBLE, abs_value DOUBLE,
+        is_demo BOOLEAN NOT NULL, is_estimate BOOLEAN NOT NULL, is_incomplete BOOLEAN NOT NULL,
+        members_total INTEGER, members_with_value INTEGER,
+        PRIMARY KEY (indicator_id, region_category, region_code, year, gender));
+    CREATE TABLE IF NOT EXISTS goal (goal_id INTEGER PRIMARY KEY, title_fi TEXT NOT NULL, short_fi TEXT);
+    CREATE TABLE IF NOT EXISTS level (level_id TEXT PRIMARY KEY, sort INTEGER, title_fi TEXT NOT NULL, short_fi TEXT);
+    CREATE TABLE IF NOT EXISTS action (
+        action_id TEXT PRIMARY KEY, goal_id INTEGER NOT NULL, level_id TEXT NOT NULL, seq INTEGER,
+        text_fi TEXT NOT NULL, responsible_fi TEXT);
+    CREATE TABLE IF NOT EXISTS metric (
+        metric_id TEXT PRIMARY KEY, action_id TEXT NOT NULL, seq INTEGER, text_fi TEXT NOT NULL,
+        kind TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS metric_indicator (
+        metric_id TEXT NOT NULL, indicator_id INTEGER NOT NULL, PRIMARY KEY (metric_id, indicator_id));
+    CREATE TABLE IF NOT EXISTS survey_question (
+        question_id TEXT PRIMARY KEY, text_fi TEXT NOT NULL, type TEXT NOT NULL, metric_id TEXT,
+        respondent TEXT NOT NULL, sort INTEGER);
+    CREATE TABLE IF NOT EXISTS survey_file (
+        load_id INTEGER PRIMARY KEY, year INTEGER NOT NULL, file_name TEXT, checksum TEXT NOT NULL,
+        loaded_at TIMESTAMP NOT NULL, is_demo BOOLEAN NOT NULL);
+    CREATE TABLE IF NOT EXISTS survey_response (
+        load_id INTEGER NOT NULL, row_number INTEGER NOT NULL, year INTEGER NOT NULL,
+        municipality_code TEXT, respondent_role TEXT, submitted_at TEXT, is_demo BOOLEAN NOT NULL,
+        active BOOLEAN NOT NULL, PRIMARY KEY (load_id, row_number));
+    CREATE TABLE IF NOT EXISTS survey_answer (
+        load_id INTEGER NOT NULL, row_number INTEGER NOT NULL, question_id TEXT NOT NULL, answer TEXT,
+        PRIMARY KEY (load_id, row_number, question_id));
+    CREATE SEQUENCE IF NOT EXISTS action_status_seq;
+    CREATE TABLE IF NOT EXISTS action_status (
+        entry_id INTEGER PRIMARY KEY DEFAULT nextval('action_status_seq'), action_id TEXT NOT NULL,
+        municipality_code TEXT NOT NULL, status TEXT NOT NULL, status_date DATE NOT NULL, note TEXT,
+        recorded_by TEXT NOT NULL, recorded_at TIMESTAMP NOT NULL, is_demo BOOLEAN NOT NULL DEFAULT FALSE);
+    CREATE TABLE IF NOT EXISTS geometry (
+        municipality_code TEXT PRIMARY KEY, name_fi TEXT, geojson TEXT NOT NULL, load_id INTEGER);
+    CREATE TABLE IF NOT EXISTS load_log (
+        load_id INTEGER PRIMARY KEY, source TEXT NOT NULL, target TEXT, params TEXT, checksum TEXT,
+        rows INTEGER, started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP, status TEXT NOT NULL,
+        message TEXT, licence TEXT, is_demo BOOLEAN NOT NULL DEFAULT FALSE, user_name TEXT);
+    CREATE TABLE IF NOT EXISTS load_item (
+        load_id INTEGER NOT NULL, item TEXT NOT NULL, status TEXT NOT NULL, rows INTEGER,
+        data_updated TEXT, checksum TEXT, message TEXT, PRIMARY KEY (load_id, item));
+    CREATE TABLE IF NOT EXISTS snapshot (
+        snapshot_id INTEGER PRIMARY KEY, name TEXT NOT NULL, created_at TIMESTAMP NOT NULL, payload TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+
+    CREATE OR REPLACE VIEW indicator_values AS
+    WITH all_rows AS (
+        SELECT indicator_id, region_category, region_code, year, gender, value, abs_value, is_demo
+        FROM observation
+        UNION ALL
+        SELECT indicator_id, region_category, region_code, year, gender, value, abs_value, is_demo
+        FROM derived_observation)
+    SELECT CAST(o.indicator_id AS INTEGER) AS indicator_id, CAST(i.title_fi AS TEXT) AS indicator_title,
+           CAST(o.region_code AS TEXT) AS region_code, CAST(r.name_fi AS TEXT) AS region_name,
+           CAST(o.region_category AS TEXT) AS region_category, CAST(o.year AS INTEGER) AS year,
+           CAST(o.gender AS TEXT) AS gender, CAST(o.value AS DOUBLE) AS value,
+           CAST(o.abs_value AS DOUBLE) AS abs_value, CAST(o.is_demo AS BOOLEAN) AS is_demo
+    FROM all_rows o
+    JOIN indicator i ON i.id = o.indicator_id
+    JOIN region r ON r.category = o.region_category AND r.code = o.region_code;
+
+    CREATE OR REPLACE VIEW survey_answers AS
+    SELECT CAST(s.year AS INTEGER) AS year, CAST(s.municipality_code AS TEXT) AS municipality_code,
+           CAST(s.respondent_role AS TEXT) AS respondent_role, CAST(a.question_id AS TEXT) AS question_id,
+           CAST(a.answer AS TEXT) AS answer, CAST(s.is_demo AS BOOLEAN) AS is_demo
+    FROM survey_response s
+    JOIN survey_answer a ON a.load_id = s.load_id AND a.row_number = s.row_number
+    WHERE s.active;
+    """,
+]
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    has_meta = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+    ).fetchone()[0]
+    if not has_meta:
+        return 0
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Bring a database up to SCHEMA_VERSION, one recorded step at a time."""
+    current = schema_version(con)
+    if current > SCHEMA_VERSION:
+        raise WarehouseError(
+            f"Tietokannan skeemaversio {current} on uudempi kuin ohjelman ({SCHEMA_VERSION}); päivitä ohjelma."
+        )
+    for version in range(current, SCHEMA_VERSION):
+        con.execute(MIGRATIONS[version])
+        con.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version + 1)]
+        )
+    return SCHEMA_VERSION
+
+
+# ---------------------------------------------------------------- reading
+
+
+def database_version(path: Path | None = None) -> str:
+    """Changes whenever a load swaps in a new file; used as the cache key of every page query."""
+    path = path or db_path()
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return "missing"
+    return f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}"
+
+
+def connect_read(path: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only view of the current file.
+
+    ATTACH into a private in-memory connection (not duckdb.connect(path)) because DuckDB
+    caches database instances by path within a process: after a swap, connect(path) would
+    keep serving the old file.
+    """
+    path = path or db_path()
+    if not path.exists():
+        raise WarehouseError(
+            f"Tietokantaa ei ole: {path}. Rakenna se: python -m data_sources demo --db {path}"
+        )
+    con = duckdb.connect(":memory:")
+    con.execute("ATTACH ? AS wh (READ_ONLY)", [str(path)])
+    con.execute("USE wh")
+    version = schema_version(con)
+    if version != SCHEMA_VERSION:
+        con.close()
+        raise WarehouseError(
+            f"Tietokannan {path} skeemaversio on {version}, ohjelma odottaa {SCHEMA_VERSION}. "
+            "Aja mikä tahansa latauskomento (esim. python -m data_sources status --migrate) päivittääksesi sen."
+        )
+    return con
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _inflight_path(path: Path) -> Path:
+    return path.with_name(path.name + ".inflight")
+
+
+def _lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+@dataclass
+class Load:
+    """An open write: `con` is a connection to the temporary copy; commit happens on exit."""
+
+    con: duckdb.DuckDBPyConnection
+    load_id: int
+    path: Path
+    rows: int = 0
+    status: str = "ok"
+    message: str = ""
+    checksum: str | None = None
+    extra_params: dict = field(default_factory=dict)
+
+    def log_item(self, item: str, status: str, *, rows: int | None = None, data_updated: str | None = None,
+                 checksum: str | None = None, message: str | None = None) -> None:
+        """One line per indicator / file of a load: what happened to it and why."""
+        self.con.execute(
+            "INSERT OR REPLACE INTO load_item VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [self.load_id, item, status, rows, data_updated, checksum, message],
+        )
+
+
+def _record_interrupted(con: duckdb.DuckDBPyConnection, info: dict) -> None:
+    """A previous load was killed before its swap: say so in the load log."""
+    load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM load_log").fetchone()[0]
+    con.execute(
+        "INSERT INTO load_log (load_id, source, target, params, started_at, finished_at, status, message, is_demo)"
+        " VALUES (?, ?, ?, ?, ?, ?, 'interrupted', ?, ?)",
+        [
+            load_id,
+            info.get("source", "?"),
+            info.get("target"),
+            json.dumps(info.get("params", {}), ensure_ascii=False),
+            info.get("started_at", _now().isoformat()),
+            _now(),
+            "Lataus keskeytyi ennen valmistumista; tietokanta jäi latausta edeltäneeseen tilaan.",
+            bool(info.get("is_demo", False)),
+        ],
+    )
+
+
+def interrupted_load(path: Path | None = None) -> dict | None:
+    """The in-flight marker of a load that is running or was killed, if any."""
+    marker = _inflight_path(path or db_path())
+    if not marker.exists():
+        return None
+    try:
+        return json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"source": "?"}
+
+
+@contextlib.contextmanager
+def writing(
+    source: str,
+    *,
+    target: str | None = None,
+    params: dict | None = None,
+    licence: str | None = None,
+    is_demo: bool = False,
+    path: Path | None = None,
+    user_name: str | None = None,
+    lock_timeout_s: float = 600.0,
+) -> Iterator[Load]:
+    """Open a load: a transaction over a copy of the database that is swapped in on success.
+
+    Raises WarehouseError with a clear message when the path is unwritable or the disk is full;
+    the live file is untouched in every failure.
+    """
+    path = path or db_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock_file = open(_lock_path(path), "a+")
+    except OSError as exc:
+        raise WarehouseError(f"Tietokannan kansioon ei voi kirjoittaa: {path.parent} ({exc.strerror})") from exc
+    with lock_file:
+        _acquire(lock_file, lock_timeout_s, path)
+        marker = _inflight_path(path)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+        previous_marker = interrupted_load(path)
+        for stale in path.parent.glob(f".{path.name}.*.tmp"):
+            stale.unlink(missing_ok=True)
+        try:
+            if path.exists():
+                shutil.copy2(path, tmp)
+            marker.write_text(
+                json.dumps(
+                    {"source": source, "target": target, "params": params or {},
+                     "started_at": _now().isoformat(), "is_demo": is_demo, "pid": os.getpid()},
+                    ensure_ascii=False,
+                ),
+                encoding="utf-8",
+            )
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise WarehouseError(
+                f"Latausta ei voitu aloittaa: {exc.strerror} ({exc.filename}). Tietokanta on ennallaan."
+            ) from exc
+        con = duckdb.connect(str(tmp))
+        try:
+            migrate(con)
+            if previous_marker:
+                _record_interrupted(con, previous_marker)
+            load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM load_log").fetchone()[0]
+            started = _now()
+            load = Load(con=con, load_id=load_id, path=path)
+            con.execute("BEGIN TRANSACTION")
+            yield load
+            all_params = {**(params or {}), **load.extra_params}
+            con.execute(
+                "INSERT INTO load_log (load_id, source, target, params, checksum, rows, started_at,"
+                " finished_at, status, message, licence, is_demo, user_name)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [load_id, source, target, json.dumps(all_params, ensure_ascii=False), load.checksum,
+                 load.rows, started, _now(), load.status, load.message, licence, is_demo,
+                 user_name or os.environ.get("USER") or "cli"],
+            )
+            con.execute("COMMIT")
+            con.execute("CHECKPOINT")
+            con.close()
+            _fsync(tmp)
+            os.replace(tmp, path)
+            _fsync_dir(path.parent)
+            marker.unlink(missing_ok=True)
+        except BaseException as exc:
+            with contextlib.suppress(Exception):
+                con.close()
+            tmp.unlink(missing_ok=True)
+            # The marker is ours; a failed (not killed) load leaves the database as it was,
+            # so there is nothing "interrupted" to report later.
+            marker.unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise WarehouseError(
+                    f"Lataus epäonnistui levyvirheeseen: {exc.strerror or exc}. Tietokanta on ennallaan."
+                ) from exc
+            if isinstance(exc, duckdb.IOException):
+                raise WarehouseError(f"Lataus epäonnistui: {exc}. Tietokanta on ennallaan.") from exc
+            raise
+
+
+def _acquire(lock_file, timeout_s: float, path: Path) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise WarehouseError(f"Toinen lataus on käynnissä tietokantaan {path}; yritä myöhemmin.")
+            time.sleep(0.2)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        _fsync(path)
+
+
+def table_checksum(con: duckdb.DuckDBPyConnection, table: str, where: str = "", params: list | None = None) -> str:
+    """An order-independent fingerprint of a table (or a slice), for 'nothing changed' checks."""
+    row = con.execute(
+        f"SELECT count(*), coalesce(sum(hash(t)), 0) FROM (SELECT * FROM {table} {where}) t", params or []
+    ).fetchone()
+    return f"{row[0]}:{row[1]}"

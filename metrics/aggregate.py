@@ -1,0 +1,135 @@
+"""Area rollups: values for areas that are not Sotkanet regions, computed from their municipalities.
+
+Rules (the README explains them to users):
+- rates with known counts: sum the numerators (abs_value) and the derived denominators
+  (abs_value / value × scale) — the area's true rate, not an estimate;
+- counts (persons, number of …): summed;
+- anything else (indexes, euros per resident, rates without counts): a population-weighted mean,
+  flagged `is_estimate`;
+- never a plain mean of rates;
+- a municipality without a value makes the area value `is_incomplete` (it is not silently dropped:
+  the value covers only the members with data, and the flag and member counts say so);
+- an area of one municipality equals that municipality.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+# Units of amounts that add up across municipalities (persons, counts, euro totals).
+SUMMABLE_UNITS = {"henkilöä", "lkm", "henkeä", "kpl", "euroa", "1 000 euroa"}
+
+ROLLUP_COLUMNS = [
+    "indicator_id", "region_category", "region_code", "year", "gender", "value", "abs_value",
+    "is_demo", "is_estimate", "is_incomplete", "members_total", "members_with_value",
+]
+
+
+def aggregation_kind(unit: str | None, scale: float | None) -> str:
+    """'rate' (numerators and denominators), 'sum' (amounts that add up) or 'weighted' (population-weighted mean)."""
+    if scale is not None and not pd.isna(scale) and scale > 0:
+        return "rate"
+    if (unit or "").strip().lower() in SUMMABLE_UNITS:
+        return "sum"
+    return "weighted"
+
+
+def rollup(
+    observations: pd.DataFrame,
+    members: pd.DataFrame,
+    indicators: pd.DataFrame,
+    population: pd.DataFrame,
+) -> pd.DataFrame:
+    """Roll municipal observations up to areas.
+
+    observations: indicator_id, region_code (municipality), year, gender, value, abs_value, is_demo
+    members:      group_category, group_code, member_code
+    indicators:   id, unit, scale
+    population:   region_code, year, gender, population  (weights for the 'weighted' kind)
+    """
+    if observations.empty or members.empty:
+        return pd.DataFrame(columns=ROLLUP_COLUMNS)
+    size = members.groupby(["group_category", "group_code"]).size().rename("members_total").reset_index()
+    kinds = indicators.assign(kind=[aggregation_kind(u, s) for u, s in zip(indicators["unit"], indicators["scale"])])
+    kinds = kinds.rename(columns={"id": "indicator_id"})[["indicator_id", "kind", "scale"]]
+
+    obs = observations.merge(members, left_on="region_code", right_on="member_code")
+    obs = obs.merge(kinds, on="indicator_id", how="left")
+    obs["kind"] = obs["kind"].fillna("weighted")
+    obs = _attach_population(obs, population)
+
+    has_value = obs["value"].notna()
+    obs["denominator"] = np.where(
+        has_value & obs["abs_value"].notna() & (obs["value"] != 0),
+        obs["abs_value"] / obs["value"] * obs["scale"],
+        np.nan,
+    )
+    obs["weighted_value"] = obs["value"] * obs["population"]
+    obs["weight"] = np.where(has_value & obs["population"].notna(), obs["population"], np.nan)
+
+    keys = ["indicator_id", "group_category", "group_code", "year", "gender"]
+    grouped = obs.assign(has_value=has_value, has_abs=has_value & obs["abs_value"].notna(),
+                         has_den=obs["denominator"].notna()).groupby(keys, sort=False)
+    agg = grouped.agg(
+        kind=("kind", "first"), scale=("scale", "first"),
+        members_present=("region_code", "size"), members_with_value=("has_value", "sum"),
+        members_with_abs=("has_abs", "sum"), members_with_den=("has_den", "sum"),
+        abs_sum=("abs_value", lambda s: s.sum(min_count=1)),
+        den_sum=("denominator", lambda s: s.sum(min_count=1)),
+        value_sum=("value", lambda s: s.sum(min_count=1)),
+        weighted_sum=("weighted_value", lambda s: s.sum(min_count=1)),
+        weight_sum=("weight", lambda s: s.sum(min_count=1)),
+        is_demo=("is_demo", "max"),
+        single_value=("value", "first"), single_abs=("abs_value", "first"),
+    ).reset_index()
+    agg = agg.merge(size, on=["group_category", "group_code"])
+
+    counted = (agg["kind"] == "rate") & (agg["members_with_value"] > 0) & (agg["members_with_den"] == agg["members_with_value"])
+    summed = (agg["kind"] == "sum") & (agg["members_with_value"] > 0)
+    weighted = ~counted & ~summed & (agg["members_with_value"] > 0) & agg["weight_sum"].notna()
+    single = (agg["members_total"] == 1) & (agg["members_with_value"] == 1)
+
+    value = np.select(
+        [single, counted, summed, weighted],
+        [agg["single_value"], agg["abs_sum"] / agg["den_sum"] * agg["scale"], agg["value_sum"],
+         agg["weighted_sum"] / agg["weight_sum"]],
+        default=np.nan,
+    )
+    all_abs = agg["members_with_abs"] == agg["members_with_value"]
+    abs_value = np.where(single, agg["single_abs"], np.where(all_abs, agg["abs_sum"], np.nan))
+    out = pd.DataFrame({
+        "indicator_id": agg["indicator_id"].astype(int),
+        "region_category": agg["group_category"],
+        "region_code": agg["group_code"],
+        "year": agg["year"].astype(int),
+        "gender": agg["gender"],
+        "value": value.astype(float),
+        "abs_value": abs_value.astype(float),
+        "is_demo": agg["is_demo"].astype(bool),
+        "is_estimate": (weighted & ~single).astype(bool),
+        "is_incomplete": (agg["members_with_value"] < agg["members_total"]).astype(bool),
+        "members_total": agg["members_total"].astype(int),
+        "members_with_value": agg["members_with_value"].astype(int),
+    })
+    return out[ROLLUP_COLUMNS]
+
+
+def _attach_population(obs: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
+    """Population weight for each row: same year and gender, else the total of that year,
+    else the nearest year with a value (so a missing population year does not drop a weight)."""
+    if population.empty:
+        return obs.assign(population=np.nan)
+    pop = population[["region_code", "year", "gender", "population"]]
+    out = obs.merge(pop, on=["region_code", "year", "gender"], how="left")
+    total = pop[pop["gender"] == "total"].drop(columns="gender").rename(columns={"population": "pop_total"})
+    out = out.merge(total, on=["region_code", "year"], how="left")
+    out["population"] = out["population"].fillna(out["pop_total"])
+    missing = out["population"].isna()
+    if missing.any():
+        nearest = (
+            total.sort_values("year").groupby("region_code")["pop_total"].last().rename("pop_latest")
+        )
+        out = out.merge(nearest, left_on="region_code", right_index=True, how="left")
+        out["population"] = out["population"].fillna(out["pop_latest"])
+        out = out.drop(columns="pop_latest")
+    return out.drop(columns="pop_total")

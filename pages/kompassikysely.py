@@ -1,0 +1,196 @@
+"""Kompassikysely — the yearly compass survey per goal and level: yes/no items as "12/19 kuntaa",
+scale items as 100 % stacked bars with n. Computation lives in metrics.survey_results."""
+import html
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from metrics import survey_results as sr
+from ui.data import query
+from ui.format import fi_number
+from ui.layout import demo_banner, select_from_url
+from ui.strings import t
+from ui.tables import download_buttons
+
+# Viridis steps for 1..5 (sequential, colour-blind safe, readable in greyscale) and grey for "en osaa sanoa".
+SCALE_COLOURS = {"1": "#440154", "2": "#3B528B", "3": "#21918C", "4": "#5EC962", "5": "#FDE725", "0": "#BBBBBB"}
+TEXT_COLOURS = {"1": "white", "2": "white", "3": "white", "4": "black", "5": "black", "0": "black"}
+GROUPINGS = {"role": "Vastaajan rooli", "area": "Palvelukeskustelualue", "none": "Ei ryhmittelyä"}
+
+# ---------------------------------------------------------------- read state + query
+
+st.title(t("page_survey"))
+st.caption("Kuntafoorumin vuosittainen kompassikysely: miten yhteiset tavoitteet ja yhdyspintojen toimenpiteet "
+           "ovat edenneet kunnissa ja hyvinvointialueella.")
+
+answers = query(sr.survey_answer_rows_sql)
+if answers.empty:
+    st.info("Kompassikyselyn vastauksia ei ole vielä ladattu. Lataa vastaustiedosto Ylläpito-sivulla tai "
+            "komennolla `python -m data_sources survey TIEDOSTO`.")
+    st.stop()
+
+questions = query(
+    """SELECT q.question_id, q.text_fi, q.type, q.metric_id, q.respondent, q.sort,
+              a.goal_id, a.level_id, g.title_fi AS goal_title, l.title_fi AS level_title, l.sort AS level_sort
+       FROM survey_question q
+       LEFT JOIN metric m ON m.metric_id = q.metric_id
+       LEFT JOIN action a ON a.action_id = m.action_id
+       LEFT JOIN goal g ON g.goal_id = a.goal_id
+       LEFT JOIN level l ON l.level_id = a.level_id
+       ORDER BY a.goal_id NULLS LAST, l.sort NULLS LAST, q.sort""")
+municipalities = query("SELECT code, name_fi FROM region WHERE category = 'KUNTA' ORDER BY name_fi")
+members = query("SELECT group_category, group_code, member_code FROM region_member")
+areas = query("SELECT code, name_fi FROM region WHERE category = 'PALVELUALUE'")
+hva = query("SELECT code FROM region WHERE category = 'HYVINVOINTIALUE' ORDER BY code")
+hva_code = str(hva["code"].iloc[0]) if not hva.empty else "13"
+
+years = sorted({int(y) for y in answers["year"]}, reverse=True)
+left, right = st.columns(2)
+with left:
+    year = select_from_url("Kyselyvuosi", years, "kyselyvuosi", key="survey_year")
+with right:
+    grouping = select_from_url("Asteikkokysymysten erittely", list(GROUPINGS), "erittely",
+                               format_func=GROUPINGS.get, key="survey_grouping")
+by = None if grouping == "none" else grouping
+
+shown = answers[answers["year"] <= year]
+if bool(shown.loc[shown["year"] == year, "is_demo"].any()) or bool(shown["is_demo"].any()):
+    demo_banner(True)
+
+# ---------------------------------------------------------------- compute
+
+min_group = sr.min_group_size()
+this_year = answers[answers["year"] == year]
+respondents = this_year.drop_duplicates(["load_id", "row_number"])
+answered = respondents.loc[respondents["municipality_code"].isin(municipalities["code"]), "municipality_code"].nunique()
+summary = sr.yes_no_summary(answers, questions, municipalities, year, hva_code)
+summary_by_id = summary.set_index("question_id") if not summary.empty else summary
+
+c1, c2, c3 = st.columns(3)
+c1.metric("Vastaajia", fi_number(len(respondents), 0))
+c2.metric("Kuntia vastannut", f"{answered}/{municipalities['code'].nunique()}")
+c3.metric("Hyvinvointialue vastannut", "kyllä" if (respondents["municipality_code"] == hva_code).any() else "ei")
+st.caption("Kyllä/ei-kysymykset lasketaan kunnittain: kunta, joka ei vastannut, on \u201dei vastausta\u201d, ei koskaan "
+           "\u201dei\u201d. Asteikkokysymykset ovat prosenttijakaumia vastanneista (1–5, 0 = en osaa sanoa); alle "
+           f"{min_group} vastaajan ryhmiä ei näytetä erikseen.")
+
+
+# ---------------------------------------------------------------- render
+
+
+def safe(text) -> str:
+    """Group labels come from uploaded files: plotly renders some HTML in labels, so escape them."""
+    return html.escape(str(text))
+
+
+def scale_chart(table: pd.DataFrame) -> go.Figure:
+    labels = [f"{safe(g)} (n={n})" for g, n in zip(table["group"], table["n"])]
+    fig = go.Figure()
+    for category in sr.SCALE_CATEGORIES:
+        values = table[category].astype(float)
+        fig.add_trace(go.Bar(
+            y=labels, x=values, orientation="h", name=sr.SCALE_LABELS[category],
+            marker=dict(color=SCALE_COLOURS[category], line=dict(color="white", width=1)),
+            text=[fi_number(v, 0, "%") if v >= 6 else "" for v in values], textposition="inside",
+            insidetextanchor="middle", textfont=dict(color=TEXT_COLOURS[category]),
+            hovertemplate="%{y}<br>" + sr.SCALE_LABELS[category] + ": %{x:.0f} %<extra></extra>",
+        ))
+    fig.update_layout(
+        barmode="stack", separators=", ", height=110 + 38 * len(table), margin=dict(l=10, r=10, t=10, b=10),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, traceorder="normal"), plot_bgcolor="white",
+        font=dict(size=13),
+    )
+    fig.update_xaxes(range=[0, 100], ticksuffix=" %", title=None, gridcolor="#EEEEEE")
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def scale_table(table: pd.DataFrame) -> pd.DataFrame:
+    out = pd.DataFrame({"Ryhmä": table["group"], "n": table["n"]})
+    for c in sr.SCALE_CATEGORIES:
+        out[sr.SCALE_LABELS[c] + " %"] = table[c].round(1)
+    out["Keskiarvo (1–5)"] = table["keskiarvo"].round(2)
+    return out
+
+
+downloads: list[pd.DataFrame] = []
+
+
+def render_yes_no(q) -> None:
+    row = summary_by_id.loc[q.question_id]
+    if q.respondent == "hva":
+        st.markdown(f"**{q.text_fi}**")
+        previous = f" (edellinen {int(row['previous_year'])}: {row['previous_label']})" if pd.notna(row["previous_year"]) else ""
+        st.write(f"Hyvinvointialueen vastaus: {row['label']}{previous}")
+        downloads.append(pd.DataFrame([{"kysymys": q.question_id, "teksti": q.text_fi, "ryhmä": "Hyvinvointialue",
+                                        "tulos": row["label"]}]))
+        return
+    delta = None
+    if pd.notna(row["change"]):
+        delta = f"{int(row['change']):+d} kuntaa vs. {int(row['previous_year'])}"
+    st.metric(q.text_fi, row["label"], delta=delta)
+    st.caption(f"Kyllä {row['kyllä']} · Ei {row['ei']} · En osaa sanoa {row['eos']} · Ei vastausta {row['ei vastausta']}")
+    per_muni = sr.municipality_answers(answers, q.question_id, year, municipalities)
+    with st.expander("Erittely kunnittain ja palvelukeskustelualueittain"):
+        table = per_muni.assign(Vastaus=per_muni["answer"].map(sr.YES_NO_LABELS))
+        table = table.rename(columns={"name_fi": "Kunta", "respondents": "Vastaajia", "ristiriita": "Vastaajat eri mieltä"})
+        st.dataframe(table[["Kunta", "Vastaus", "Vastaajia", "Vastaajat eri mieltä"]], hide_index=True, width="stretch")
+        by_area = sr.yes_no_by_area(per_muni, members, areas)
+        st.dataframe(by_area.rename(columns={"area": "Palvelukeskustelualue", "label": "Kyllä / kuntia",
+                                             "kyllä": "Kyllä", "ei": "Ei", "eos": "En osaa sanoa",
+                                             "ei vastausta": "Ei vastausta"})
+                     [["Palvelukeskustelualue", "Kyllä / kuntia", "Kyllä", "Ei", "En osaa sanoa", "Ei vastausta"]],
+                     hide_index=True, width="stretch")
+    downloads.append(per_muni.assign(kysymys=q.question_id, teksti=q.text_fi)
+                     .rename(columns={"name_fi": "ryhmä", "answer": "tulos"})[["kysymys", "teksti", "ryhmä", "tulos"]])
+
+
+def render_scale(q) -> None:
+    st.markdown(f"**{q.text_fi}**")
+    table, notes = sr.scale_distribution(answers, q.question_id, year, by=by, members=members, areas=areas,
+                                         hva_code=hva_code, min_group=min_group)
+    for note in notes:
+        st.caption(note)
+    if table.empty:
+        if not notes:
+            st.caption("Ei vastauksia tältä vuodelta.")
+        return
+    st.plotly_chart(scale_chart(table), width="stretch", config={"displayModeBar": False},
+                    key=f"chart_{q.question_id}")
+    with st.expander("Taulukkona"):
+        st.dataframe(scale_table(table), hide_index=True, width="stretch")
+    long = sr.scale_long(table).assign(kysymys=q.question_id, teksti=q.text_fi)
+    downloads.append(long.rename(columns={"group": "ryhmä", "category": "luokka", "percent": "osuus %"})
+                     [["kysymys", "teksti", "ryhmä", "n", "luokka", "osuus %"]])
+
+
+def render_question(q) -> None:
+    if q.type == "yes_no":
+        render_yes_no(q)
+    elif q.type == "scale_1_5":
+        render_scale(q)
+    else:
+        count = int(this_year.loc[this_year["question_id"] == q.question_id, "answer"].notna().sum())
+        st.markdown(f"**{q.text_fi}**")
+        st.caption(f"Avoimia vastauksia {count} kpl (ei näytetä koontinäkymässä vastaajien suojaamiseksi).")
+
+
+asked = set(this_year["question_id"])
+visible = questions[questions["question_id"].isin(asked)]
+if visible.empty:
+    st.info("Tämän vuoden tiedostossa ei ole luettelon kysymyksiä.")
+for goal_id, goal_questions in visible.groupby(visible["goal_id"].fillna(0), sort=True):
+    title = goal_questions["goal_title"].iloc[0]
+    st.header(f"{t('goal', n=int(goal_id))}: {title}" if goal_id else "Yleiset kysymykset")
+    for _, level_questions in goal_questions.groupby(goal_questions["level_sort"].fillna(99), sort=True):
+        level_title = level_questions["level_title"].iloc[0]
+        if isinstance(level_title, str):
+            st.subheader(level_title)
+        for q in level_questions.itertuples(index=False):
+            render_question(q)
+
+if downloads:
+    st.divider()
+    st.markdown("**Lataa tämän sivun tulokset**")
+    download_buttons(pd.concat(downloads, ignore_index=True), f"kompassikysely_{year}", key="survey_all")

@@ -1,0 +1,62 @@
+"""Tavoitteet ja toimenpiteet — the plan as a goal × level matrix, with status by municipality."""
+import pandas as pd
+import streamlit as st
+
+from metrics.goals import STATUS_SYMBOL
+from ui import data
+from ui.layout import page_demo_banner, select_from_url
+from ui.strings import t
+from ui.tables import download_buttons
+
+KIND_LABEL = {"yes_no": "kyllä/ei", "trend": "kehitys", "experience": "kokemus", "other": "muu seuranta"}
+year = st.session_state.get("year")
+st.title(t("page_plan"))
+st.caption("Yhdyspintasuunnitelma 2030, toimenpiteet 2023–2025: neljä yhteistä tavoitetta × johdon taso ja viisi yhdyspintaa.")
+page_demo_banner()
+
+plan = data.get("plan")
+goals, levels, actions, metrics = plan["goals"], plan["levels"], plan["actions"], plan["metrics"]
+matrix = data.get("action_status", year)
+munis = data.get("municipalities")
+
+overview = actions.groupby(["goal_id", "level_id"]).size().rename("toimenpiteitä").reset_index()
+grid = overview.pivot(index="goal_id", columns="level_id", values="toimenpiteitä").reindex(columns=list(levels["level_id"]))
+grid.index = [f"{g}. {s}" for g, s in zip(goals["goal_id"], goals["short_fi"])]
+grid.columns = list(levels["short_fi"])
+st.subheader("Toimenpiteiden määrä: tavoite × taso")
+st.dataframe(grid.fillna(0).astype(int), width="stretch")
+
+goal_ids = list(goals["goal_id"])
+level_ids = list(levels["level_id"])
+c1, c2 = st.columns(2)
+with c1:
+    goal = int(select_from_url("Tavoite", goal_ids, "tavoite", format_func=lambda g: f"{g}. {goals.set_index('goal_id').loc[g, 'title_fi']}"))
+with c2:
+    level = select_from_url("Taso", level_ids, "taso", format_func=lambda lv: levels.set_index("level_id").loc[lv, "title_fi"])
+
+cell = actions[(actions["goal_id"] == goal) & (actions["level_id"] == level)]
+names = dict(zip(munis["code"], munis["name_fi"]))
+for action in cell.itertuples():
+    st.markdown(f"#### {action.action_id}: {action.text_fi}")
+    st.markdown(f"**Vastuutaho:** {action.responsible_fi or '–'}")
+    mine = metrics[metrics["action_id"] == action.action_id]
+    if len(mine):
+        st.dataframe(pd.DataFrame({
+            "Mittari": mine["text_fi"], "Laji": mine["kind"].map(KIND_LABEL),
+            "Indikaattorit": [", ".join(str(i) for i in ids) or "–" for ids in mine["indicator_ids"]],
+        }), hide_index=True, width="stretch")
+    else:
+        st.caption("Ei mittaria suunnitelmassa.")
+    status = matrix[matrix["action_id"] == action.action_id]
+    counts = status["status"].value_counts()
+    st.markdown(" · ".join(f"{STATUS_SYMBOL[s]} {s}: {counts.get(s, 0)}" for s in STATUS_SYMBOL) + f" (/{len(status)} kuntaa)")
+    with st.expander("Tila kunnittain"):
+        st.dataframe(pd.DataFrame({
+            "Kunta": status["municipality_code"].map(names), "Tila": [f"{STATUS_SYMBOL[s]} {s}" for s in status["status"]],
+            "Lähde": status["source"].fillna("–"),
+            "Päivä": [d.strftime("%-d.%-m.%Y") if pd.notna(d) else "–" for d in status["date"]],
+        }).sort_values("Kunta"), hide_index=True, width="stretch")
+
+full = actions.merge(goals[["goal_id", "title_fi"]].rename(columns={"title_fi": "tavoite"}), on="goal_id") \
+    .merge(levels[["level_id", "title_fi"]].rename(columns={"title_fi": "taso"}), on="level_id")
+download_buttons(full[["action_id", "tavoite", "taso", "text_fi", "responsible_fi"]], "suunnitelman_toimenpiteet")

@@ -1,0 +1,70 @@
+"""Tietolähteet — every source with licence and citation, freshness, the load log, area memberships."""
+import pandas as pd
+import streamlit as st
+
+from ui import data
+from ui.format import fi_date, fi_datetime, fi_int
+from ui.layout import page_demo_banner
+from ui.strings import t
+from ui.tables import download_buttons
+
+st.title(t("page_sources"))
+is_demo = page_demo_banner()
+share = data.get("demo_share")
+
+st.header("Lähteet ja lisenssit")
+st.markdown(
+    "- **THL, Sotkanet.fi** — hyvinvointi-indikaattorit (REST-rajapinta). THL:n tuottamat tiedot: CC BY 4.0. "
+    "Muiden tuottajien (Tilastokeskus, TEM, ETK, Kela …) indikaattorit tuottajan käyttöehdoin. "
+    "Viittaus: *Lähde: THL, Sotkanet.fi, indikaattori N, päivitetty pp.kk.vvvv.*\n"
+    "- **Kompassikysely** — Pohjois-Savon hyvinvointialueen vuosittainen kysely kunnille (yhdyspintasuunnitelman seuranta).\n"
+    "- **Yhdyspintasuunnitelma 2030** — Pohjois-Savon hyvinvointialue, kunnat ja Pohjois-Savon liitto: tavoitteet, toimenpiteet ja mittarit.\n"
+    "- **Kuntarajat** (kun ladattu) — Tilastokeskus / Maanmittauslaitos, CC BY 4.0."
+)
+st.metric("Esimerkkiaineiston osuus indikaattoririveistä",
+          f"{fi_int(share['observations_demo'])} / {fi_int(share['observations'])}",
+          help="Esimerkkirivit korvautuvat todellisilla, kun indikaattori ladataan Sotkanetista.")
+
+st.header("Indikaattorit")
+inds = data.get("indicators")
+loaded = data.query(
+    """SELECT o.indicator_id, count(*) AS rows, bool_or(o.is_demo) AS is_demo, min(o.year) AS first_year,
+              max(o.year) AS last_year, max(l.finished_at) AS last_load
+       FROM observation o LEFT JOIN load_log l ON l.load_id = o.load_id GROUP BY o.indicator_id""")
+table = inds.merge(loaded, left_on="id", right_on="indicator_id", how="left")
+st.dataframe(pd.DataFrame({
+    "Id": table["id"], "Indikaattori": table["title_fi"], "Tuottaja": table["organisation"].fillna("–"),
+    "Päivitetty (Sotkanet)": [fi_date(d) if pd.notna(d) else "–" for d in table["data_updated"]],
+    "Viimeisin lataus": [fi_datetime(d) if pd.notna(d) else "–" for d in table["last_load"]],
+    "Rivejä": table["rows"].fillna(0).astype(int),
+    "Vuodet": [f"{int(a)}–{int(b)}" if pd.notna(a) else "–" for a, b in zip(table["first_year"], table["last_year"])],
+    "Aineisto": ["ESIMERKKI" if d else "todellinen" if pd.notna(d) else "–" for d in table["is_demo"]],
+    "Lisenssi": table["licence"].fillna("–"),
+    "Suunta": table["direction"], "Suunnan peruste": table["direction_reason"],
+    "Metatiedot": table["metadata_url"],
+}), hide_index=True, width="stretch",
+    column_config={"Metatiedot": st.column_config.LinkColumn("Metatiedot", display_text="sotkanet.fi")})
+
+st.header("Latausloki")
+log = data.query("SELECT load_id, source, target, status, started_at, finished_at, rows, is_demo, message, licence "
+                 "FROM load_log ORDER BY load_id DESC LIMIT 200")
+st.dataframe(log.rename(columns={"load_id": "#", "source": "Lähde", "target": "Kohde", "status": "Tila", "started_at": "Alkoi",
+                                 "finished_at": "Päättyi", "rows": "Rivejä", "is_demo": "Esimerkki", "message": "Viesti",
+                                 "licence": "Lisenssi"}), hide_index=True, width="stretch")
+items = data.query("SELECT load_id, item, status, rows, data_updated, message FROM load_item ORDER BY load_id DESC, item LIMIT 500")
+if len(items):
+    with st.expander("Latausten kohdekohtaiset rivit (indikaattorit, tiedostot)"):
+        st.dataframe(items, hide_index=True, width="stretch")
+
+st.header("Aluejaot")
+members = data.get("members")
+st.markdown("Palvelukeskustelualueista suunnitelma vahvistaa, että **Kuopiolla on oma keskustelu** ja että **Kaavi, Tuusniemi, "
+            "Lapinlahti ja Siilinjärvi** keskustelevat yhdessä. Muiden kuntien ryhmittely noudattaa hyvinvointialueen "
+            "aluejakoa, joka ei ole julkinen: ne on ryhmitelty seutukuntien mukaan ja merkitty **oletetuiksi**. "
+            "Jako on tiedostossa `data/regions/pohjois-savo/areas.csv` ja sen voi korjata ilman koodimuutoksia.")
+st.dataframe(pd.DataFrame({
+    "Luokka": members["group_category"].map({"PALVELUALUE": "palvelukeskustelualue", "TYP_ALUE": "TYP-alue"}),
+    "Alue": members["group_name"], "Kunta": members["member_name"],
+    "Tila": members["status"].map({"verified": "✔ vahvistettu", "assumed": "? oletettu"}), "Lähde": members["source"],
+}), hide_index=True, width="stretch")
+download_buttons(members, "aluejaot")

@@ -1,0 +1,73 @@
+"""Trendit — analysts pick indicators, regions and years freely; line chart, table, download."""
+import pandas as pd
+import streamlit as st
+
+from ui import data
+from ui.charts import line_chart
+from ui.format import fi_number
+from ui.layout import page_demo_banner, query_param, set_query_param, source_caption
+from ui.strings import t
+from ui.tables import download_buttons
+
+st.title(t("page_trends"))
+page_demo_banner()
+
+inds = data.get("indicators")
+regions = data.get("regions")
+titles = dict(zip(inds["id"].astype(int), inds["title_fi"]))
+category_names = {"KUNTA": "kunta", "PALVELUALUE": "palvelukeskustelualue", "TYP_ALUE": "TYP-alue",
+                  "HYVINVOINTIALUE": "hyvinvointialue", "MAAKUNTA": "maakunta", "MAA": "koko maa"}
+region_keys = [f"{c}:{k}" for c, k in zip(regions["category"], regions["code"])]
+region_label = {f"{c}:{k}": f"{n} ({category_names.get(c, c)})" for c, k, n in zip(regions["category"], regions["code"], regions["name_fi"])}
+
+
+def from_url(name: str, valid: list, default: list) -> list:
+    raw = query_param(name)
+    chosen = [v for v in (raw or "").split(",") if v in valid] if raw else []
+    return chosen or default
+
+
+ind_keys = [str(i) for i in titles]
+chosen_inds = st.multiselect("Indikaattorit", ind_keys, default=from_url("indikaattorit", ind_keys, ["181"] if "181" in ind_keys else ind_keys[:1]),
+                             format_func=lambda i: f"{titles[int(i)]} ({i})", max_selections=8)
+chosen_regions = st.multiselect("Alueet", region_keys, default=from_url("alueet", region_keys, [r for r in ("HYVINVOINTIALUE:13", "MAA:358", "KUNTA:297") if r in region_keys]),
+                                format_func=lambda r: region_label[r], max_selections=25)
+first, last = data.get("data_years")
+years = st.slider("Vuodet", first, last, (max(first, last - 14), last))
+mode = st.radio("Esitys", ["absoluuttinen", "indeksi (perusvuosi = 100)"], horizontal=True)
+base_year = st.selectbox("Perusvuosi", list(range(years[0], years[1] + 1)), index=0) if mode.startswith("indeksi") else None
+gender = st.radio("Sukupuoli", ["total", "male", "female"], horizontal=True,
+                  format_func={"total": "kaikki", "male": "miehet", "female": "naiset"}.get)
+set_query_param("indikaattorit", ",".join(chosen_inds) or None)
+set_query_param("alueet", ",".join(chosen_regions) or None)
+
+if not chosen_inds or not chosen_regions:
+    st.info("Valitse vähintään yksi indikaattori ja yksi alue.")
+    st.stop()
+
+wanted = [tuple(r.split(":", 1)) for r in chosen_regions]
+series = data.get("observations", wanted, [int(i) for i in chosen_inds], years[1], gender, years[0])
+if series.empty:
+    st.info(t("no_data") + " (Sukupuolittaiset tiedot ovat saatavilla vain osalle indikaattoreista.)")
+    st.stop()
+series = series.assign(alue=[region_label[f"{c}:{k}"] for c, k in zip(series["region_category"], series["region_code"])])
+if base_year:
+    base = series[series["year"] == base_year].set_index(["indicator_id", "region_category", "region_code"])["value"]
+    key = pd.MultiIndex.from_frame(series[["indicator_id", "region_category", "region_code"]])
+    series = series.assign(value=100 * series["value"].to_numpy() / base.reindex(key).to_numpy())
+
+for ind in chosen_inds:
+    part = series[series["indicator_id"] == int(ind)]
+    meta = inds[inds["id"] == int(ind)].iloc[0]
+    unit = "indeksi" if base_year else (meta["unit"] or "")
+    decimals = 1 if base_year else int(meta["decimals"])
+    st.plotly_chart(line_chart(part, "year", "value", "alue", f"{meta['title_fi']} ({years[0]}–{years[1]})", unit, decimals),
+                    width="stretch", key=f"trend_chart_{ind}")
+    source_caption(part.assign(data_updated=meta["data_updated"], licence=meta["licence"]))
+    with st.expander("Taulukkona"):
+        wide = part.pivot_table(index="alue", columns="year", values="value")
+        st.dataframe(wide.map(lambda v: fi_number(v, decimals)), width="stretch")
+
+download = series.assign(indikaattori=series["indicator_id"].map(lambda i: titles[int(i)]))[
+    ["indicator_id", "indikaattori", "region_category", "region_code", "alue", "gender", "year", "value", "abs_value", "is_demo"]]
+download_buttons(download, "trendit")

@@ -1,0 +1,244 @@
+"""Ylläpito — load the compass survey, restore an earlier version, record action statuses.
+
+Off unless the operator configures authentication (a password hash in .streamlit/secrets.toml
+[admin] password_hash or env TILANNEKUVA_ADMIN_PASSWORD_HASH, or an OIDC provider in [auth] for
+st.login). The read-only dashboard never needs it. Uploaded text is shown only through
+st.dataframe / st.text / st.write of plain strings — never as HTML.
+"""
+import time
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from data_sources import action_status as status_mod
+from data_sources import admin_auth
+from data_sources import survey as survey_mod
+from ui import data
+from ui.format import fi_datetime
+from ui.strings import t
+from ui.tables import to_xlsx
+
+MAX_ATTEMPTS = 5
+LOCKOUT_SECONDS = 60
+
+
+def _secret(*path):
+    try:
+        value = st.secrets
+        for part in path:
+            value = value[part]
+        return value
+    except (KeyError, FileNotFoundError, AttributeError, TypeError):
+        return None
+
+
+st.title(t("page_admin"))
+
+secrets_hash = _secret("admin", "password_hash")
+state = admin_auth.auth_state(secrets_hash if isinstance(secrets_hash, str) else None)
+oidc = _secret("auth") is not None
+allowed_emails = _secret("admin", "allowed_emails")
+
+if state == admin_auth.NOT_CONFIGURED and not oidc:
+    st.info("Ylläpitotoiminnot (kyselyn lataus, toimenpiteiden tilan kirjaus) ovat pois päältä, koska kirjautumista "
+            "ei ole määritetty. Tilannekuvan muut sivut ovat käytössä normaalisti.")
+    st.markdown("Ottaaksesi ylläpidon käyttöön tee salasanasta tiiviste palvelimella:")
+    st.code("python -m data_sources hash-password", language="bash")
+    st.markdown("ja lisää se tiedostoon `.streamlit/secrets.toml`:")
+    st.code('[admin]\npassword_hash = "pbkdf2_sha256$600000$…"', language="toml")
+    st.markdown(f"tai ympäristömuuttujaan `{admin_auth.ENV_VAR}`. Vaihtoehtoisesti määritä OIDC-kirjautuminen "
+                "(`[auth]` secrets.toml:ssa), jolloin kirjautuminen tapahtuu `st.login`-toiminnolla.")
+    st.stop()
+if state == admin_auth.INVALID_CONFIG:
+    st.error("Ylläpidon salasanatiiviste on virheellinen. Tee uusi komennolla `python -m data_sources hash-password`.")
+
+
+def _oidc_user() -> str | None:
+    if not oidc:
+        return None
+    try:
+        if not st.user.is_logged_in:
+            return None
+        email = st.user.get("email") or st.user.get("name") or "oidc"
+    except Exception:  # st.user raises when [auth] is incomplete
+        return None
+    if allowed_emails and email not in list(allowed_emails):
+        st.session_state["oidc_denied"] = True
+        return None
+    return str(email)
+
+
+if not st.session_state.get("admin_user"):
+    oidc_user = _oidc_user()
+    if oidc_user:
+        st.session_state["admin_user"] = oidc_user
+if not st.session_state.get("admin_user"):
+    if oidc:
+        if st.button("Kirjaudu organisaation tunnuksella"):
+            st.login()
+        if st.session_state.get("oidc_denied"):
+            st.error("Tunnuksellasi ei ole ylläpito-oikeutta.")
+    if state == admin_auth.OK:
+        locked_until = st.session_state.get("admin_locked_until", 0.0)
+        with st.form("admin_login"):
+            password = st.text_input("Ylläpidon salasana", type="password", max_chars=admin_auth.MAX_PASSWORD_LENGTH)
+            submitted = st.form_submit_button("Kirjaudu")
+        if submitted:
+            if time.time() < locked_until:
+                st.error("Liian monta väärää yritystä. Odota hetki ja yritä uudelleen.")
+            elif admin_auth.check_password(password, secrets_hash) == admin_auth.OK:
+                st.session_state["admin_user"] = "ylläpito"
+                st.session_state["admin_attempts"] = 0
+                st.rerun()
+            else:
+                attempts = st.session_state.get("admin_attempts", 0) + 1
+                st.session_state["admin_attempts"] = attempts
+                if attempts >= MAX_ATTEMPTS:
+                    st.session_state["admin_locked_until"] = time.time() + LOCKOUT_SECONDS
+                    st.session_state["admin_attempts"] = 0
+                st.error("Väärä salasana.")
+    st.stop()
+
+# ---------------------------------------------------------------- logged in
+
+user = st.session_state["admin_user"]
+top_left, top_right = st.columns([4, 1])
+top_left.caption(f"Kirjautunut: {user}")
+if top_right.button("Kirjaudu ulos"):
+    st.session_state.pop("admin_user", None)
+    if oidc:
+        try:
+            if st.user.is_logged_in:
+                st.logout()
+        except Exception:
+            pass
+    st.rerun()
+
+recorder = st.text_input("Kirjaajan nimi (tallentuu latauslokiin ja tilamerkintöihin)", value=user, max_chars=100).strip() or user
+
+survey_tab, status_tab = st.tabs(["Kompassikysely", "Toimenpiteiden tila"])
+
+with survey_tab:
+    st.subheader("Lataa kyselyn vastaukset")
+    st.caption("CSV (; , tai sarkain; UTF-8, UTF-16 tai Windows-1252) tai XLSX. Rivi per vastaaja; sarakkeet Kunta, "
+               "Vastaajan rooli, Aikaleima, (Vuosi) ja kysymykset tunnuksella tai koko tekstillä. Virheellinen "
+               "tiedosto hylätään kokonaan. Uusi tiedosto korvaa vuoden vastaukset siinä oleville kunnille; "
+               "aiemman version voi palauttaa alta.")
+    cap_mb = survey_mod.MAX_FILE_BYTES // (1024 * 1024)
+    upload = st.file_uploader("Vastaustiedosto", type=["csv", "xlsx"], max_upload_size=cap_mb, key="survey_upload")
+    year = st.number_input("Kyselyvuosi (tyhjä = tiedostosta)", min_value=2020, max_value=2100, value=None, step=1)
+    if upload is not None and st.button("Tarkista ja lataa", type="primary"):
+        payload = upload.getvalue()
+        if len(payload) > survey_mod.MAX_FILE_BYTES:
+            st.error(f"Tiedosto on liian suuri (raja {cap_mb} Mt).")
+        else:
+            try:
+                with st.spinner("Tarkistetaan ja ladataan…"):
+                    result = survey_mod.load_survey_bytes(payload, upload.name, int(year) if year else None,
+                                                          user_name=recorder)
+            except survey_mod.SurveyRejected as rejected:
+                st.error(f"Tiedosto hylättiin, mitään ei tallennettu. Ongelmia {len(rejected.problems)}:")
+                st.dataframe(survey_mod.problems_frame(rejected.problems), hide_index=True, width="stretch")
+            except Exception as exc:  # WarehouseError etc.: show, never crash the page
+                st.error(f"Lataus epäonnistui: {exc}")
+            else:
+                if result.status == "unchanged":
+                    st.info("Ei muutoksia: sama tiedosto on jo voimassa.")
+                else:
+                    verb = "Palautettiin aiempi lataus" if result.status == "restored" else "Ladattu"
+                    st.success(f"{verb}: vuosi {result.year}, {result.rows} vastausta, "
+                               f"{len(result.municipalities)} kuntaa/HVA (lataus #{result.load_id}).")
+
+    st.subheader("Ladatut kyselytiedostot")
+    con = data.connection()
+    try:
+        history = survey_mod.survey_history(con)
+    finally:
+        con.close()
+    if history.empty:
+        st.caption("Ei ladattuja kyselyitä.")
+    else:
+        shown = history.assign(ladattu=history["loaded_at"].map(fi_datetime)).rename(columns={
+            "load_id": "Lataus", "year": "Vuosi", "file_name": "Tiedosto", "ladattu": "Ladattu", "is_demo": "Esimerkki",
+            "responses": "Vastauksia", "active_responses": "Voimassa", "municipalities": "Kuntakoodit"})
+        st.dataframe(shown[["Lataus", "Vuosi", "Tiedosto", "Ladattu", "Vastauksia", "Voimassa", "Kuntakoodit",
+                            "Esimerkki"]], hide_index=True, width="stretch")
+        restorable = history[history["active_responses"] < history["responses"]]
+        if not restorable.empty:
+            choice = st.selectbox("Palauta aiempi versio", list(restorable["load_id"]),
+                                  format_func=lambda i: f"#{i} — {restorable.set_index('load_id').loc[i, 'file_name']}")
+            if st.button("Palauta"):
+                try:
+                    result = survey_mod.restore_survey_version(int(choice), user_name=recorder)
+                except Exception as exc:
+                    st.error(f"Palautus epäonnistui: {exc}")
+                else:
+                    st.success(f"Lataus #{choice} on taas voimassa vuodelle {result.year}.")
+
+with status_tab:
+    st.subheader("Kirjaa toimenpiteen tila")
+    actions = data.query("SELECT action_id, text_fi FROM action ORDER BY goal_id, action_id")
+    munis = data.query("SELECT code, name_fi FROM region WHERE category IN ('KUNTA', 'HYVINVOINTIALUE') "
+                       "ORDER BY category DESC, name_fi")
+    if actions.empty or munis.empty:
+        st.info("Toimenpide- tai kuntaluettelo puuttuu tietokannasta.")
+    else:
+        action_text = dict(zip(actions["action_id"], actions["text_fi"]))
+        muni_name = dict(zip(munis["code"], munis["name_fi"]))
+        with st.form("action_status_form", clear_on_submit=True):
+            action_id = st.selectbox("Toimenpide", list(actions["action_id"]),
+                                     format_func=lambda a: f"{a} — {action_text[a][:90]}")
+            code = st.selectbox("Kunta", list(munis["code"]), format_func=lambda c: muni_name.get(c, c))
+            status = st.radio("Tila", list(status_mod.STATUSES), horizontal=True)
+            when = st.date_input("Päivämäärä", value=date.today(), max_value=date.today(), format="DD.MM.YYYY")
+            note = st.text_input("Huomio (valinnainen)", max_chars=status_mod.MAX_NOTE)
+            save = st.form_submit_button("Tallenna", type="primary")
+        if save:
+            try:
+                entry = status_mod.record_status(action_id, code, status, when, note, by=recorder)
+            except survey_mod.SurveyRejected as rejected:
+                st.error("Tilaa ei tallennettu:")
+                st.dataframe(survey_mod.problems_frame(rejected.problems), hide_index=True, width="stretch")
+            except Exception as exc:
+                st.error(f"Tallennus epäonnistui: {exc}")
+            else:
+                st.success(f"Tallennettu (merkintä #{entry}).")
+
+    st.subheader("Toimenpiteiden tilat")
+    con = data.connection()
+    try:
+        history = status_mod.status_history(con)
+    finally:
+        con.close()
+    if history.empty:
+        st.caption("Ei kirjattuja tiloja.")
+    else:
+        only_current = st.toggle("Vain voimassa oleva tila", value=True)
+        table = status_mod.latest_per_action(history) if only_current else history
+        st.dataframe(table.drop(columns=["entry_id"]), hide_index=True, width="stretch")
+        left, right = st.columns(2)
+        left.download_button("Lataa CSV (koko historia)", status_mod.export_csv_bytes(history),
+                             "toimenpiteiden_tila.csv", "text/csv", key="status_csv")
+        right.download_button("Lataa XLSX (koko historia)", to_xlsx(history.drop(columns=["entry_id"]), "tilat"),
+                              "toimenpiteiden_tila.xlsx",
+                              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="status_xlsx")
+        st.caption("CSV:n voi muokata ja tuoda takaisin: python -m data_sources action-status import TIEDOSTO")
+
+    st.subheader("Tuo tiloja tiedostosta")
+    status_upload = st.file_uploader("Tilatiedosto (CSV tai XLSX, sarakkeet kuten latauksessa)", type=["csv", "xlsx"],
+                                     max_upload_size=cap_mb, key="status_upload")
+    if status_upload is not None and st.button("Tuo tilat"):
+        payload = status_upload.getvalue()
+        if len(payload) > survey_mod.MAX_FILE_BYTES:
+            st.error(f"Tiedosto on liian suuri (raja {cap_mb} Mt).")
+        else:
+            try:
+                added = status_mod.import_status_bytes(payload, status_upload.name, user_name=recorder)
+            except survey_mod.SurveyRejected as rejected:
+                st.error(f"Tiedosto hylättiin, mitään ei tallennettu. Ongelmia {len(rejected.problems)}:")
+                st.dataframe(survey_mod.problems_frame(rejected.problems), hide_index=True, width="stretch")
+            except Exception as exc:
+                st.error(f"Tuonti epäonnistui: {exc}")
+            else:
+                st.success(f"Tuotiin {added} uutta merkintää." if added else "Ei muutoksia: kaikki rivit olivat jo tallessa.")

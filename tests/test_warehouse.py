@@ -1,0 +1,135 @@
+"""The warehouse: schema, stable views, migrations, and loads that fail or die leave the file as it was."""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+
+import duckdb
+import pytest
+
+from data_sources.warehouse import (
+    SCHEMA_VERSION, WarehouseError, connect_read, database_version, interrupted_load, migrate, writing,
+)
+
+INDICATOR_VALUES = [
+    ("indicator_id", "INTEGER"), ("indicator_title", "VARCHAR"), ("region_code", "VARCHAR"), ("region_name", "VARCHAR"),
+    ("region_category", "VARCHAR"), ("year", "INTEGER"), ("gender", "VARCHAR"), ("value", "DOUBLE"),
+    ("abs_value", "DOUBLE"), ("is_demo", "BOOLEAN"),
+]
+SURVEY_ANSWERS = [
+    ("year", "INTEGER"), ("municipality_code", "VARCHAR"), ("respondent_role", "VARCHAR"), ("question_id", "VARCHAR"),
+    ("answer", "VARCHAR"), ("is_demo", "BOOLEAN"),
+]
+
+
+def sha(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def columns(con, view):
+    return [(r[0], r[1]) for r in con.execute(f"DESCRIBE {view}").fetchall()]
+
+
+def test_stable_views_have_the_agreed_columns_and_types(demo_db):
+    con = connect_read(demo_db)
+    assert columns(con, "indicator_values") == INDICATOR_VALUES
+    assert columns(con, "survey_answers") == SURVEY_ANSWERS
+    categories = {r[0] for r in con.execute("SELECT DISTINCT region_category FROM indicator_values").fetchall()}
+    assert categories == {"KUNTA", "PALVELUALUE", "TYP_ALUE", "HYVINVOINTIALUE", "MAAKUNTA", "MAA"}
+
+
+def test_region_is_category_and_code_not_code_alone(fresh_db):
+    """The hospital district shares code '13' with the HVA: a region is always (category, code)."""
+    with writing("test", path=fresh_db) as load:
+        load.con.execute("INSERT INTO region VALUES ('SAIRAANHOITOPIIRI', '13', 'Pohjois-Savon sairaanhoitopiiri', NULL, 611)")
+        load.con.execute("INSERT INTO observation VALUES (181, 'SAIRAANHOITOPIIRI', '13', 2024, 'total', 99.0, NULL, FALSE, NULL)")
+    con = connect_read(fresh_db)
+    hva = con.execute("SELECT value FROM indicator_values WHERE indicator_id = 181 AND year = 2024 AND region_category = 'HYVINVOINTIALUE' AND region_code = '13'").fetchall()
+    assert len(hva) == 1 and hva[0][0] != 99.0
+    # The hospital district is not a region category of the view's contract, but it does not leak into the HVA.
+    both = con.execute("SELECT count(*) FROM indicator_values WHERE indicator_id = 181 AND year = 2024 AND region_code = '13'").fetchone()[0]
+    assert both == 2
+
+
+def test_failed_load_leaves_the_file_byte_for_byte_unchanged(fresh_db):
+    before = sha(fresh_db)
+    with pytest.raises(RuntimeError):
+        with writing("test", path=fresh_db) as load:
+            load.con.execute("DELETE FROM observation")
+            raise RuntimeError("boom")
+    assert sha(fresh_db) == before
+    assert interrupted_load(fresh_db) is None
+    assert not list(fresh_db.parent.glob(".*.tmp"))
+
+
+def test_killed_load_is_reported_interrupted_by_the_next_load(fresh_db):
+    marker = fresh_db.with_name(fresh_db.name + ".inflight")
+    marker.write_text('{"source": "sotkanet", "started_at": "2026-01-01T00:00:00"}', encoding="utf-8")
+    (fresh_db.parent / f".{fresh_db.name}.999.dead.tmp").write_bytes(b"half a database")
+    assert interrupted_load(fresh_db)["source"] == "sotkanet"
+    with writing("test", path=fresh_db):
+        pass
+    con = connect_read(fresh_db)
+    rows = con.execute("SELECT source, status FROM load_log WHERE status = 'interrupted'").fetchall()
+    assert rows == [("sotkanet", "interrupted")]
+    assert not marker.exists()
+    assert not list(fresh_db.parent.glob(".*.tmp"))
+
+
+def test_readers_keep_their_snapshot_and_new_readers_see_the_swap(fresh_db):
+    old_reader = connect_read(fresh_db)
+    version = database_version(fresh_db)
+    count = old_reader.execute("SELECT count(*) FROM observation").fetchone()[0]
+    with writing("test", path=fresh_db) as load:
+        load.con.execute("DELETE FROM observation WHERE indicator_id = 181")
+    assert database_version(fresh_db) != version
+    assert old_reader.execute("SELECT count(*) FROM observation").fetchone()[0] == count
+    new_reader = connect_read(fresh_db)
+    assert new_reader.execute("SELECT count(*) FROM observation").fetchone()[0] < count
+
+
+def test_unwritable_folder_gives_a_clear_error_and_keeps_the_old_file(fresh_db, tmp_path):
+    if os.geteuid() == 0:
+        pytest.skip("root can write anywhere; the disk-full case is covered by the fault tests")
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    path = folder / "db.duckdb"
+    shutil.copy2(fresh_db, path)
+    before = sha(path)
+    folder.chmod(0o500)
+    try:
+        with pytest.raises(WarehouseError):
+            with writing("test", path=path):
+                pass
+    finally:
+        folder.chmod(0o700)
+    assert sha(path) == before
+
+
+def test_a_path_under_a_file_gives_a_clear_error(tmp_path):
+    blocker = tmp_path / "not_a_folder"
+    blocker.write_text("x")
+    with pytest.raises(WarehouseError, match="ei voi kirjoittaa"):
+        with writing("test", path=blocker / "db.duckdb"):
+            pass
+
+
+def test_an_older_schema_is_migrated_in_place(tmp_path):
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+    con.execute("INSERT INTO meta VALUES ('schema_version', '0')")
+    assert migrate(con) == SCHEMA_VERSION
+    con.close()
+    reader = connect_read(path)
+    assert reader.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
+
+
+def test_a_newer_schema_than_the_program_is_refused(tmp_path):
+    path = tmp_path / "new.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+    con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION + 1)])
+    with pytest.raises(WarehouseError, match="uudempi"):
+        migrate(con)

@@ -1,0 +1,1 @@
+"""Presentation helpers shared by the pages: strings, Finnish number format, cached queries, charts."""

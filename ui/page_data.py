@@ -1,0 +1,178 @@
+"""The data behind each page: parameterised queries + metrics, no streamlit (so bench/ can time them).
+
+Every function takes a DuckDB connection first and returns DataFrames. ui/data.py caches them by
+database version for the pages.
+"""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from metrics import compare as cmp
+from metrics import goals, trends
+
+SERIES_COLUMNS = "indicator_id, region_category, region_code, gender, year, value, abs_value, is_demo"
+
+
+def indicators(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute(
+        """SELECT i.id, i.title_fi, i.unit, coalesce(i.decimals, 1) AS decimals, i.scale, i.direction,
+                  i.direction_reason, i.theme, i.organisation, i.data_updated, i.metadata_url, i.licence,
+                  i.range_start, i.range_end, i.description_fi,
+                  coalesce(list_sort(list(g.goal_id) FILTER (WHERE g.goal_id IS NOT NULL)), []) AS goals
+           FROM indicator i LEFT JOIN indicator_goal g ON g.indicator_id = i.id
+           WHERE i.in_catalogue GROUP BY ALL ORDER BY i.id"""
+    ).df()
+
+
+def regions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute("SELECT category, code, name_fi, name_sv, sotkanet_id FROM region ORDER BY category, name_fi").df()
+
+
+def municipalities(con) -> pd.DataFrame:
+    return con.execute("SELECT code, name_fi, name_sv FROM region WHERE category = 'KUNTA' ORDER BY name_fi").df()
+
+
+def members(con) -> pd.DataFrame:
+    return con.execute(
+        """SELECT m.group_category, m.group_code, g.name_fi AS group_name, m.member_code, k.name_fi AS member_name,
+                  m.status, m.source
+           FROM region_member m JOIN region g ON g.category = m.group_category AND g.code = m.group_code
+           JOIN region k ON k.category = 'KUNTA' AND k.code = m.member_code
+           ORDER BY m.group_category, g.name_fi, k.name_fi"""
+    ).df()
+
+
+def plan(con) -> dict[str, pd.DataFrame]:
+    return {
+        "goals": con.execute("SELECT * FROM goal ORDER BY goal_id").df(),
+        "levels": con.execute("SELECT * FROM level ORDER BY sort").df(),
+        "actions": con.execute("SELECT * FROM action ORDER BY level_id, goal_id, seq").df(),
+        "metrics": con.execute(
+            """SELECT m.*, coalesce(list(mi.indicator_id) FILTER (WHERE mi.indicator_id IS NOT NULL), []) AS indicator_ids
+               FROM metric m LEFT JOIN metric_indicator mi USING (metric_id) GROUP BY ALL ORDER BY m.metric_id"""
+        ).df(),
+        "questions": con.execute("SELECT * FROM survey_question ORDER BY sort").df(),
+    }
+
+
+def observations(con, regions_list: list[tuple[str, str]], indicator_ids: list[int] | None = None,
+                 year_max: int | None = None, gender: str = "total", year_min: int | None = None) -> pd.DataFrame:
+    """Series for (category, code) regions, from the indicator_values view."""
+    if not regions_list:
+        return pd.DataFrame(columns=SERIES_COLUMNS.split(", "))
+    sql = f"""SELECT {SERIES_COLUMNS} FROM indicator_values v
+              JOIN (SELECT unnest(?::TEXT[]) AS category, unnest(?::TEXT[]) AS code) w
+                ON w.category = v.region_category AND w.code = v.region_code
+              WHERE v.gender = ? AND v.year <= ? AND v.year >= ?"""
+    params: list = [[r[0] for r in regions_list], [r[1] for r in regions_list], gender, year_max or 9999, year_min or 0]
+    if indicator_ids is not None:
+        sql += " AND list_contains(?, v.indicator_id)"
+        params.append([int(i) for i in indicator_ids])
+    return con.execute(sql + " ORDER BY indicator_id, region_category, region_code, year", params).df()
+
+
+def area_of(con, municipality_code: str, category: str = "PALVELUALUE") -> str | None:
+    row = con.execute(
+        "SELECT group_code FROM region_member WHERE group_category = ? AND member_code = ?", [category, municipality_code]
+    ).fetchone()
+    return row[0] if row else None
+
+
+def hva_and_country(con) -> tuple[tuple[str, str], tuple[str, str]]:
+    hva = con.execute("SELECT code FROM region WHERE category = 'HYVINVOINTIALUE' LIMIT 1").fetchone()
+    country = con.execute("SELECT code FROM region WHERE category = 'MAA' LIMIT 1").fetchone()
+    return ("HYVINVOINTIALUE", hva[0] if hva else ""), ("MAA", country[0] if country else "")
+
+
+def region_indicator_table(con, category: str, code: str, year_max: int | None = None,
+                           references: list[tuple[str, str, str]] | None = None) -> pd.DataFrame:
+    """One region's catalogue indicators: latest, trend, and comparisons to each reference.
+
+    references: (label, category, code) — e.g. ("vs_area", "PALVELUALUE", "PK-KESKI")."""
+    inds = indicators(con)
+    hva, country = hva_and_country(con)
+    references = references if references is not None else [("vs_hva", *hva), ("vs_country", *country)]
+    wanted = [(category, code)] + [(c, k) for _, c, k in references]
+    obs = observations(con, wanted, list(inds["id"]), year_max)
+    own = obs[(obs["region_category"] == category) & (obs["region_code"] == code)]
+    table = trends.compute_trends(own, inds)
+    latest = table.rename(columns={"latest_year": "year", "latest_value": "value"})
+    latest = latest.merge(
+        own[["indicator_id", "gender", "year", "abs_value"]], on=["indicator_id", "gender", "year"], how="left"
+    )
+    for label, ref_cat, ref_code in references:
+        ref = obs[(obs["region_category"] == ref_cat) & (obs["region_code"] == ref_code)]
+        compared = cmp.compare(latest[["indicator_id", "gender", "year", "value", "abs_value"]],
+                               ref[["indicator_id", "gender", "year", "value", "abs_value"]], inds)
+        latest[label] = compared["comparison"].to_numpy()
+        latest[f"{label}_value"] = compared["reference_value"].to_numpy()
+    demo_ids = set(own.loc[own["is_demo"], "indicator_id"])
+    latest["is_demo"] = latest["indicator_id"].isin(demo_ids)
+    return inds.rename(columns={"id": "indicator_id"}).merge(latest, on="indicator_id", how="left")
+
+
+def action_status(con, year_max: int | None = None) -> pd.DataFrame:
+    """Action × municipality status matrix (survey or recorded, whichever newer)."""
+    p = plan(con)
+    answers = con.execute(
+        """SELECT s.year, s.municipality_code, a.question_id, a.answer,
+                  coalesce(try_cast(s.submitted_at AS DATE), make_date(s.year, 12, 31)) AS answered_on
+           FROM survey_response s JOIN survey_answer a USING (load_id, row_number)
+           WHERE s.active AND s.year <= ?""", [year_max or 9999]
+    ).df()
+    recorded = con.execute(
+        """SELECT action_id, municipality_code, status, status_date, note, recorded_by
+           FROM action_status WHERE year(status_date) <= ?""", [year_max or 9999]
+    ).df()
+    from_survey = goals.survey_action_status(answers, p["questions"], p["metrics"])
+    status = goals.latest_action_status(from_survey, recorded)
+    return goals.status_matrix(status, p["actions"], municipalities(con))
+
+
+def tracked_actions(con) -> set[str]:
+    """Actions with at least one yes/no survey question answered per municipality."""
+    rows = con.execute(
+        """SELECT DISTINCT m.action_id FROM metric m JOIN survey_question q ON q.metric_id = m.metric_id
+           WHERE m.kind = 'yes_no' AND q.type = 'yes_no' AND q.respondent = 'municipality'"""
+    ).fetchall()
+    recorded = con.execute("SELECT DISTINCT action_id FROM action_status").fetchall()
+    return {r[0] for r in rows} | {r[0] for r in recorded}
+
+
+def overview(con, year_max: int | None = None) -> dict[str, pd.DataFrame]:
+    """Everything the Tilannekuva page shows: per goal, the HVA's indicators and the yes/no progress."""
+    hva, country = hva_and_country(con)
+    table = region_indicator_table(con, *hva, year_max=year_max, references=[("vs_country", *country)])
+    matrix = action_status(con, year_max)
+    p = plan(con)
+    tracked = tracked_actions(con)
+    return {
+        "indicators": table,
+        "completion": goals.action_completion(matrix),
+        "goal_level": goals.goal_level_completion(matrix, p["actions"], tracked),
+        "matrix": matrix,
+        "tracked": pd.DataFrame({"action_id": sorted(tracked)}),
+    }
+
+
+def tiles(con) -> pd.DataFrame:
+    """Tile-map positions of the municipalities: authored data in the region folder."""
+    from data_sources.config import region_config
+
+    return pd.read_csv(region_config().folder / "tiles.csv", dtype={"code": str})
+
+
+def data_years(con) -> tuple[int, int]:
+    row = con.execute("SELECT min(year), max(year) FROM observation").fetchone()
+    return (row[0] or 2010, row[1] or 2024)
+
+
+def demo_share(con) -> dict[str, int]:
+    row = con.execute(
+        """SELECT count(*) FILTER (WHERE is_demo), count(*) FROM observation"""
+    ).fetchone()
+    survey = con.execute("SELECT count(*) FILTER (WHERE is_demo), count(*) FROM survey_response WHERE active").fetchone()
+    status = con.execute("SELECT count(*) FILTER (WHERE is_demo), count(*) FROM action_status").fetchone()
+    return {"observations_demo": row[0], "observations": row[1], "survey_demo": survey[0], "survey": survey[1],
+            "status_demo": status[0], "status": status[1]}

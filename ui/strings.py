@@ -1,0 +1,66 @@
+"""Every user-facing string of the UI, keyed, so Swedish and English can follow as new columns.
+
+Use t("key", **values). A key missing from a language falls back to Finnish.
+"""
+from __future__ import annotations
+
+import os
+
+LANGUAGE = os.environ.get("TILANNEKUVA_LANG", "fi")
+
+FI: dict[str, str] = {
+    "app_title": "Tilannekuva — Pohjois-Savo",
+    "app_caption": "Hyvinvointialueen, kuntien ja Pohjois-Savon liiton yhteinen tilannekuva (Yhdyspintasuunnitelma 2030)",
+    "demo_banner": "Esimerkkiaineisto — ei todellisia lukuja",
+    "demo_banner_detail": "Osa tai kaikki tämän sivun luvuista on tuotettu esimerkkiaineiston rakentajalla "
+                          "(python -m data_sources demo). Lataa todelliset tiedot Tietolähteet-sivun ohjeilla.",
+    "page_overview": "Tilannekuva",
+    "page_municipality": "Kunta",
+    "page_area": "Palvelukeskustelualue",
+    "page_compare": "Vertailu",
+    "page_trends": "Trendit",
+    "page_plan": "Tavoitteet ja toimenpiteet",
+    "page_survey": "Kompassikysely",
+    "page_sources": "Tietolähteet",
+    "page_admin": "Ylläpito",
+    "sidebar_municipality": "Kunta",
+    "sidebar_area": "Palvelukeskustelualue",
+    "sidebar_year": "Tarkasteluvuosi",
+    "sidebar_year_help": "Viimeisin vuosi, jonka tiedot otetaan mukaan (uudemmat jätetään pois).",
+    "footer": "Lähteet: THL, Sotkanet.fi (CC BY 4.0; muiden tuottajien indikaattorit tuottajan ehdoin) · "
+              "kompassikysely (Pohjois-Savon hyvinvointialue) · Yhdyspintasuunnitelma 2030. "
+              "Katso Tietolähteet-sivu: lataushetket, lisenssit ja latausloki.",
+    "source_caption": "Lähde: THL, Sotkanet.fi, ind. {ids}; päivitetty {updated}; {licence}.",
+    "source_caption_demo": "Lähde: esimerkkiaineisto (ind. {ids}) — ei todellisia lukuja.",
+    "goal": "Tavoite {n}",
+    "actions_done": "{done}/{total} kuntaa",
+    "col_indicator": "Indikaattori",
+    "col_region": "Alue",
+    "col_latest": "Viimeisin",
+    "col_year": "Vuosi",
+    "col_unit": "Yksikkö",
+    "col_trend": "Kehitys",
+    "col_change": "Muutos",
+    "col_vs_area": "vs. alue",
+    "col_vs_hva": "vs. Pohjois-Savo",
+    "col_vs_country": "vs. koko maa",
+    "col_action": "Toimenpide",
+    "col_responsible": "Vastuutaho",
+    "col_metrics": "Mittarit",
+    "col_status": "Tila",
+    "col_level": "Taso",
+    "no_data": "Ei tietoja valinnalla.",
+    "download_csv": "Lataa CSV",
+    "download_xlsx": "Lataa XLSX",
+    "missing_db": "Tietokantaa ei löydy. Rakenna se komennolla: python -m data_sources demo",
+}
+
+SV: dict[str, str] = {}
+EN: dict[str, str] = {}
+LANGUAGES = {"fi": FI, "sv": SV, "en": EN}
+
+
+def t(key: str, **values) -> str:
+    table = LANGUAGES.get(LANGUAGE, FI)
+    text = table.get(key) or FI[key]
+    return text.format(**values) if values else text
