@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "data_sources.survey",
     "data_sources.action_status",
     "data_sources.geometry",
+    "data_sources.admin_auth",
 ]
 
 

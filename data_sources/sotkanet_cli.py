@@ -435,10 +435,10 @@ def run_load(options: Options, *, out=None, err=None) -> int:
                 except Exception as exc:  # a bug must not lose the other indicators
                     r = ItemResult(futures[future], "failed", f"odottamaton virhe: {exc.__class__.__name__}: {exc}")
                 results.append(r)
-                title = (r.meta.title_fi if r.meta else "")[:48]
+                title = f" {r.meta.title_fi[:48]}" if r.meta else ""
                 word = {"ok": "ladattu", "unchanged": "ennallaan", "failed": "EPÄONNISTUI"}[r.status]
                 detail = f"{len(r.rows)} riviä" if r.status == "ok" else r.message
-                progress(f"[{n}/{len(ids)}] {r.id} {title}: {word} – {detail} ({time.monotonic() - started:.1f} s)")
+                progress(f"[{n}/{len(ids)}] {r.id}{title}: {word} – {detail} ({time.monotonic() - started:.1f} s)")
     finally:
         if dump_writer is not None:
             manifest = dump_writer.write_manifest()
@@ -468,9 +468,11 @@ def run_load(options: Options, *, out=None, err=None) -> int:
     print(f"Sotkanet-lataus #{load.load_id} valmis ({time.monotonic() - started:.1f} s): {summary}", file=out)
     for w in warnings:
         print(f"Huomio: {w}.", file=out)
-    notes = [(r.id, n) for r in ok for n in r.notes]
-    for ind, note in notes:
+    notes = sorted((r.id, n) for r in ok for n in r.notes)
+    for ind, note in notes[:5]:
         print(f"Huomio: {ind}: {note}.", file=out)
+    if len(notes) > 5:
+        print(f"Huomio: vastaava ohitus vielä {len(notes) - 5} indikaattorissa (ks. load_item).", file=out)
     if failed:
         print("Epäonnistuneet (niiden aiemmat tiedot jäivät ennalleen):", file=out)
         for r in failed:

@@ -64,24 +64,36 @@ def rollup(
         obs["abs_value"] / obs["value"] * obs["scale"],
         np.nan,
     )
+    # A zero count (value 0, abs_value 0) says nothing about its denominator: borrow the nearest year's
+    # denominator of the same municipality × indicator × gender, so the member still counts (0 / N).
+    zero = has_value & (obs["value"] == 0) & (obs["abs_value"] == 0)
+    if zero.any():
+        series_keys = ["indicator_id", "region_code", "gender"]
+        known = obs.loc[obs["denominator"].notna(), series_keys + ["year", "denominator"]].drop_duplicates(
+            series_keys + ["year"])
+        need = obs.loc[zero, series_keys + ["year"]].reset_index()
+        cand = need.merge(known, on=series_keys, suffixes=("", "_k"))
+        if not cand.empty:
+            cand["dist"] = (cand["year"] - cand["year_k"]).abs()
+            best = cand.sort_values(["dist", "year_k"]).drop_duplicates("index").set_index("index")["denominator"]
+            obs.loc[best.index, "denominator"] = best
     obs["weighted_value"] = obs["value"] * obs["population"]
     obs["weight"] = np.where(has_value & obs["population"].notna(), obs["population"], np.nan)
 
     keys = ["indicator_id", "group_category", "group_code", "year", "gender"]
-    grouped = obs.assign(has_value=has_value, has_abs=has_value & obs["abs_value"].notna(),
-                         has_den=obs["denominator"].notna()).groupby(keys, sort=False)
+    obs = obs.assign(has_value=has_value, has_abs=has_value & obs["abs_value"].notna(),
+                     has_den=obs["denominator"].notna())
+    grouped = obs.groupby(keys, sort=False)
     agg = grouped.agg(
         kind=("kind", "first"), scale=("scale", "first"),
         members_present=("region_code", "size"), members_with_value=("has_value", "sum"),
         members_with_abs=("has_abs", "sum"), members_with_den=("has_den", "sum"),
-        abs_sum=("abs_value", lambda s: s.sum(min_count=1)),
-        den_sum=("denominator", lambda s: s.sum(min_count=1)),
-        value_sum=("value", lambda s: s.sum(min_count=1)),
-        weighted_sum=("weighted_value", lambda s: s.sum(min_count=1)),
-        weight_sum=("weight", lambda s: s.sum(min_count=1)),
         is_demo=("is_demo", "max"),
         single_value=("value", "first"), single_abs=("abs_value", "first"),
-    ).reset_index()
+    )
+    sums = grouped[["abs_value", "denominator", "value", "weighted_value", "weight"]].sum(min_count=1)
+    agg = agg.join(sums.rename(columns={"abs_value": "abs_sum", "denominator": "den_sum", "value": "value_sum",
+                                        "weighted_value": "weighted_sum", "weight": "weight_sum"})).reset_index()
     agg = agg.merge(size, on=["group_category", "group_code"])
 
     counted = (agg["kind"] == "rate") & (agg["members_with_value"] > 0) & (agg["members_with_den"] == agg["members_with_value"])

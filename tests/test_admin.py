@@ -70,3 +70,50 @@ def test_hash_password_command_refuses_short_or_mismatch(monkeypatch):
     answers = iter(["pitkä salasana 42", "eri salasana 42"])
     monkeypatch.setattr(admin_auth.getpass, "getpass", lambda prompt="": next(answers))
     assert args.func(args) == 1
+
+
+# ---------------------------------------------------------------- the admin page
+
+
+def _page(monkeypatch, tmp_path, hash_value=None):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.survey_fixtures import make_db
+
+    db = make_db(tmp_path)
+    monkeypatch.setenv("TILANNEKUVA_DB", str(db))
+    if hash_value:
+        monkeypatch.setenv(ENV_VAR, hash_value)
+    else:
+        monkeypatch.delenv(ENV_VAR, raising=False)
+    monkeypatch.chdir(tmp_path)  # no .streamlit/secrets.toml here
+    from pathlib import Path
+
+    return AppTest.from_file(str(Path(__file__).resolve().parents[1] / "pages/yllapito.py"), default_timeout=60), db
+
+
+def test_admin_page_off_without_configuration(monkeypatch, tmp_path):
+    at, _ = _page(monkeypatch, tmp_path)
+    at.run()
+    assert not at.exception
+    assert any("pois päältä" in i.value for i in at.info)
+    assert any("hash-password" in c.value for c in at.code)
+    assert not at.tabs
+
+
+def test_admin_page_login_and_record_status(monkeypatch, tmp_path, stored):
+    from tests.survey_fixtures import query
+
+    at, db = _page(monkeypatch, tmp_path, stored)
+    at.run()
+    at.text_input[0].input("väärä salasana"); at.button[0].click(); at.run()
+    assert [e.value for e in at.error] == ["Väärä salasana."] and not at.tabs
+    at.text_input[0].input("oikea salasana 123"); at.button[0].click(); at.run()
+    assert not at.exception and len(at.tabs) == 2
+    note = [t for t in at.text_input if t.label.startswith("Huomio")][0]
+    note.input("<b>ei html:ää</b>")
+    [b for b in at.button if b.label == "Tallenna"][0].click()
+    at.run()
+    assert not at.exception
+    assert any("Tallennettu" in s.value for s in at.success)
+    assert query(db, "SELECT note, recorded_by FROM action_status") == [("<b>ei html:ää</b>", "ylläpito")]

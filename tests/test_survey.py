@@ -392,3 +392,21 @@ def _clean_or_rejected(data: bytes, name: str):
         assert r.municipality_code
         for q, a in r.answers.items():
             assert a is None or a in {"kyllä", "ei", "eos", "0", "1", "2", "3", "4", "5"} or q == "Q-TX"
+
+
+# ---------------------------------------------------------------- the page
+
+
+def test_results_page_renders_counts_chart_and_demo_warning(db, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    rows = ROWS + [["Varkaus", "Kunnanjohtaja", "2024-11-09 10:00", "2024", "Kyllä", "melko hyvin", ""],
+                   ["Kaavi", "Hyte-koordinaattori", "2024-11-09 11:00", "2024", "K", "3", ""]]
+    load_survey_bytes(csv_bytes(rows), "kysely.csv", db=db, is_demo=True)
+    monkeypatch.setenv("TILANNEKUVA_DB", str(db))
+    at = AppTest.from_file("../pages/kompassikysely.py", default_timeout=60).run()
+    assert not at.exception
+    assert any("Esimerkkiaineisto — ei todellisia lukuja" in w.value for w in at.warning)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Onko työryhmä perustettu?"] == "3/7 kuntaa"
+    assert len(at.get("plotly_chart")) == 1  # the scale item: 6 respondents >= MIN_GROUP_SIZE

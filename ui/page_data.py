@@ -8,8 +8,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from metrics import compare as cmp
-from metrics import goals, trends
+from metrics import export as mexport
+from metrics import goals, summary, trends
 
 SERIES_COLUMNS = "indicator_id, region_category, region_code, gender, year, value, abs_value, is_demo"
 
@@ -85,31 +85,115 @@ def hva_and_country(con) -> tuple[tuple[str, str], tuple[str, str]]:
     return ("HYVINVOINTIALUE", hva[0] if hva else ""), ("MAA", country[0] if country else "")
 
 
+def series(con, regions_list: list[tuple[str, str]] | None = None, year_max: int | None = None,
+           gender: str | None = "total") -> pd.DataFrame:
+    """All years of the given regions (None = all) with the rollup flags (is_estimate, is_incomplete,
+    members_total, members_with_value; False/NULL for Sotkanet rows)."""
+    where, params = ["year <= ?"], [year_max or 9999]
+    if gender is not None:
+        where.append("gender = ?")
+        params.append(gender)
+    cond = " AND ".join(where)
+    sql = f"""SELECT o.* FROM (
+                SELECT indicator_id, region_category, region_code, gender, year, value, abs_value, is_demo,
+                       FALSE AS is_estimate, FALSE AS is_incomplete, NULL::INTEGER AS members_total,
+                       NULL::INTEGER AS members_with_value FROM observation WHERE {cond}
+                UNION ALL
+                SELECT indicator_id, region_category, region_code, gender, year, value, abs_value, is_demo,
+                       is_estimate, is_incomplete, members_total, members_with_value
+                FROM derived_observation WHERE {cond}) o
+              JOIN indicator i ON i.id = o.indicator_id AND i.in_catalogue"""
+    params = params + params
+    if regions_list is not None:
+        if not regions_list:
+            return con.execute(sql + " WHERE FALSE", params).df()
+        sql += """ JOIN (SELECT unnest(?::TEXT[]) AS category, unnest(?::TEXT[]) AS code) w
+                   ON w.category = o.region_category AND w.code = o.region_code"""
+        params += [[r[0] for r in regions_list], [r[1] for r in regions_list]]
+    return con.execute(sql, params).df()
+
+
+def default_references(con, category: str, code: str) -> list[tuple[str, str, str]]:
+    """(label, category, code): a municipality vs its service-discussion area, the HVA and the country;
+    an area vs the HVA and the country; the HVA vs the country."""
+    regs = regions(con)[["category", "code"]]
+    regs = regs[((regs["category"] == category) & (regs["code"] == code)) | regs["category"].isin(["HYVINVOINTIALUE", "MAA"])]
+    pairs = mexport.default_pairs(regs, members(con))
+    pairs = pairs[(pairs["region_category"] == category) & (pairs["region_code"] == code)]
+    return [(r.label, r.ref_category, r.ref_code) for r in pairs.itertuples()]
+
+
 def region_indicator_table(con, category: str, code: str, year_max: int | None = None,
                            references: list[tuple[str, str, str]] | None = None) -> pd.DataFrame:
-    """One region's catalogue indicators: latest, trend, and comparisons to each reference.
+    """One region's catalogue indicators (gender total): latest, trend, rollup flags and comparisons to
+    each reference — computed by metrics (trends, compare) through metrics.export.indicator_table.
 
-    references: (label, category, code) — e.g. ("vs_area", "PALVELUALUE", "PK-KESKI")."""
+    references: (label, category, code) — e.g. ("vs_area", "PALVELUALUE", "PK-KESKI"); default:
+    default_references. Per reference: label (parempi / samaa tasoa / heikompi / … / ei vertailua),
+    label_value, label_year, label_difference_pct, label_reason."""
     inds = indicators(con)
-    hva, country = hva_and_country(con)
-    references = references if references is not None else [("vs_hva", *hva), ("vs_country", *country)]
+    references = references if references is not None else default_references(con, category, code)
     wanted = [(category, code)] + [(c, k) for _, c, k in references]
-    obs = observations(con, wanted, list(inds["id"]), year_max)
-    own = obs[(obs["region_category"] == category) & (obs["region_code"] == code)]
-    table = trends.compute_trends(own, inds)
-    latest = table.rename(columns={"latest_year": "year", "latest_value": "value"})
-    latest = latest.merge(
-        own[["indicator_id", "gender", "year", "abs_value"]], on=["indicator_id", "gender", "year"], how="left"
-    )
-    for label, ref_cat, ref_code in references:
-        ref = obs[(obs["region_category"] == ref_cat) & (obs["region_code"] == ref_code)]
-        compared = cmp.compare(latest[["indicator_id", "gender", "year", "value", "abs_value"]],
-                               ref[["indicator_id", "gender", "year", "value", "abs_value"]], inds)
-        latest[label] = compared["comparison"].to_numpy()
-        latest[f"{label}_value"] = compared["reference_value"].to_numpy()
-    demo_ids = set(own.loc[own["is_demo"], "indicator_id"])
-    latest["is_demo"] = latest["indicator_id"].isin(demo_ids)
-    return inds.rename(columns={"id": "indicator_id"}).merge(latest, on="indicator_id", how="left")
+    obs = series(con, wanted, year_max)
+    pairs = pd.DataFrame([(category, code, label, c, k) for label, c, k in references],
+                         columns=["region_category", "region_code", "label", "ref_category", "ref_code"])
+    table = mexport.indicator_table(obs, inds, pairs, regions=pd.DataFrame(
+        {"region_category": [category], "region_code": [code]}))
+    table = table.drop(columns=["region_category", "region_code", "gender", "direction", "scale"], errors="ignore")
+    out = inds.rename(columns={"id": "indicator_id"}).merge(table, on="indicator_id", how="left")
+    for label, *_ in references:
+        if label not in out:
+            out[label] = None
+            out[f"{label}_value"] = float("nan")
+    out["is_demo"] = out["is_demo"].fillna(False).astype(bool)
+    return out
+
+
+def region_members(con, category: str, code: str) -> list[str]:
+    """Municipality codes whose actions count for a region (itself; an area's members; HVA/maakunta: all)."""
+    rm = mexport.region_municipalities(regions(con), members(con))
+    return sorted(rm.loc[(rm["region_category"] == category) & (rm["region_code"] == code), "municipality_code"])
+
+
+def goal_status(con, category: str, code: str, year_max: int | None = None) -> pd.DataFrame:
+    """Per goal, side by side: the region's goal indicators counted by trend class (columns paranee,
+    ennallaan, heikkenee, ei erotu, kasvaa, laskee, ei riittävästi tietoa, indicators) and the yes/no
+    completion (actions, municipalities, total, done, partly, no, no_answer, open, done_pct,
+    completion_text, formula). Municipality: its own tracked actions; area/HVA: summed over members."""
+    table = region_indicator_table(con, category, code, year_max)
+    table = table.assign(region_category=category, region_code=code, gender="total")
+    p = plan(con)
+    matrix = action_status(con, year_max)
+    rm = pd.DataFrame({"region_category": category, "region_code": code,
+                       "municipality_code": region_members(con, category, code)})
+    keys = pd.DataFrame({"region_category": [category], "region_code": [code]})
+    out = mexport.goal_table(table.drop(columns="goals"), indicators(con), matrix, p["actions"],
+                             tracked_actions(con), rm, p["goals"], keys)
+    return out.drop(columns=["region_category", "region_code"])
+
+
+def region_summary(con, category: str, code: str, year_max: int | None = None) -> list[dict]:
+    """Plain-language Finnish summary: list of dict(text, kind, indicator_id, indicator_ids, values).
+    Every sentence is built from region_indicator_table and goal_status of the same arguments."""
+    name = con.execute("SELECT name_fi FROM region WHERE category = ? AND code = ?", [category, code]).fetchone()
+    table = region_indicator_table(con, category, code, year_max)
+    status = goal_status(con, category, code, year_max)
+    return summary.summarise_region(table, status, name[0] if name else code)
+
+
+def tilannekuva(con, year_max: int | None = None) -> dict[str, pd.DataFrame]:
+    """The whole computed picture for every region (all genders): indicators and goals, export-shaped."""
+    inds = indicators(con)
+    regs = regions(con)
+    mem = members(con)
+    obs = series(con, None, year_max, gender=None)
+    table = mexport.indicator_table(obs, inds, mexport.default_pairs(regs, mem))
+    p = plan(con)
+    keys = regs.rename(columns={"category": "region_category", "code": "region_code"})
+    goal_rows = mexport.goal_table(table, inds, action_status(con, year_max), p["actions"], tracked_actions(con),
+                                   mexport.region_municipalities(regs, mem), p["goals"], keys)
+    ind, g = mexport.export_frames(table, goal_rows, regs, inds, p["goals"])
+    return {"indicators": ind, "goals": g}
 
 
 def action_status(con, year_max: int | None = None) -> pd.DataFrame:

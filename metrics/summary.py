@@ -1,0 +1,122 @@
+"""Plain-language Finnish summary of one region, generated from metric results by templates.
+
+Every item is a dict: text (one Finnish sentence), kind, indicator_id (the one indicator the sentence
+is about, else None), indicator_ids (all indicators it draws on) and values (the numbers in the
+sentence), so a page can show the numbers next to the sentence. No sentence states anything that
+is not in the region's indicator table or goal status.
+
+Kinds: "paranee" (clearest improvements), "heikkenee" (clearest worsening), "vertailu" (where the
+region stands against its area, Pohjois-Savo and koko maa), "toimenpiteet" (yes/no actions done and
+open), "huomio" (demo data, estimates).
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from metrics.trends import IMPROVING, NOT_DISTINGUISHABLE, WORSENING
+from ui.format import fi_number
+
+REFERENCE_NAMES = {"vs_area": "palvelukeskustelualueeseen", "vs_hva": "Pohjois-Savoon (hyvinvointialue)",
+                   "vs_country": "koko maahan"}
+COMPARISON_WORDS = [("parempi", "paremmalla tasolla"), ("samaa tasoa", "samalla tasolla"),
+                    ("heikompi", "heikommalla tasolla")]
+
+
+def _num(value, decimals) -> str:
+    d = 1 if decimals is None or (isinstance(decimals, float) and math.isnan(decimals)) else int(decimals)
+    return fi_number(value, d)
+
+
+def _clean(value):
+    if value is None:
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def _trend_item(row, kind: str) -> dict:
+    dec = row.get("decimals")
+    unit = row.get("unit") or ""
+    text = (f"{'Paranee' if kind == IMPROVING else 'Heikkenee'}: {row['title_fi']} "
+            f"{_num(row['window_start_value'], dec)} ({int(row['window_start_year'])}) → "
+            f"{_num(row['value'], dec)} ({int(row['year'])}) {unit}".rstrip()
+            + f", muutos {fi_number(row['relative_slope_pct'], 1, signed=True)} % vuodessa.")
+    values = {k: _clean(row.get(k)) for k in ("window_start_year", "window_start_value", "year", "value",
+                                               "change_window", "slope_per_year", "relative_slope_pct",
+                                               "trend_class")}
+    return {"text": text, "kind": kind, "indicator_id": int(row["indicator_id"]),
+            "indicator_ids": [int(row["indicator_id"])], "values": values}
+
+
+def _clarity(rows: pd.DataFrame) -> pd.Series:
+    """How clear a trend is: the change over the window in units of its noise (or flat threshold)."""
+    noise = pd.concat([rows["residual_spread"].fillna(0), rows["flat_threshold"].fillna(0)], axis=1).max(axis=1)
+    return rows["change_window"].abs() / noise.where(noise > 0, 1.0)
+
+
+def summarise_region(table: pd.DataFrame, goal_status: pd.DataFrame | None, region_name: str,
+                     references: list[str] | None = None, top: int = 3) -> list[dict]:
+    """table: region_indicator_table rows (indicator_id, title_fi, unit, decimals, year, value,
+    window_start_year, window_start_value, change_window, relative_slope_pct, residual_spread,
+    flat_threshold, trend_class, vs_* columns, is_demo). goal_status: goal_status rows (done, total, …)."""
+    items: list[dict] = []
+    t = table.dropna(subset=["trend_class"]) if "trend_class" in table else table.iloc[0:0]
+    for kind in (IMPROVING, WORSENING):
+        rows = t[t["trend_class"] == kind]
+        rows = rows.assign(_clarity=_clarity(rows)).sort_values(["_clarity", "indicator_id"],
+                                                                ascending=[False, True]).head(top)
+        for _, row in rows.iterrows():
+            items.append(_trend_item(row, kind))
+        if rows.empty:
+            noise = t[t["trend_class"] == NOT_DISTINGUISHABLE]
+            word = "paranemassa" if kind == IMPROVING else "heikkenemässä"
+            items.append({
+                "text": f"{region_name}: yksikään {len(t)} mittarista ei ole selvästi {word}"
+                        + (f"; {len(noise)} mittarin muutos ei erotu satunnaisvaihtelusta." if len(noise) else "."),
+                "kind": kind, "indicator_id": None, "indicator_ids": [int(i) for i in noise["indicator_id"]],
+                "values": {"indicators": int(len(t)), "not_distinguishable": int(len(noise))}})
+
+    refs = references if references is not None else [c for c in REFERENCE_NAMES if c in table]
+    for ref in refs:
+        if ref not in table:
+            continue
+        col = table[ref]
+        counts = {label: int((col == label).sum()) for label, _ in COMPARISON_WORDS}
+        judged = sum(counts.values())
+        if judged == 0:
+            continue
+        worst = table[col == "heikompi"]
+        parts = ", ".join(f"{counts[label]} {word}" for label, word in COMPARISON_WORDS)
+        text = f"Verrattuna {REFERENCE_NAMES.get(ref, ref)} {region_name} on {judged} mittarista {parts}."
+        ids = [int(i) for i in table.loc[col.isin([c for c, _ in COMPARISON_WORDS]), "indicator_id"]]
+        items.append({"text": text, "kind": "vertailu", "indicator_id": None, "indicator_ids": ids,
+                      "values": {"reference": ref, **counts, "compared": judged},
+                      "worse_indicator_ids": [int(i) for i in worst["indicator_id"]]})
+
+    if goal_status is not None and len(goal_status) and goal_status["total"].fillna(0).sum() > 0:
+        g = goal_status
+        done, total = int(g["done"].sum()), int(g["total"].sum())
+        partly, no, no_answer = int(g["partly"].sum()), int(g["no"].sum()), int(g["no_answer"].sum())
+        text = (f"Toimenpiteet: {done}/{total} tehty (kyllä), {total - done} avoinna "
+                f"({partly} osittain, {no} ei, {no_answer} ei vastausta).")
+        items.append({"text": text, "kind": "toimenpiteet", "indicator_id": None, "indicator_ids": [],
+                      "values": {"done": done, "total": total, "open": total - done, "partly": partly,
+                                 "no": no, "no_answer": no_answer}})
+
+    if "is_demo" in table and table["is_demo"].fillna(False).astype(bool).any():
+        items.append({"text": "Luvut ovat esimerkkiaineistoa — ei todellisia lukuja.", "kind": "huomio",
+                      "indicator_id": None, "indicator_ids": [], "values": {}})
+    if "is_estimate" in table and table["is_estimate"].fillna(False).astype(bool).any():
+        est = table[table["is_estimate"].fillna(False).astype(bool)]
+        items.append({"text": f"{len(est)} mittarin aluearvo on väestöllä painotettu arvio (lukumäärät eivät tiedossa).",
+                      "kind": "huomio", "indicator_id": None,
+                      "indicator_ids": [int(i) for i in est["indicator_id"]], "values": {"estimates": int(len(est))}})
+    return items
