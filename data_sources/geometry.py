@@ -1,0 +1,213 @@
+"""Municipal borders for the choropleth map (optional: the tile map needs no geometry).
+
+    python -m data_sources geometry --file kuntarajat.2023.json [--code-property NATCODE] [--db PATH]
+    python -m data_sources geometry --url https://…/kuntarajat.json
+
+Accepts a GeoJSON FeatureCollection in WGS84 longitude/latitude (Statistics Finland / MML open
+municipal borders, e.g. the 1:4 500 000 "kuntajako"; CC BY 4.0). The municipality code is read from
+`--code-property` (default NATCODE, as in MML/Tilastokeskus files; "kuntanumero"/"kunta"/"code" are
+tried when NATCODE is absent). Only the region's municipalities are kept; they are stored in table
+`geometry(municipality_code, name_fi, geojson, load_id)` in one atomic load. Bad input is rejected
+as a whole with the feature index and property named, exit code 1.
+"""
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+
+from data_sources.config import db_path
+from data_sources.warehouse import connect_read, writing
+
+SOURCE = "geometry"
+LICENCE = "CC BY 4.0 (Tilastokeskus / Maanmittauslaitos)"
+ATTRIBUTION = "Kuntarajat: © Maanmittauslaitos / Tilastokeskus, CC BY 4.0"
+DEFAULT_CODE_PROPERTY = "NATCODE"
+FALLBACK_CODE_PROPERTIES = ("NATCODE", "kuntanumero", "kunta", "kuntakoodi", "code", "KUNTA")
+NAME_PROPERTIES = ("NAMEFIN", "nimi", "name_fi", "name", "NAME")
+MAX_BYTES = 200 * 1024 * 1024
+
+
+class GeometryError(ValueError):
+    """Input that cannot be loaded; the message names the feature index and the property."""
+
+
+def _check_position(pos, where: str) -> None:
+    if not isinstance(pos, (list, tuple)) or len(pos) < 2:
+        raise GeometryError(f"{where}: koordinaatti ei ole [lon, lat]-pari: {str(pos)[:60]}")
+    lon, lat = pos[0], pos[1]
+    if not all(isinstance(v, (int, float)) and math.isfinite(v) for v in (lon, lat)):
+        raise GeometryError(f"{where}: koordinaatti ei ole luku: {str(pos)[:60]}")
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise GeometryError(
+            f"{where}: koordinaatti {lon}, {lat} ei ole WGS84-pituus/leveysaste (onko tiedosto EPSG:3067:ssa? "
+            "muunna WGS84:ään, esim. ogr2ogr -t_srs EPSG:4326)")
+
+
+def _check_geometry(geom, where: str) -> None:
+    if not isinstance(geom, dict):
+        raise GeometryError(f"{where}: 'geometry' puuttuu")
+    kind = geom.get("type")
+    coords = geom.get("coordinates")
+    if kind == "Polygon":
+        polygons = [coords]
+    elif kind == "MultiPolygon":
+        polygons = coords
+    else:
+        raise GeometryError(f"{where}: geometrian tyyppi {kind!r} ei ole Polygon tai MultiPolygon")
+    if not isinstance(polygons, list) or not polygons:
+        raise GeometryError(f"{where}: 'coordinates' puuttuu tai on tyhjä")
+    for p, polygon in enumerate(polygons):
+        if not isinstance(polygon, list) or not polygon:
+            raise GeometryError(f"{where}: monikulmio {p} on tyhjä")
+        for r, ring in enumerate(polygon):
+            if not isinstance(ring, list) or len(ring) < 4:
+                raise GeometryError(f"{where}: monikulmion {p} rengas {r} on alle 4 pisteen")
+            for pos in ring:
+                _check_position(pos, f"{where}, rengas {r}")
+
+
+def bounds(features: list[dict]) -> tuple[float, float, float, float]:
+    """(min_lon, min_lat, max_lon, max_lat) of Polygon/MultiPolygon features."""
+    lons, lats = [], []
+    for feature in features:
+        geom = feature["geometry"]
+        polygons = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
+        for polygon in polygons:
+            for ring in polygon:
+                lons.extend(p[0] for p in ring)
+                lats.extend(p[1] for p in ring)
+    return min(lons), min(lats), max(lons), max(lats)
+
+
+def _normalise_code(value) -> str | None:
+    if value is None:
+        return None
+    text = str(int(value)) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value).strip()
+    if text.isdigit() and len(text) <= 3:
+        text = text.zfill(3)
+    return text or None
+
+
+def parse_features(data: dict, wanted: dict[str, str], code_property: str | None = None) -> tuple[list[dict], str]:
+    """Validate a FeatureCollection; keep the features whose code is in `wanted` (code -> name).
+
+    Returns (features with properties {kuntanumero, nimi}, the code property used)."""
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        raise GeometryError("tiedosto ei ole GeoJSON FeatureCollection (type ≠ 'FeatureCollection')")
+    features = data.get("features")
+    if not isinstance(features, list) or not features:
+        raise GeometryError("FeatureCollectionissa ei ole kohteita ('features' puuttuu tai on tyhjä)")
+    crs = ((data.get("crs") or {}).get("properties") or {}).get("name", "")
+    if crs and "4326" not in crs and "CRS84" not in crs:
+        raise GeometryError(f"koordinaattijärjestelmä {crs} ei ole WGS84 (EPSG:4326/CRS84); muunna tiedosto ensin")
+    if code_property is None:
+        first = next((f.get("properties") or {} for f in features if isinstance(f, dict)), {})
+        code_property = next((p for p in FALLBACK_CODE_PROPERTIES if p in first), DEFAULT_CODE_PROPERTY)
+    kept: dict[str, dict] = {}
+    for index, feature in enumerate(features):
+        where = f"kohde {index}"
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            raise GeometryError(f"{where}: ei ole GeoJSON Feature")
+        props = feature.get("properties") or {}
+        if code_property not in props:
+            available = ", ".join(sorted(props)) or "ei ominaisuuksia"
+            raise GeometryError(f"{where}: ominaisuus {code_property!r} puuttuu (on: {available}); "
+                                "valitse kuntanumeron ominaisuus valitsimella --code-property")
+        code = _normalise_code(props.get(code_property))
+        if code not in wanted:
+            continue
+        _check_geometry(feature.get("geometry"), f"{where} (kunta {code}, ominaisuus {code_property!r})")
+        if code in kept:
+            raise GeometryError(f"{where}: kuntanumero {code} ({code_property!r}) esiintyy kahdesti")
+        name = next((props[p] for p in NAME_PROPERTIES if isinstance(props.get(p), str)), wanted[code])
+        kept[code] = {"type": "Feature", "id": code, "properties": {"kuntanumero": code, "nimi": name},
+                      "geometry": feature["geometry"]}
+    if not kept:
+        raise GeometryError(f"yhdenkään alueen kunnan numeroa ei löytynyt ominaisuudesta {code_property!r} "
+                            f"({len(features)} kohdetta); tarkista --code-property")
+    return [kept[c] for c in sorted(kept)], code_property
+
+
+def read_source(file: str | None = None, url: str | None = None) -> tuple[bytes, str]:
+    if file:
+        path = Path(file)
+        if not path.exists():
+            raise GeometryError(f"tiedostoa ei ole: {path}")
+        if path.stat().st_size > MAX_BYTES:
+            raise GeometryError(f"tiedosto on liian suuri ({path.stat().st_size} tavua)")
+        return path.read_bytes(), str(path.resolve())
+    from data_sources.config import region_config
+    from data_sources.http import make_session, user_agent
+
+    contact = getattr(region_config(), "contact_url", "https://github.com/")
+    response = make_session(user_agent(contact)).get(url)
+    if response.status_code != 200:
+        raise GeometryError(f"{url}: HTTP {response.status_code}")
+    return response.content, url
+
+
+def load_geometry(raw: bytes, origin: str, code_property: str | None = None, db: Path | None = None) -> dict:
+    """Validate and store; returns {'kept': n, 'missing': [names], 'code_property': name}."""
+    path = db or db_path()
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise GeometryError(f"{origin}: ei ole kelvollista JSONia ({exc})") from exc
+    con = connect_read(path)
+    try:
+        wanted = dict(con.execute("SELECT code, name_fi FROM wh.region WHERE category = 'KUNTA'").fetchall())
+    finally:
+        con.close()
+    features, used = parse_features(data, wanted, code_property)
+    missing = sorted(name for code, name in wanted.items() if code not in {f["id"] for f in features})
+    with writing(SOURCE, target=origin, params={"code_property": used}, licence=LICENCE, path=path) as load:
+        load.con.execute("DELETE FROM geometry")
+        load.con.executemany(
+            "INSERT INTO geometry (municipality_code, name_fi, geojson, load_id) VALUES (?, ?, ?, ?)",
+            [[f["id"], wanted[f["id"]], json.dumps(f, ensure_ascii=False, separators=(",", ":")), load.load_id]
+             for f in features])
+        load.rows = len(features)
+        if missing:
+            load.status = "partial"
+            load.message = "Puuttuu: " + ", ".join(missing)
+        else:
+            load.message = f"{len(features)} kuntaa"
+    return {"kept": len(features), "missing": missing, "code_property": used}
+
+
+def feature_collection(rows) -> dict:
+    """The stored geometries (iterable of geojson strings) as one FeatureCollection."""
+    return {"type": "FeatureCollection", "features": [json.loads(r) for r in rows]}
+
+
+def _cmd(args) -> int:
+    try:
+        raw, origin = read_source(args.file, args.url)
+        result = load_geometry(raw, origin, args.code_property, db_path(args.db))
+    except GeometryError as exc:
+        print(f"virhe: {exc}", file=sys.stderr)
+        return 1
+    print(f"Kuntarajat ladattu: {result['kept']} kuntaa (kuntanumero ominaisuudesta {result['code_property']!r}).")
+    if result["missing"]:
+        print("Puuttuu: " + ", ".join(result["missing"]), file=sys.stderr)
+    print(ATTRIBUTION)
+    return 0
+
+
+def add_cli(subparsers) -> None:
+    p = subparsers.add_parser("geometry", help="lataa kuntarajat (GeoJSON, WGS84) koropleettikarttaa varten")
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--file", help="GeoJSON FeatureCollection -tiedosto")
+    source.add_argument("--url", help="GeoJSON-osoite (esim. Tilastokeskuksen avoin WFS-rajapinta, outputFormat=json)")
+    p.add_argument("--code-property", default=None,
+                   help=f"kuntanumeron ominaisuus (oletus {DEFAULT_CODE_PROPERTY}; muuten kokeillaan "
+                        + ", ".join(FALLBACK_CODE_PROPERTIES[1:]) + ")")
+    p.add_argument("--db", help="tietokantatiedosto")
+    p.set_defaults(func=_cmd)
+    # The snapshot commands live in data_sources/snapshots.py; until that module is in
+    # data_sources.__main__.COMMAND_MODULES, register them from here (add_cli there is idempotent).
+    from data_sources import snapshots
+
+    snapshots.add_cli(subparsers)
