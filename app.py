@@ -8,10 +8,11 @@ import streamlit as st
 
 from data_sources.config import db_path
 from ui import data
-from ui.layout import footer, query_param, set_query_param, year_selector
+from ui.layout import accessibility_css, footer, query_param, set_query_param, year_selector
 from ui.strings import t
 
 st.set_page_config(page_title=t("app_title"), page_icon="🧭", layout="wide")
+accessibility_css()
 
 
 @st.cache_resource(show_spinner="Rakennetaan esimerkkitietokantaa ensimmäistä käynnistystä varten…")

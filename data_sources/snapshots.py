@@ -36,8 +36,9 @@ def _clean(value):
     return value
 
 
-def compute_payload(con, year_max: int | None = None) -> dict:
-    """The picture as the pages compute it now (read-only connection)."""
+def compute_payload(con, year_max: int | None = None, only: list[str] | None = None) -> dict:
+    """The picture as the pages compute it now (read-only connection). `only`: region keys
+    (HVA_KEY, municipality codes) to compute indicators for — the pages' diffs need one."""
     from ui import page_data
 
     hva, country = page_data.hva_and_country(con)
@@ -46,6 +47,8 @@ def compute_payload(con, year_max: int | None = None) -> dict:
         regions[str(code)] = ("KUNTA", str(code))
     indicators: dict[str, dict] = {}
     for key, (category, code) in regions.items():
+        if only is not None and key not in only:
+            continue
         table = page_data.region_indicator_table(con, category, code, year_max=year_max,
                                                  references=[("vs_country", *country)])
         table = table.dropna(subset=["year"])

@@ -18,10 +18,9 @@ import pandas as pd
 from metrics.trends import IMPROVING, NOT_DISTINGUISHABLE, WORSENING
 from ui.format import fi_number
 
-REFERENCE_NAMES = {"vs_area": "palvelukeskustelualueeseen", "vs_hva": "Pohjois-Savoon (hyvinvointialue)",
-                   "vs_country": "koko maahan"}
-COMPARISON_WORDS = [("parempi", "paremmalla tasolla"), ("samaa tasoa", "samalla tasolla"),
-                    ("heikompi", "heikommalla tasolla")]
+REFERENCE_NAMES = {"vs_area": "Palvelukeskustelualueeseen", "vs_hva": "Pohjois-Savoon (hyvinvointialue)",
+                   "vs_country": "Koko maahan"}
+COMPARISON_WORDS = [("parempi", "paremmalla"), ("samaa tasoa", "samalla"), ("heikompi", "heikommalla")]
 
 
 def _num(value, decimals) -> str:
@@ -45,10 +44,11 @@ def _clean(value):
 def _trend_item(row, kind: str) -> dict:
     dec = row.get("decimals")
     unit = row.get("unit") or ""
-    text = (f"{'Paranee' if kind == IMPROVING else 'Heikkenee'}: {row['title_fi']} "
+    title = f"{row['title_fi']} ({unit})" if unit and unit not in row["title_fi"] else row["title_fi"]
+    text = (f"{'Paranee' if kind == IMPROVING else 'Heikkenee'}: {title}: "
             f"{_num(row['window_start_value'], dec)} ({int(row['window_start_year'])}) → "
-            f"{_num(row['value'], dec)} ({int(row['year'])}) {unit}".rstrip()
-            + f", muutos {fi_number(row['relative_slope_pct'], 1, signed=True)} % vuodessa.")
+            f"{_num(row['value'], dec)} ({int(row['year'])}), "
+            f"muutos {fi_number(row['relative_slope_pct'], 1, signed=True)} % vuodessa.")
     values = {k: _clean(row.get(k)) for k in ("window_start_year", "window_start_value", "year", "value",
                                                "change_window", "slope_per_year", "relative_slope_pct",
                                                "trend_class")}
@@ -94,8 +94,9 @@ def summarise_region(table: pd.DataFrame, goal_status: pd.DataFrame | None, regi
         if judged == 0:
             continue
         worst = table[col == "heikompi"]
-        parts = ", ".join(f"{counts[label]} {word}" for label, word in COMPARISON_WORDS)
-        text = f"Verrattuna {REFERENCE_NAMES.get(ref, ref)} {region_name} on {judged} mittarista {parts}."
+        (b, bw), (m, mw), (w, ww) = [(counts[label], word) for label, word in COMPARISON_WORDS]
+        text = (f"{REFERENCE_NAMES.get(ref, ref)} verrattuna {region_name} on {judged} vertailukelpoisesta "
+                f"mittarista {b}:ssä {bw}, {m}:ssä {mw} ja {w}:ssä {ww} tasolla.")
         ids = [int(i) for i in table.loc[col.isin([c for c, _ in COMPARISON_WORDS]), "indicator_id"]]
         items.append({"text": text, "kind": "vertailu", "indicator_id": None, "indicator_ids": ids,
                       "values": {"reference": ref, **counts, "compared": judged},
@@ -114,8 +115,9 @@ def summarise_region(table: pd.DataFrame, goal_status: pd.DataFrame | None, regi
     if "is_demo" in table and table["is_demo"].fillna(False).astype(bool).any():
         items.append({"text": "Luvut ovat esimerkkiaineistoa — ei todellisia lukuja.", "kind": "huomio",
                       "indicator_id": None, "indicator_ids": [], "values": {}})
-    if "is_estimate" in table and table["is_estimate"].fillna(False).astype(bool).any():
-        est = table[table["is_estimate"].fillna(False).astype(bool)]
+    est_col = "value_is_estimate" if "value_is_estimate" in table else "is_estimate"
+    if est_col in table and table[est_col].fillna(False).astype(bool).any():
+        est = table[table[est_col].fillna(False).astype(bool)]
         items.append({"text": f"{len(est)} mittarin aluearvo on väestöllä painotettu arvio (lukumäärät eivät tiedossa).",
                       "kind": "huomio", "indicator_id": None,
                       "indicator_ids": [int(i) for i in est["indicator_id"]], "values": {"estimates": int(len(est))}})

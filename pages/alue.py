@@ -1,20 +1,27 @@
-"""Palvelukeskustelualue — the area's rollups next to its member municipalities, by discussion theme."""
+"""Palvelukeskustelualue — the area's rollups next to its member municipalities, by the themes of the
+annual service discussion: väestö ja palvelutarpeet, HYTE, talous, and the interfaces."""
 import pandas as pd
 import streamlit as st
 
+from metrics.goals import STATUS_SYMBOL
 from ui import data
+from ui.brief import BriefSection, build_brief, sparks_for
 from ui.format import fi_number
 from ui.indicator_table import display_table
-from ui.layout import page_demo_banner, source_caption
+from ui.layout import brief_downloads, page_demo_banner, source_caption, status_year, summary_sentences
 from ui.strings import t
 from ui.tables import download_buttons
 
-THEMES = {
-    "vaesto": "Väestö ja palvelutarpeet", "hyte": "Hyvinvoinnin ja terveyden edistäminen",
-    "talous": "Talouden mittarit", "lapset": "Lapset, nuoret ja perheet", "tyollisyys": "Työllisyys",
-    "kotoutuminen": "Maahanmuutto ja kotoutuminen", "turvallisuus": "Turvallisuus ja varautuminen",
-    "palvelut": "Palvelut ja yhdyspinnat",
-}
+# The service discussion's agenda (Yhdyspintasuunnitelma 2030): theme -> indicator themes in the catalogue.
+THEMES = [
+    ("Väestö ja palvelutarpeet", ["vaesto", "palvelut"]),
+    ("Hyvinvoinnin ja terveyden edistäminen (HYTE)", ["hyte"]),
+    ("Talouden mittarit", ["talous"]),
+    ("Yhdyspinnat: sivistys, sosiaali- ja terveydenhuolto (lapset, nuoret ja perheet)", ["lapset"]),
+    ("Yhdyspinnat: työllisyys", ["tyollisyys"]),
+    ("Yhdyspinnat: kotoutuminen ja maahanmuutto", ["kotoutuminen"]),
+    ("Yhdyspinnat: turvallisuus ja varautuminen", ["turvallisuus"]),
+]
 
 area = st.session_state.get("area")
 year = st.session_state.get("year")
@@ -24,8 +31,9 @@ area_name = mine["group_name"].iloc[0] if len(mine) else area
 st.title(f"{t('page_area')}: {area_name}")
 status = "vahvistettu (Yhdyspintasuunnitelma 2030)" if (mine["status"] == "verified").all() else \
     "osin oletettu — hyvinvointialueen aluejako ei ole julkinen; ks. Tietolähteet"
-st.caption(f"Kunnat: {', '.join(mine['member_name'])} · jäsenyys: {status}")
-page_demo_banner()
+st.caption(f"Kunnat: {', '.join(mine['member_name'])} · jäsenyys: {status}"
+           + (f" · tiedot vuoteen {year} asti" if year else ""))
+is_demo = page_demo_banner()
 
 table = data.get("region_indicator_table", "PALVELUALUE", area, year_max=year,
                  references=[("vs_hva", "HYVINVOINTIALUE", "13"), ("vs_country", "MAA", "358")])
@@ -33,33 +41,62 @@ codes = list(mine["member_code"])
 names = dict(zip(mine["member_code"], mine["member_name"]))
 obs = data.get("observations", [("KUNTA", c) for c in codes] + [("PALVELUALUE", area)], None, year)
 estimates = data.query(
-    "SELECT indicator_id, bool_or(is_estimate) AS is_estimate, bool_or(is_incomplete) AS is_incomplete "
+    "SELECT indicator_id, bool_or(is_estimate) AS area_estimate, bool_or(is_incomplete) AS area_incomplete "
     "FROM derived_observation WHERE region_category = 'PALVELUALUE' AND region_code = ? AND year <= ? GROUP BY indicator_id",
     (area, year or 9999))
 table = table.merge(estimates, on="indicator_id", how="left")
 
-for theme, theme_name in THEMES.items():
-    rows = table[table["theme"] == theme]
+summary = summary_sentences("PALVELUALUE", area, year)
+if summary:
+    st.header("Yhteenveto")
+    st.markdown("  \n".join(summary))
+
+st.markdown("**Teemat** (palvelukeskustelun asialista): " + " · ".join(name for name, _ in THEMES))
+brief_sections = []
+latest = obs[obs["region_category"] == "KUNTA"].dropna(subset=["value"]).sort_values("year")
+latest = latest.groupby(["indicator_id", "region_code"]).tail(1)
+for theme_name, themes in THEMES:
+    rows = table[table["theme"].isin(themes)]
     if rows.empty:
         continue
     st.header(theme_name)
     shown = display_table(rows, ["vs_hva", "vs_country"])
-    shown.insert(1, "Arvio", ["väestöpainotettu arvio" if e else "laskettu lukumääristä" for e in rows["is_estimate"].fillna(False)])
-    st.dataframe(shown, hide_index=True, width="stretch")
-    latest = obs[obs["indicator_id"].isin(rows["indicator_id"]) & (obs["region_category"] == "KUNTA")]
-    latest = latest.sort_values("year").groupby(["indicator_id", "region_code"]).tail(1)
-    wide = latest.pivot_table(index="indicator_id", columns="region_code", values="value")
-    wide = rows.set_index("indicator_id")[["title_fi", "decimals"]].join(wide)
-    formatted = pd.DataFrame({"Indikaattori": wide["title_fi"]})
+    shown.insert(1, "Laskenta", ["väestöpainotettu arvio" if e else "lukumääristä" for e in rows["area_estimate"].fillna(False)])
+    wide = latest[latest["indicator_id"].isin(rows["indicator_id"])].pivot_table(index="indicator_id", columns="region_code", values="value")
+    wide = wide.reindex(rows["indicator_id"])
+    side = shown.drop(columns=["Suunta", "Muutos (ikkuna)"]).rename(columns={"Viimeisin": "Alue"})
     for c in codes:
-        if c in wide:
-            formatted[names[c]] = [fi_number(v, d) for v, d in zip(wide[c], wide["decimals"])]
-    with st.expander("Jäsenkunnat (viimeisin arvo)"):
-        st.dataframe(formatted, hide_index=True, width="stretch")
-    if rows["is_incomplete"].fillna(False).any():
+        side[names[c]] = [fi_number(v, d) for v, d in zip(wide[c] if c in wide else [None] * len(rows), rows["decimals"])]
+    st.dataframe(side, hide_index=True, width="stretch")
+    st.caption("Alue = palvelukeskustelualueen arvo (jäsenkunnista laskettu); jäsenkuntien sarakkeissa niiden viimeisin arvo. "
+               "Kehitys ja vertailut (▲ parempi, ＝ samaa tasoa, ▼ heikompi) koskevat aluetta.")
+    if rows["area_incomplete"].fillna(False).any():
         st.caption("⚠ Osalta jäsenkunnista puuttuu arvo (tietosuoja tai puuttuva tieto): aluearvo kattaa vain kunnat, joilta tieto on.")
     source_caption(rows)
+    brief_sections.append(BriefSection(theme_name, side.drop(columns=["Laskenta"]),
+                                       sparks_for(rows, obs, "PALVELUALUE", area), spark_label="Alue, kehitys",
+                                       source="Lähde: THL, Sotkanet.fi" + (" (esimerkkiaineisto)" if is_demo else "")))
 
 st.caption("Aluearvot lasketaan jäsenkunnista: osuudet ja suhdeluvut osoittajien ja nimittäjien summista, kun "
            "lukumäärät tunnetaan; muuten väestöllä painotettuna keskiarvona (merkitty arvioksi). Ei koskaan osuuksien tavallista keskiarvoa.")
 download_buttons(display_table(table, ["vs_hva", "vs_country"]), f"alue_{area_name}")
+
+st.header("Toimenpiteiden eteneminen alueen kunnissa")
+plan = data.get("plan")
+matrix = data.get("action_status", status_year())
+matrix = matrix[matrix["municipality_code"].isin(codes)].merge(plan["actions"][["action_id", "level_id"]], on="action_id")
+levels = plan["levels"].set_index("level_id")["short_fi"]
+progress = (matrix.assign(kunta=matrix["municipality_code"].map(names), taso=matrix["level_id"].map(levels))
+            .pivot_table(index="taso", columns="kunta", values="status", aggfunc=lambda s: f"{STATUS_SYMBOL['kyllä']} {(s == 'kyllä').sum()}/{len(s)}"))
+progress = progress.reindex([lv for lv in levels if lv in progress.index]).reset_index().rename(columns={"taso": "Taso"})
+st.dataframe(progress, hide_index=True, width="stretch")
+st.caption("Valmiit (kyllä) toimenpiteet / kaikki tason toimenpiteet kunnittain; tila kompassikyselyn tai kirjauksen mukaan.")
+download_buttons(progress, f"alue_{area_name}_toimenpiteet")
+brief_sections.append(BriefSection("Toimenpiteiden eteneminen (valmiit / kaikki)", progress))
+
+st.header("Tulostettava kooste")
+st.caption("Palvelukeskusteluun: alueen tilannekuva teemoittain jäsenkuntien arvoineen, pienkuvaajat ja toimenpiteet.")
+document = build_brief(f"{area_name} — palvelukeskustelun tilannekuva",
+                       f"Kunnat: {', '.join(mine['member_name'])} · jäsenyys {status}", brief_sections,
+                       summary=summary, is_demo=is_demo, footer=t("footer"))
+brief_downloads(document, f"aluekooste_{area}", key="alue")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from metrics.goals import STATUS_SYMBOL
 from ui import data
-from ui.layout import page_demo_banner, select_from_url
+from ui.layout import page_demo_banner, select_from_url, status_year
 from ui.strings import t
 from ui.tables import download_buttons
 
@@ -16,7 +16,7 @@ page_demo_banner()
 
 plan = data.get("plan")
 goals, levels, actions, metrics = plan["goals"], plan["levels"], plan["actions"], plan["metrics"]
-matrix = data.get("action_status", year)
+matrix = data.get("action_status", status_year())
 munis = data.get("municipalities")
 
 overview = actions.groupby(["goal_id", "level_id"]).size().rename("toimenpiteitä").reset_index()
@@ -24,7 +24,10 @@ grid = overview.pivot(index="goal_id", columns="level_id", values="toimenpiteit�
 grid.index = [f"{g}. {s}" for g, s in zip(goals["goal_id"], goals["short_fi"])]
 grid.columns = list(levels["short_fi"])
 st.subheader("Toimenpiteiden määrä: tavoite × taso")
-st.dataframe(grid.fillna(0).astype(int), width="stretch")
+grid = grid.fillna(0).astype(int)
+st.dataframe(grid, width="stretch")
+st.caption("Rivit: yhteiset tavoitteet; sarakkeet: johdon taso ja yhdyspinnat a–e. Valitse alla tavoite ja taso nähdäksesi "
+           "toimenpiteet, vastuutahot, mittarit ja tilan kunnittain. Linkki säilyttää valinnan (?tavoite=…&taso=…).")
 
 goal_ids = list(goals["goal_id"])
 level_ids = list(levels["level_id"])
@@ -56,6 +59,17 @@ for action in cell.itertuples():
             "Lähde": status["source"].fillna("–"),
             "Päivä": [d.strftime("%-d.%-m.%Y") if pd.notna(d) else "–" for d in status["date"]],
         }).sort_values("Kunta"), hide_index=True, width="stretch")
+
+if len(cell):
+    st.subheader("Tila kunnittain: toimenpide × kunta")
+    cell_status = matrix[matrix["action_id"].isin(cell["action_id"])]
+    grid_status = cell_status.assign(Kunta=cell_status["municipality_code"].map(names),
+                                     mark=[f"{STATUS_SYMBOL[s]} {s}" for s in cell_status["status"]])
+    grid_status = grid_status.pivot(index="Kunta", columns="action_id", values="mark").reset_index()
+    st.dataframe(grid_status, hide_index=True, width="stretch")
+    st.caption("✔ kyllä (tehty) · ◐ osittain · ✘ ei · ? ei vastausta (ei koskaan tulkita 'ei'). Tila uusimman kompassikyselyn "
+               "tai koordinaattorin kirjauksen mukaan.")
+    download_buttons(grid_status, f"tila_{goal}_{level}", key="cell_status")
 
 full = actions.merge(goals[["goal_id", "title_fi"]].rename(columns={"title_fi": "tavoite"}), on="goal_id") \
     .merge(levels[["level_id", "title_fi"]].rename(columns={"title_fi": "taso"}), on="level_id")

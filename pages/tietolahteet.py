@@ -21,9 +21,18 @@ st.markdown(
     "- **Yhdyspintasuunnitelma 2030** — Pohjois-Savon hyvinvointialue, kunnat ja Pohjois-Savon liitto: tavoitteet, toimenpiteet ja mittarit.\n"
     "- **Kuntarajat** (kun ladattu) — Tilastokeskus / Maanmittauslaitos, CC BY 4.0."
 )
-st.metric("Esimerkkiaineiston osuus indikaattoririveistä",
+st.metric("Esimerkkiaineiston osuus indikaattoririveistä (is_demo)",
           f"{fi_int(share['observations_demo'])} / {fi_int(share['observations'])}",
           help="Esimerkkirivit korvautuvat todellisilla, kun indikaattori ladataan Sotkanetista.")
+
+st.markdown(("**Esimerkkiaineisto on käytössä** — sivujen luvut eivät ole todellisia, kunnes indikaattorit ladataan Sotkanetista."
+             if is_demo else "Kaikki näytettävät luvut ovat ladattuja todellisia tietoja.")
+            + f" Kompassikyselyn vastauksista esimerkkejä {fi_int(share['survey_demo'])} / {fi_int(share['survey'])}.")
+
+st.header("Ylläpito")
+st.markdown("Tietojen lataus (Sotkanet, kompassikysely, toimenpiteiden tilat, kuntarajat) ja kuntafoorumin tilannekuvan "
+            "tallennus vaativat kirjautumisen. Samat toiminnot ovat komentorivillä: `python -m data_sources --help`.")
+st.page_link("pages/yllapito.py", label="Siirry Ylläpito-sivulle (kirjautuminen)", icon="🔐")
 
 st.header("Indikaattorit")
 inds = data.get("indicators")
@@ -55,6 +64,24 @@ items = data.query("SELECT load_id, item, status, rows, data_updated, message FR
 if len(items):
     with st.expander("Latausten kohdekohtaiset rivit (indikaattorit, tiedostot)"):
         st.dataframe(items, hide_index=True, width="stretch")
+
+st.header("Kuntarajat ja tallennetut tilannekuvat")
+geo = data.query("SELECT count(*) AS n, max(load_id) AS load_id FROM geometry")
+geo_src = data.get_from("ui.view_data", "geometry_source")
+if int(geo["n"].iloc[0]):
+    st.markdown(f"Kuntarajat ladattu: **{int(geo['n'].iloc[0])} kuntaa** ({geo_src['target'] if geo_src else '–'}, "
+                f"{fi_datetime(geo_src['finished_at']) if geo_src else '–'}). Lisenssi: {geo_src['licence'] if geo_src else 'CC BY 4.0'}. "
+                "Viittaus: *Kuntarajat: © Maanmittauslaitos / Tilastokeskus, CC BY 4.0.*")
+else:
+    st.markdown("Kuntarajoja ei ole ladattu: Vertailu-sivu näyttää ruutukartan. Lataa rajat: "
+                "`python -m data_sources geometry --file kuntarajat.json [--code-property NATCODE]` "
+                "(Tilastokeskuksen / MML:n avoimet kuntarajat, CC BY 4.0).")
+snaps = data.get_from("ui.view_data", "snapshot_list")
+if len(snaps):
+    st.dataframe(pd.DataFrame({"#": snaps["snapshot_id"], "Kuntafoorumin tilannekuva": snaps["name"],
+                               "Tallennettu": [fi_datetime(d) for d in snaps["created_at"]]}), hide_index=True, width="stretch")
+else:
+    st.caption("Ei tallennettuja kuntafoorumin tilannekuvia (python -m data_sources snapshot save --name NIMI).")
 
 st.header("Aluejaot")
 members = data.get("members")

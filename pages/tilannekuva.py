@@ -3,10 +3,10 @@ import pandas as pd
 import streamlit as st
 
 from metrics.goals import STATUS_SYMBOL
-from ui import data
+from ui import data, page_data
 from ui.format import fi_datetime, fi_number
 from ui.indicator_table import display_table
-from ui.layout import page_demo_banner, source_caption
+from ui.layout import is_admin, page_demo_banner, snapshot_changes, source_caption, status_year, summary_sentences
 from ui.strings import t
 from ui.tables import download_buttons
 
@@ -16,46 +16,67 @@ st.caption("Pohjois-Savon hyvinvointialueen, 19 kunnan ja Pohjois-Savon liiton y
            "mittarit hyvinvointialueen tasolla koko maahan verrattuna ja toimenpiteiden eteneminen kunnissa.")
 page_demo_banner()
 
-overview = data.get("overview", year)
+overview = data.get("overview", status_year())
 plan = data.get("plan")
 loads = data.query("SELECT source, max(finished_at) AS last FROM load_log WHERE status IN ('ok', 'partial') GROUP BY source")
-indicators = overview["indicators"]
+indicators = overview["indicators"]  # status_year() is None only when the year is the latest
 latest_year = int(indicators["year"].max()) if indicators["year"].notna().any() else None
 freshness = ", ".join(f"{r.source}: {fi_datetime(r.last)}" for r in loads.itertuples())
-st.info(f"Tiedot vuoteen **{latest_year or '–'}** asti · viimeisimmät lataukset: {freshness or 'ei latauksia'}", icon="🕒")
+st.info(f"Tilastotiedot vuoteen **{latest_year or '–'}** asti · viimeisimmät lataukset: {freshness or 'ei latauksia'}", icon="🕒")
+
+goal_status = None
+if hasattr(page_data, "goal_status"):
+    try:
+        goal_status = data.get("goal_status", "HYVINVOINTIALUE", "13", year_max=year).set_index("goal_id")
+    except Exception:  # a colleague's function in progress must not take the page down
+        goal_status = None
+
+summary = summary_sentences("HYVINVOINTIALUE", "13", year)
+if summary:
+    with st.expander("Yhteenveto: Pohjois-Savon hyvinvointialue", expanded=False):
+        st.markdown("  \n".join(summary))
 
 completion = overview["completion"].merge(plan["actions"], on="action_id")
 tracked = set(overview["tracked"]["action_id"])
 goal_level = overview["goal_level"]
 levels = plan["levels"].set_index("level_id")
+TREND_WORDS = [("paranee", "▲"), ("heikkenee", "▼"), ("ennallaan", "▶"), ("ei erotu", "≈"), ("kasvaa", "↗"), ("laskee", "↘")]
 
 for goal in plan["goals"].itertuples():
     st.header(f"{t('goal', n=goal.goal_id)}: {goal.title_fi}")
+    if goal_status is not None and goal.goal_id in goal_status.index:
+        g = goal_status.loc[goal.goal_id]
+        trend_text = " · ".join(f"{sym} {word} {int(g[word])}" for word, sym in TREND_WORDS if word in g and int(g[word] or 0))
+        completion_text = g.get("completion_text") if isinstance(g.get("completion_text"), str) else ""
+        st.markdown(f"**Mittarit (Pohjois-Savo):** {trend_text or '–'}  \n**Toimenpiteet:** {completion_text or '–'}")
     left, right = st.columns([2, 3])
     with left:
         st.subheader("Toimenpiteiden eteneminen")
         cells = goal_level[goal_level["goal_id"] == goal.goal_id]
         if cells.empty:
             st.write("Tälle tavoitteelle ei ole kunnittain seurattavia kyllä/ei-mittareita.")
-        for cell in cells.itertuples():
-            st.metric(
-                levels.loc[cell.level_id, "short_fi"],
-                f"{fi_number(cell.done_pct, 0)} %",
-                help=f"Valmiit (kyllä) kunta × toimenpide -parit / kaikki parit: {cell.done}/{cell.pairs}. "
-                     f"Osittain {cell.partly}, ei {cell.no}, ei vastausta {cell.no_answer}.",
-            )
+        else:
+            st.dataframe(pd.DataFrame({
+                "Taso": [levels.loc[lv, "short_fi"] for lv in cells["level_id"]],
+                "Toimenpiteitä": cells["actions"],
+                "Valmiina (kunta × toimenpide)": [f"{d}/{p} ({fi_number(pct, 0)} %)" for d, p, pct in
+                                                  zip(cells["done"], cells["pairs"], cells["done_pct"])],
+                f"{STATUS_SYMBOL['osittain']} osittain": cells["partly"], f"{STATUS_SYMBOL['ei']} ei": cells["no"],
+                f"{STATUS_SYMBOL['ei vastausta']} ei vastausta": cells["no_answer"],
+            }), hide_index=True, width="stretch")
         rows = completion[(completion["goal_id"] == goal.goal_id) & completion["action_id"].isin(tracked)]
         table = pd.DataFrame({
             "Taso": [levels.loc[lv, "short_fi"] for lv in rows["level_id"]],
             "Toimenpide": rows["text_fi"].str.slice(0, 90),
-            "Valmis": [t("actions_done", done=d, total=n) for d, n in zip(rows["done"], rows["total"])],
+            "Valmis": [f"{STATUS_SYMBOL['kyllä']} " + t("actions_done", done=d, total=n) for d, n in zip(rows["done"], rows["total"])],
             f"{STATUS_SYMBOL['osittain']} osittain": rows["osittain"],
             f"{STATUS_SYMBOL['ei']} ei": rows["ei"],
             f"{STATUS_SYMBOL['ei vastausta']} ei vastausta": rows["ei vastausta"],
         })
-        st.dataframe(table, hide_index=True, width="stretch")
-        st.caption("Osuus = kyllä-vastausten kunta × toimenpide -parit / kaikki parit. Tila on uusimman "
-                   "kompassikyselyn tai koordinaattorin kirjauksen mukainen (kumpi uudempi); vastaamatta jäänyt ei ole 'ei'.")
+        if len(table):
+            st.dataframe(table, hide_index=True, width="stretch")
+        st.caption("Valmis = kunnat, joissa toimenpide on tehty (kyllä). Tila on uusimman kompassikyselyn tai "
+                   "koordinaattorin kirjauksen mukainen (kumpi uudempi); vastaamatta jäänyt ei ole 'ei'.")
     with right:
         st.subheader("Mittarit: Pohjois-Savon hyvinvointialue")
         goal_inds = indicators[indicators["goals"].map(lambda g: goal.goal_id in list(g))]
@@ -63,7 +84,8 @@ for goal in plan["goals"].itertuples():
         st.dataframe(shown, hide_index=True, width="stretch")
         source_caption(goal_inds)
         moved = goal_inds.dropna(subset=["relative_slope_pct"])
-        better = moved[moved["trend_class"] == "paranee"].nlargest(2, "relative_slope_pct", keep="first")
+        better = moved[moved["trend_class"] == "paranee"]
+        better = better.reindex(better["relative_slope_pct"].abs().sort_values(ascending=False).index).head(2)
         worse = moved[moved["trend_class"] == "heikkenee"]
         worse = worse.reindex(worse["relative_slope_pct"].abs().sort_values(ascending=False).index).head(2)
         lines = [f"▲ paranee: {r.title_fi} ({fi_number(r.relative_slope_pct, 1, signed=True)} %/v)" for r in better.itertuples()]
@@ -72,5 +94,28 @@ for goal in plan["goals"].itertuples():
             st.markdown("**Selvimmät muutokset:**  \n" + "  \n".join(lines))
     st.divider()
 
-with st.expander("Lataa tilannekuvan mittaritaulukko"):
-    download_buttons(display_table(indicators, ["vs_country"]), "tilannekuva_mittarit")
+st.subheader("Lataa")
+download_buttons(display_table(indicators, ["vs_country"]), "tilannekuva_mittarit")
+
+snapshot_changes("HVA", year, "Pohjois-Savo")
+
+if is_admin():
+    st.header("Tallenna kuntafoorumin tilannekuva")
+    st.caption("Tallentaa nykyisen tilannekuvan (mittarien viimeisimmät vuodet ja kehitysluokat sekä toimenpiteiden tilat) "
+               "nimellä, jotta seuraavassa kuntafoorumissa näkyy, mikä on muuttunut.")
+    with st.form("save_snapshot"):
+        name = st.text_input("Nimi", placeholder="esim. Kuntafoorumi syksy 2025")
+        if st.form_submit_button("Tallenna kuntafoorumin tilannekuva"):
+            from data_sources.config import db_path
+            from data_sources.snapshots import save_snapshot
+
+            try:
+                with st.spinner("Tallennetaan…"):
+                    new_id = save_snapshot(name, db=db_path(), year_max=year if status_year() else None,
+                                           user_name=str(st.session_state.get("admin_user") or "ylläpito"))
+                st.success(f"Tilannekuva #{new_id} tallennettu.")
+            except ValueError as exc:
+                st.error(str(exc))
+else:
+    st.caption("Ylläpito voi tallentaa kuntafoorumin tilannekuvan kirjauduttuaan (Ylläpito-sivu) tai komennolla "
+               "`python -m data_sources snapshot save --name NIMI`.")

@@ -33,13 +33,43 @@ chosen_inds = st.multiselect("Indikaattorit", ind_keys, default=from_url("indika
 chosen_regions = st.multiselect("Alueet", region_keys, default=from_url("alueet", region_keys, [r for r in ("HYVINVOINTIALUE:13", "MAA:358", "KUNTA:297") if r in region_keys]),
                                 format_func=lambda r: region_label[r], max_selections=25)
 first, last = data.get("data_years")
-years = st.slider("Vuodet", first, last, (max(first, last - 14), last))
-mode = st.radio("Esitys", ["absoluuttinen", "indeksi (perusvuosi = 100)"], horizontal=True)
-base_year = st.selectbox("Perusvuosi", list(range(years[0], years[1] + 1)), index=0) if mode.startswith("indeksi") else None
-gender = st.radio("Sukupuoli", ["total", "male", "female"], horizontal=True,
-                  format_func={"total": "kaikki", "male": "miehet", "female": "naiset"}.get)
+
+
+def years_from_url() -> tuple[int, int]:
+    raw = query_param("vuodet", "")
+    try:
+        a, b = (int(x) for x in raw.split("-", 1))
+        a, b = max(first, min(a, last)), max(first, min(b, last))
+        if a <= b:
+            return a, b
+    except ValueError:
+        pass
+    return max(first, last - 14), last
+
+
+years = st.slider("Vuodet", first, last, years_from_url(), key="trend_years")
+modes = {"absoluuttinen": "absoluuttinen", "indeksi": "indeksi (perusvuosi = 100)"}
+mode = st.radio("Esitys", list(modes), horizontal=True, format_func=modes.get,
+                index=1 if query_param("esitys") == "indeksi" else 0, key="trend_mode")
+base_year = None
+if mode == "indeksi":
+    base_options = list(range(years[0], years[1] + 1))
+    try:
+        wanted_base = int(query_param("perusvuosi", years[0]))
+    except ValueError:
+        wanted_base = years[0]
+    base_year = st.selectbox("Perusvuosi", base_options,
+                             index=base_options.index(wanted_base) if wanted_base in base_options else 0, key="trend_base")
+genders = {"total": "kaikki", "male": "miehet", "female": "naiset"}
+gender = st.radio("Sukupuoli", list(genders), horizontal=True, format_func=genders.get,
+                  index=list(genders).index(query_param("sukupuoli")) if query_param("sukupuoli") in genders else 0,
+                  key="trend_gender", help="Sukupuolittaiset tiedot ovat saatavilla vain osalle indikaattoreista.")
 set_query_param("indikaattorit", ",".join(chosen_inds) or None)
 set_query_param("alueet", ",".join(chosen_regions) or None)
+set_query_param("vuodet", f"{years[0]}-{years[1]}" if years != (max(first, last - 14), last) else None)
+set_query_param("esitys", "indeksi" if base_year else None)
+set_query_param("perusvuosi", base_year if base_year and base_year != years[0] else None)
+set_query_param("sukupuoli", gender if gender != "total" else None)
 
 if not chosen_inds or not chosen_regions:
     st.info("Valitse vähintään yksi indikaattori ja yksi alue.")
@@ -61,13 +91,19 @@ for ind in chosen_inds:
     meta = inds[inds["id"] == int(ind)].iloc[0]
     unit = "indeksi" if base_year else (meta["unit"] or "")
     decimals = 1 if base_year else int(meta["decimals"])
-    st.plotly_chart(line_chart(part, "year", "value", "alue", f"{meta['title_fi']} ({years[0]}–{years[1]})", unit, decimals),
+    if part.empty:
+        st.info(f"{meta['title_fi']}: ei tietoja valinnalla ({genders[gender]}).")
+        continue
+    suffix = f", indeksi {base_year} = 100" if base_year else ""
+    st.plotly_chart(line_chart(part, "year", "value", "alue", f"{meta['title_fi']} ({years[0]}–{years[1]}{suffix})", unit, decimals),
                     width="stretch", key=f"trend_chart_{ind}")
+    st.caption(f"Yksikkö: {unit} · vuodet {years[0]}–{years[1]} · {genders[gender]}. Taulukkona alla.")
     source_caption(part.assign(data_updated=meta["data_updated"], licence=meta["licence"]))
     with st.expander("Taulukkona"):
         wide = part.pivot_table(index="alue", columns="year", values="value")
-        st.dataframe(wide.map(lambda v: fi_number(v, decimals)), width="stretch")
+        st.dataframe(wide.map(lambda v: fi_number(v, decimals)).rename(columns=str), width="stretch")
 
 download = series.assign(indikaattori=series["indicator_id"].map(lambda i: titles[int(i)]))[
     ["indicator_id", "indikaattori", "region_category", "region_code", "alue", "gender", "year", "value", "abs_value", "is_demo"]]
+st.subheader("Lataa valitut sarjat")
 download_buttons(download, "trendit")

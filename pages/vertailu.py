@@ -2,16 +2,19 @@
 import pandas as pd
 import streamlit as st
 
+from metrics.compare import COMPARISON_SYMBOL
 from ui import data
-from ui.charts import ranking_chart, tile_map
-from ui.format import fi_number
+from ui.charts import comparison_heatmap, fi, ranking_chart, tile_map
+from ui.format import fi_datetime, fi_number
 from ui.layout import page_demo_banner, select_from_url, source_caption
+from ui.maps import choropleth
 from ui.strings import t
 from ui.tables import download_buttons
 
 year = st.session_state.get("year")
 highlight = st.session_state.get("municipality")
 st.title(t("page_compare"))
+st.caption("Kuntien vertailu indikaattorilla: järjestys, kartta ja tavoitteen mittarit yhdellä silmäyksellä.")
 page_demo_banner()
 
 inds = data.get("indicators")
@@ -28,8 +31,7 @@ obs = data.get("observations", [("KUNTA", c) for c in munis["code"]] + [("HYVINV
 if obs.dropna(subset=["value"]).empty:
     st.info(t("no_data"))
     st.stop()
-latest_year = int(obs.dropna(subset=["value"])["year"].max())
-chosen_year = latest_year
+chosen_year = int(obs.dropna(subset=["value"])["year"].max())
 rows = obs[obs["year"] == chosen_year]
 kunnat = rows[rows["region_category"] == "KUNTA"].merge(munis, left_on="region_code", right_on="code", how="right")
 refs = {
@@ -38,22 +40,81 @@ refs = {
 }
 direction = {"higher_better": "suurempi arvo on parempi", "lower_better": "pienempi arvo on parempi"}.get(meta["direction"], "ei arvosuuntaa")
 names = dict(zip(munis["code"], munis["name_fi"]))
-st.plotly_chart(ranking_chart(kunnat, "value", "name_fi", f"{meta['title_fi']}, {chosen_year}", unit, decimals, refs,
-                              names.get(highlight)), width="stretch", key="ranking")
-st.caption(f"Yksikkö: {unit} · vuosi {chosen_year} · {direction}. Katkoviivat: Pohjois-Savon hyvinvointialue ja koko maa. "
-           f"Korostettu: {names.get(highlight, '–')}.")
-source_caption(rows.assign(data_updated=meta["data_updated"], licence=meta["licence"]))
+caption_src = rows.assign(data_updated=meta["data_updated"], licence=meta["licence"])
 
+st.header(f"{meta['title_fi']}, {chosen_year}")
+st.plotly_chart(ranking_chart(kunnat, "value", "name_fi", f"{meta['title_fi']}, {chosen_year} ({unit})", unit, decimals, refs,
+                              names.get(highlight)), width="stretch", key="ranking")
+st.caption(f"Yksikkö: {unit} · vuosi {chosen_year} · {direction}. Pystyviivat: Pohjois-Savon hyvinvointialue "
+           f"({fi_number(refs['Pohjois-Savo'], decimals)}) ja koko maa ({fi_number(refs['Koko maa'], decimals)}). "
+           f"Korostettu (oranssi): {names.get(highlight, '–')}. Taulukkona alla.")
+source_caption(caption_src)
+
+st.header("Kartta")
 tile_pos = data.get("tiles")
 tile_data = tile_pos.merge(kunnat[["code", "name_fi", "value"]], on="code", how="left")
-st.plotly_chart(tile_map(tile_data, "value", "name_fi", f"Ruutukartta: {meta['title_fi']}, {chosen_year}", unit, decimals),
-                width="stretch", key="tilemap")
-st.caption("Ruutukartta: jokainen kunta on samankokoinen ruutu karkeasti maantieteellisellä paikallaan.")
+geo = data.get_from("ui.view_data", "geometry")
+if geo:
+    left, right = st.columns(2)
+    with left:
+        st.plotly_chart(choropleth(geo, kunnat[["code", "name_fi", "value"]], "code", "value", "name_fi",
+                                   f"Kuntarajat: {meta['title_fi'][:50]}, {chosen_year}", unit, decimals),
+                        width="stretch", key="choropleth", config={"scrollZoom": False})
+        src = data.get_from("ui.view_data", "geometry_source")
+        st.caption("Koropleettikartta: tummempi = suurempi arvo (Cividis-väriasteikko). Kuntarajat: © Maanmittauslaitos / "
+                   "Tilastokeskus, CC BY 4.0" + (f" (ladattu {fi_datetime(src['finished_at'])})" if src else "") + ".")
+    target = right
+else:
+    target = st.container()
+with target:
+    st.plotly_chart(tile_map(tile_data, "value", "name_fi", f"Ruutukartta: {meta['title_fi'][:50]}, {chosen_year}", unit, decimals),
+                    width="stretch", key="tilemap")
+    st.caption(f"Ruutukartta: jokainen kunta on samankokoinen ruutu karkeasti maantieteellisellä paikallaan; arvo ruudussa ({unit}).")
+if not geo:
+    st.caption("Kuntarajakartta näkyy, kun kuntarajat on ladattu: python -m data_sources geometry --file kuntarajat.json")
+source_caption(caption_src)
 
+st.subheader("Taulukko")
 table = pd.DataFrame({
     "Kunta": kunnat["name_fi"],
     f"Arvo ({unit})": [fi_number(v, decimals) for v in kunnat["value"]],
     "Sija": kunnat["value"].rank(ascending=meta["direction"] == "lower_better", method="min").map(lambda r: "–" if pd.isna(r) else int(r)),
+    "vs. Pohjois-Savo": [("–" if pd.isna(v) or pd.isna(refs["Pohjois-Savo"]) else fi_number(v - refs["Pohjois-Savo"], decimals, signed=True))
+                         for v in kunnat["value"]],
 }).sort_values("Kunta")
 st.dataframe(table, hide_index=True, width="stretch")
-download_buttons(kunnat[["code", "name_fi", "value", "abs_value"]].assign(vuosi=chosen_year, indikaattori=indicator), f"vertailu_{indicator}_{chosen_year}")
+download_buttons(kunnat[["code", "name_fi", "value", "abs_value"]].rename(columns={"code": "kuntanumero", "name_fi": "kunta", "value": "arvo"})
+                 .assign(vuosi=chosen_year, indikaattori=indicator), f"vertailu_{indicator}_{chosen_year}")
+
+# ---- heatmap: municipalities × the goal's indicators
+st.header("Tavoitteen mittarit kunnittain")
+plan = data.get("plan")
+goals = plan["goals"]
+goal_ids = [int(g) for g in goals["goal_id"]]
+own_goals = [g for g in meta["goals"]] if len(meta["goals"]) else goal_ids[:1]
+goal = int(select_from_url("Tavoite", goal_ids, "tavoite", format_func=lambda g: f"{g}. {goals.set_index('goal_id').loc[g, 'title_fi']}",
+                           default_index=goal_ids.index(int(own_goals[0])) if int(own_goals[0]) in goal_ids else 0))
+goal_inds = inds[inds["goals"].map(lambda g: goal in list(g))]
+goal_inds = goal_inds[~goal_inds["unit"].isin(["henkilöä", "euroa"])]  # amounts are not compared across municipalities
+cells = data.get_from("ui.view_data", "heatmap", [int(i) for i in goal_inds["id"]], year_max=year)
+if cells.empty:
+    st.info(t("no_data"))
+else:
+    cells = cells.assign(vihje=[f"{ti}<br>{fi(v, int(d))} {u} ({y}) · {c} (Pohjois-Savo {fi(r, int(d))})"
+                                for ti, v, d, u, y, c, r in zip(cells["title_fi"], cells["value"], cells["decimals"],
+                                                                cells["unit"].fillna(""), cells["year"], cells["comparison"],
+                                                                cells["reference_value"])])
+    st.plotly_chart(comparison_heatmap(cells, "name_fi", "title_fi", "comparison", "vihje",
+                                       f"Tavoite {goal}: kunnat verrattuna Pohjois-Savoon (viimeisin vuosi)", COMPARISON_SYMBOL),
+                    width="stretch", key="heatmap")
+    legend = " · ".join(f"{COMPARISON_SYMBOL[k]} {k}" for k in ["parempi", "samaa tasoa", "heikompi", "suurempi", "pienempi", "ei vertailua"])
+    st.caption(f"Jokainen ruutu: kunnan viimeisin arvo verrattuna Pohjois-Savon hyvinvointialueeseen samana vuonna. "
+               f"Symboli kertoo tuloksen värin lisäksi: {legend}. Samaa tasoa = ero enintään 5 % tai luottamusvälit päällekkäin. "
+               "Taulukkona alla.")
+    source_caption(cells.assign(data_updated=None, licence=None))
+    heat_table = cells.pivot_table(index="name_fi", columns="title_fi", values="comparison",
+                                   aggfunc=lambda s: f"{COMPARISON_SYMBOL.get(s.iloc[0], '·')} {s.iloc[0]}")
+    heat_table = heat_table.reset_index().rename(columns={"name_fi": "Kunta"})
+    with st.expander("Taulukkona"):
+        st.dataframe(heat_table, hide_index=True, width="stretch")
+        download_buttons(heat_table, f"vertailu_tavoite_{goal}", key="heat")

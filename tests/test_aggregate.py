@@ -60,3 +60,28 @@ def test_aggregation_kind():
     assert aggregation_kind("%", 100) == "rate"
     assert aggregation_kind("henkilöä", None) == "sum"
     assert aggregation_kind("euroa / asukas", None) == "weighted"
+
+
+def test_zero_count_member_borrows_its_denominator_from_another_year():
+    # 002 has 0 of ? in 2024; in 2023 it had 30 of 300 (10 %) -> denominator 300. Area 2024:
+    # (10 + 0) / (100 + 300) = 2.5 % from counts, not an estimate.
+    out = rollup(obs([(1, "001", 2024, "total", 10.0, 10.0, False), (1, "002", 2024, "total", 0.0, 0.0, False),
+                      (1, "001", 2023, "total", 10.0, 10.0, False), (1, "002", 2023, "total", 10.0, 30.0, False)]),
+                 MEMBERS, INDICATORS, POP)
+    a = out[(out["region_code"] == "A") & (out["year"] == 2024)].iloc[0]
+    assert a["value"] == pytest.approx(2.5) and not a["is_estimate"] and a["abs_value"] == 10
+
+
+def test_rollup_from_rates_without_counts_is_population_weighted_estimate_not_plain_mean():
+    # The same member rates as test_rate_from_counts_not_mean_of_rates, without counts: weights 9000/1000.
+    out = rollup(obs([(1, "001", 2024, "total", 10.0, None, False), (1, "002", 2024, "total", 30.0, None, False)]),
+                 MEMBERS, INDICATORS, POP)
+    a = out[out["region_code"] == "A"].iloc[0]
+    assert a["value"] == pytest.approx((10 * 9000 + 30 * 1000) / 10000) and a["is_estimate"]
+    assert a["value"] != pytest.approx(20.0)
+
+
+def test_incomplete_sum_is_flagged():
+    out = rollup(obs([(3, "001", 2024, "total", 9000.0, None, False)]), MEMBERS, INDICATORS, POP)
+    a = out[out["region_code"] == "A"].iloc[0]
+    assert a["is_incomplete"] and a["members_with_value"] == 1 and a["members_total"] == 2

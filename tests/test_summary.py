@@ -48,7 +48,7 @@ def test_comparison_counts_exclude_amounts():
     items = [i for i in summarise_region(table(), STATUS, "Testilä") if i["kind"] == "vertailu"]
     hva = next(i for i in items if i["values"]["reference"] == "vs_hva")
     assert (hva["values"]["parempi"], hva["values"]["samaa tasoa"], hva["values"]["heikompi"]) == (1, 1, 1)
-    assert 4 not in hva["indicator_ids"] and "3 mittarista" in hva["text"]
+    assert 4 not in hva["indicator_ids"] and "3 vertailukelpoisesta mittarista" in hva["text"]
 
 
 def test_actions_done_and_open():

@@ -71,3 +71,83 @@ def tile_map(tiles: pd.DataFrame, value: str, label: str, title: str, unit: str,
     fig.update_xaxes(visible=False, range=[-0.6, tiles["col"].max() + 0.6])
     fig.update_yaxes(visible=False, range=[-tiles["row"].max() - 0.6, 0.6], scaleanchor="x")
     return style(fig, title, None, height=480)
+
+
+# Comparison categories → (code, colour, text colour). Blue/orange (Okabe–Ito) separate for every common
+# colour-vision deficiency, and every cell also carries the symbol (▲ ＝ ▼ …), so colour is never alone.
+COMPARISON_STYLE = {
+    "parempi": (0, "#0072B2", "white"), "samaa tasoa": (1, "#D9D9D9", "black"), "heikompi": (2, "#B34700", "white"),
+    "suurempi": (3, "#56B4E9", "black"), "pienempi": (4, "#F0E442", "black"), "ei vertailua": (5, "#FFFFFF", "black"),
+}
+
+
+def fi(value, decimals: int = 1) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    return f"{value:,.{decimals}f}".replace(",", "\u202f").replace(".", ",").replace("-", "\u2212")
+
+
+def comparison_heatmap(cells: pd.DataFrame, row: str, col: str, comparison: str, hover: str, title: str,
+                       symbols: dict[str, str]) -> go.Figure:
+    """Rows × columns, each cell coloured by its comparison category and labelled with its symbol."""
+    rows = sorted(cells[row].unique(), reverse=True)
+    cols = list(dict.fromkeys(cells[col]))
+    codes = {k: v[0] for k, v in COMPARISON_STYLE.items()}
+    z = pd.DataFrame(index=rows, columns=cols, dtype=float)
+    text = pd.DataFrame("", index=rows, columns=cols)
+    tips = pd.DataFrame("", index=rows, columns=cols)
+    for r in cells.itertuples():
+        z.loc[getattr(r, row), getattr(r, col)] = codes.get(getattr(r, comparison), 5)
+        text.loc[getattr(r, row), getattr(r, col)] = symbols.get(getattr(r, comparison), "·")
+        tips.loc[getattr(r, row), getattr(r, col)] = getattr(r, hover)
+    n = len(COMPARISON_STYLE)
+    scale = []
+    for name, (code, colour, _) in COMPARISON_STYLE.items():
+        scale += [[code / n, colour], [(code + 1) / n, colour]]
+    fig = go.Figure(go.Heatmap(
+        z=z.to_numpy(), x=[c if len(c) <= 28 else c[:26] + "…" for c in cols], y=rows, zmin=0, zmax=n,
+        colorscale=scale, showscale=False, text=text.to_numpy(), texttemplate="%{text}",
+        textfont=dict(size=15), customdata=tips.to_numpy(), hovertemplate="%{y}<br>%{customdata}<extra></extra>",
+        xgap=2, ygap=2,
+    ))
+    # Symbol colour per cell for contrast (white on the dark categories).
+    for name, (code, colour, ink) in COMPARISON_STYLE.items():
+        if ink == "white":
+            ys, xs = (z.to_numpy() == code).nonzero()
+            for yi, xi in zip(ys, xs):
+                fig.add_annotation(x=fig.data[0].x[xi], y=rows[yi], text=text.iat[yi, xi], showarrow=False,
+                                   font=dict(color="white", size=15))
+    for yi in range(len(rows)):
+        for xi in range(len(cols)):
+            if z.iat[yi, xi] in (codes["parempi"], codes["heikompi"]):
+                text.iat[yi, xi] = ""
+    fig.data[0].text = text.to_numpy()
+    fig.update_xaxes(side="top", tickangle=-35)
+    return style(fig, title, None, height=max(420, 26 * len(rows) + 220))
+
+
+def small_multiples(series: pd.DataFrame, panels: list[tuple[int, str, str, int]], own: str, reference: str,
+                    columns: int = 3, title: str | None = None) -> go.Figure:
+    """One small line chart per indicator: `own` region solid, `reference` dashed (series: indicator_id, year,
+    value, alue). panels: (indicator_id, title, unit, decimals)."""
+    from plotly.subplots import make_subplots
+
+    n = max(len(panels), 1)
+    rows = (n + columns - 1) // columns
+    names = [(t if len(t) <= 44 else t[:42] + "…") + (f" ({u})" if u else "") for _, t, u, _ in panels]
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=names, vertical_spacing=min(0.5 / rows, 0.12),
+                        horizontal_spacing=0.07)
+    for i, (ind, _, unit, decimals) in enumerate(panels):
+        r, c = i // columns + 1, i % columns + 1
+        for name, dash, colour, symbol in ((own, "solid", PALETTE[0], "circle"), (reference, "dash", "#555555", "square")):
+            part = series[(series["indicator_id"] == ind) & (series["alue"] == name)].sort_values("year")
+            fig.add_trace(go.Scatter(
+                x=part["year"], y=part["value"], mode="lines+markers", name=name, legendgroup=name, showlegend=i == 0,
+                line=dict(color=colour, dash=dash, width=2), marker=dict(size=4, symbol=symbol),
+                hovertemplate=f"%{{x}}: %{{y:,.{decimals}f}} {unit}<extra>{name}</extra>"), row=r, col=c)
+    fig.update_annotations(font_size=11)
+    fig.update_xaxes(tickformat="d", dtick=4, gridcolor="#EEEEEE")
+    fig.update_yaxes(gridcolor="#DDDDDD", tickformat="~s" if False else None)
+    fig = style(fig, title, None, height=190 * rows + 110)
+    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0 + 40 / (190 * rows + 110), x=0))
+    return fig

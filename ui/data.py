@@ -62,3 +62,20 @@ def _query(version: str, sql: str, params: tuple) -> pd.DataFrame:
 def query(sql: str, params: tuple = ()) -> pd.DataFrame:
     """A parameterised read query, cached by database version."""
     return _query(version(), sql, tuple(params))
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _call_from(version: str, module: str, name: str, args: tuple, kwargs: tuple):
+    import importlib
+
+    con = connection()
+    try:
+        return getattr(importlib.import_module(module), name)(con, *args, **dict(kwargs))
+    finally:
+        con.close()
+
+
+def get_from(module: str, name: str, *args, **kwargs):
+    """<module>.<name>(con, *args, **kwargs) for data modules other than page_data (e.g. "ui.view_data"),
+    cached by database version and arguments like get()."""
+    return _call_from(version(), module, name, tuple(args), tuple(sorted(kwargs.items())))

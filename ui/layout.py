@@ -77,3 +77,107 @@ def source_caption(indicator_rows: pd.DataFrame) -> None:
 def footer() -> None:
     st.divider()
     st.caption(t("footer"))
+
+
+# ---------------------------------------------------------------- shared page pieces (issue 6)
+
+# WCAG 2.1 AA: Streamlit's default caption grey (#7f7e7d on #f8f8f7 in the sidebar) is 3.8:1; text needs 4.5:1.
+ACCESSIBILITY_CSS = """
+<style>
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
+[data-testid="stSidebar"] [data-testid="stCaptionContainer"] p { color: #4a4a4a !important; }
+[data-testid="stWidgetLabel"] p { color: #262730; }
+</style>
+"""
+
+
+def accessibility_css() -> None:
+    st.html(ACCESSIBILITY_CSS)
+
+
+def is_admin() -> bool:
+    """Authenticated on the Ylläpito page (data_sources/admin_auth.py via pages/yllapito.py)."""
+    return bool(st.session_state.get("admin_user") or st.session_state.get("admin_ok"))
+
+
+def summary_sentences(category: str, code: str, year: int | None) -> list[str] | None:
+    """page_data.region_summary (a colleague's, may not exist yet): Finnish sentences; None when absent."""
+    from ui import page_data
+
+    if not hasattr(page_data, "region_summary"):
+        return None
+    try:
+        items = data.get("region_summary", category, code, year_max=year)
+    except Exception:  # a half-finished colleague function must not take the page down
+        return None
+    sentences = []
+    for item in items or []:
+        if isinstance(item, str):
+            sentences.append(item)
+        elif isinstance(item, dict):
+            text = item.get("text") or item.get("sentence") or item.get("teksti") or next(
+                (v for v in item.values() if isinstance(v, str)), None)
+            if text:
+                sentences.append(text)
+    return sentences or None
+
+
+def snapshot_changes(region_key: str, year: int | None, label: str) -> None:
+    """'Mitä on muuttunut tallennetun kuntafoorumin tilannekuvan jälkeen?' (?vertailukohta=ID)."""
+    snaps = data.get_from("ui.view_data", "snapshot_list")
+    st.header("Muutokset tallennetun tilannekuvan jälkeen")
+    if snaps.empty:
+        st.caption("Ei tallennettuja kuntafoorumin tilannekuvia. Ylläpito tallentaa tilannekuvan kuntafoorumia varten "
+                   "(Tilannekuva-sivulla kirjautuneena tai komennolla: python -m data_sources snapshot save --name NIMI).")
+        return
+    ids = [int(i) for i in snaps["snapshot_id"]]
+    labels = {int(r.snapshot_id): f"{r.name} ({fi_date(r.created_at)})" for r in snaps.itertuples()}
+    chosen = int(select_from_url("Vertailukohta: tallennettu tilannekuva", ids, "vertailukohta",
+                                 format_func=lambda i: labels.get(int(i), str(i)), key="snapshot_pick"))
+    changes = data.get_from("ui.view_data", "snapshot_diff", chosen, region_key, year_max=year)
+    if changes is None:
+        st.info("Tilannekuvaa ei löydy.")
+        return
+    new_years, trend, done = changes["new_years"], changes["trend_changes"], changes["actions_completed"]
+    st.markdown(f"**{label}** tilannekuvan *{labels[chosen]}* jälkeen: uusi tilastovuosi {len(new_years)} mittarille, "
+                f"kehitysluokka muuttunut {len(trend)} mittarilla, {len(done)} toimenpidettä valmistunut (✔ kyllä).")
+    cols = st.columns(3)
+    for col, (heading, frame) in zip(cols, [("Uusi tilastovuosi", new_years), ("Kehitysluokka muuttui", trend),
+                                            ("Valmistuneet toimenpiteet", done)]):
+        with col:
+            st.subheader(heading)
+            if frame.empty:
+                st.caption("Ei muutoksia.")
+            else:
+                st.dataframe(frame, hide_index=True, width="stretch", height=min(35 * len(frame) + 38, 320))
+
+
+@st.cache_data(max_entries=16, show_spinner="Tulostetaan PDF:ää (Chromium)…")
+def _pdf(document: str) -> bytes | None:
+    from ui.brief import html_to_pdf
+
+    return html_to_pdf(document)
+
+
+def brief_downloads(document: str, slug: str, key: str) -> None:
+    """The printable brief: HTML always; PDF when Chromium is available (printed on request)."""
+    from ui.brief import chromium_binary
+
+    left, right = st.columns(2)
+    left.download_button("Lataa tulostettava kooste (HTML)", document.encode("utf-8"), f"{slug}.html", "text/html",
+                         key=f"brief_html_{key}", help="Yksi tiedosto: avaa selaimessa ja tulosta (Ctrl+P).")
+    if not chromium_binary():
+        right.caption("PDF vaatii palvelimelle Chromiumin; HTML-koosteen voi tulostaa PDF:ksi selaimesta.")
+        return
+    if right.toggle("Valmistele PDF", key=f"brief_pdf_on_{key}"):
+        pdf = _pdf(document)
+        if pdf:
+            right.download_button("Lataa kooste (PDF)", pdf, f"{slug}.pdf", "application/pdf", key=f"brief_pdf_{key}")
+        else:
+            right.caption("PDF:n tulostus epäonnistui; käytä HTML-koostetta.")
+
+
+def status_year() -> int | None:
+    """Year limit for survey answers and action status: none unless the user moved the year slider back
+    (the survey of 2025 describes the state now, even when statistics reach only 2024)."""
+    return st.session_state.get("year") if query_param("vuosi") else None

@@ -129,7 +129,8 @@ def region_indicator_table(con, category: str, code: str, year_max: int | None =
     each reference — computed by metrics (trends, compare) through metrics.export.indicator_table.
 
     references: (label, category, code) — e.g. ("vs_area", "PALVELUALUE", "PK-KESKI"); default:
-    default_references. Per reference: label (parempi / samaa tasoa / heikompi / … / ei vertailua),
+    default_references. Rollup flags of the latest value: value_is_estimate, value_is_incomplete,
+    members_total, members_with_value. Per reference: label (parempi / samaa tasoa / heikompi / … / ei vertailua),
     label_value, label_year, label_difference_pct, label_reason."""
     inds = indicators(con)
     references = references if references is not None else default_references(con, category, code)
@@ -146,6 +147,8 @@ def region_indicator_table(con, category: str, code: str, year_max: int | None =
             out[label] = None
             out[f"{label}_value"] = float("nan")
     out["is_demo"] = out["is_demo"].fillna(False).astype(bool)
+    # Rollup flags of the latest value (named so they do not clash with pages that merge their own).
+    out = out.rename(columns={"is_estimate": "value_is_estimate", "is_incomplete": "value_is_incomplete"})
     return out
 
 

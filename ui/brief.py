@@ -1,0 +1,179 @@
+"""Printable briefs (municipality, service-discussion area): one self-contained HTML file with print CSS
+and inline SVG sparklines (no network, no plotly.js), and a PDF printed offline by headless Chromium.
+
+No streamlit here, so briefs can be built and tested anywhere.
+"""
+from __future__ import annotations
+
+import html
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from ui.format import fi_number
+
+LINE, REF_LINE, MARK = "#0072B2", "#6b6b6b", "#D55E00"
+
+CSS = """
+@page { size: A4; margin: 14mm 12mm 16mm 12mm; }
+* { box-sizing: border-box; }
+body { font-family: "Source Sans Pro", "Noto Sans", "DejaVu Sans", Arial, sans-serif; color: #1a1a1a;
+       font-size: 10.5pt; line-height: 1.35; margin: 0 auto; max-width: 190mm; padding: 8mm 0; }
+h1 { font-size: 19pt; margin: 0 0 2mm; }
+h2 { font-size: 13.5pt; margin: 7mm 0 2mm; border-bottom: 1.5pt solid #0072B2; padding-bottom: 1mm;
+     break-after: avoid; page-break-after: avoid; }
+p { margin: 1.5mm 0; }
+.meta { color: #404040; font-size: 9.5pt; }
+.demo { border: 1.5pt solid #8a5a00; background: #fff4dc; color: #4d3200; padding: 2mm 3mm; margin: 3mm 0;
+        font-weight: bold; }
+.summary { background: #f1f5f9; padding: 2mm 3mm; margin: 2mm 0; }
+table { border-collapse: collapse; width: 100%; font-size: 8.8pt; margin: 1mm 0 2mm; }
+thead { display: table-header-group; }
+tr { break-inside: avoid; page-break-inside: avoid; }
+th { text-align: left; background: #e8eef4; border-bottom: 1pt solid #7a8a99; padding: 1.2mm 1.5mm; }
+td { border-bottom: 0.5pt solid #c9d1d9; padding: 1mm 1.5mm; vertical-align: middle; }
+td.num { text-align: right; white-space: nowrap; }
+td.spark { width: 34mm; }
+.source { color: #404040; font-size: 8.5pt; margin: 0 0 3mm; }
+.legend { font-size: 8.5pt; color: #404040; }
+footer { margin-top: 6mm; font-size: 8.5pt; color: #404040; border-top: 0.5pt solid #c9d1d9; padding-top: 2mm; }
+@media screen { body { padding: 10mm; } }
+@media print { a { color: inherit; text-decoration: none; } }
+"""
+
+
+@dataclass
+class BriefSection:
+    heading: str
+    table: pd.DataFrame                      # already formatted for people (strings)
+    sparks: list[tuple[list, list] | None] = field(default_factory=list)  # one per table row: (years, values)
+    spark_label: str = "Kehitys"
+    intro: str = ""
+    source: str = ""
+
+
+def sparkline_svg(years, values, width: int = 120, height: int = 30, title: str = "") -> str:
+    """A small line with the first and last year labelled; '' when fewer than two values."""
+    points = [(int(y), float(v)) for y, v in zip(years, values) if v is not None and not pd.isna(v)]
+    if len(points) < 2:
+        return '<span class="legend">–</span>'
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    x0, x1 = min(xs), max(xs)
+    lo, hi = min(ys), max(ys)
+    span_y = (hi - lo) or 1.0
+    pad_l, pad_r, pad_t, pad_b = 2, 2, 3, 9
+    w, h = width - pad_l - pad_r, height - pad_t - pad_b
+
+    def px(x, y):
+        return (pad_l + (x - x0) / ((x1 - x0) or 1) * w, pad_t + (1 - (y - lo) / span_y) * h)
+
+    coords = " ".join(f"{a:.1f},{b:.1f}" for a, b in (px(x, y) for x, y in points))
+    lx, ly = px(*points[-1])
+    label = html.escape(title or f"{x0}–{x1}")
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}"><title>{label}</title>'
+            f'<polyline fill="none" stroke="{LINE}" stroke-width="1.6" points="{coords}"/>'
+            f'<circle cx="{lx:.1f}" cy="{ly:.1f}" r="2.2" fill="{MARK}"/>'
+            f'<text x="{pad_l}" y="{height - 1}" font-size="7" fill="#404040">{x0}</text>'
+            f'<text x="{width - pad_r}" y="{height - 1}" font-size="7" fill="#404040" text-anchor="end">{x1}</text>'
+            "</svg>")
+
+
+NUMERIC_HINT = ("Viimeisin", "Muutos", "Vuosi", "Arvo")
+
+
+def _table_html(section: BriefSection) -> str:
+    frame = section.table
+    if frame is None or frame.empty:
+        return '<p class="meta">Ei tietoja.</p>'
+    cols = list(frame.columns)
+    with_spark = bool(section.sparks) and len(section.sparks) == len(frame)
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in cols)
+    if with_spark:
+        head += f"<th>{html.escape(section.spark_label)}</th>"
+    rows = []
+    for i, (_, r) in enumerate(frame.iterrows()):
+        cells = "".join(
+            f'<td class="{"num" if str(c).startswith(NUMERIC_HINT) else ""}">{html.escape(str(r[c]))}</td>' for c in cols)
+        if with_spark:
+            spark = section.sparks[i]
+            cells += f'<td class="spark">{sparkline_svg(*spark, title=str(r[cols[0]])) if spark else "–"}</td>'
+        rows.append(f"<tr>{cells}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def build_brief(title: str, subtitle: str, sections: list[BriefSection], *, summary: list[str] | None = None,
+                is_demo: bool = False, footer: str = "", made: date | None = None) -> str:
+    """A self-contained HTML document (UTF-8, inline CSS and SVG, nothing fetched)."""
+    made = made or date.today()
+    parts = [
+        "<!DOCTYPE html>", '<html lang="fi"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>",
+        f"<header><h1>{html.escape(title)}</h1>",
+        f'<p class="meta">{html.escape(subtitle)} · koottu {made.day}.{made.month}.{made.year}</p></header>',
+    ]
+    if is_demo:
+        parts.append('<p class="demo" role="note">Esimerkkiaineisto — ei todellisia lukuja.</p>')
+    if summary:
+        parts.append('<section class="summary">' + "".join(f"<p>{html.escape(s)}</p>" for s in summary) + "</section>")
+    parts.append('<p class="legend">Kehitys: ▲/↗ paranee, ▼/↘ heikkenee, ▶ ennallaan, ≈ muutos ei erotu satunnaisvaihtelusta '
+                 '(viimeiset 5 vuotta, joilta on tieto). Vertailu: ▲ parempi, ＝ samaa tasoa, ▼ heikompi, ＋/− suurempi/pienempi '
+                 '(ei arvosuuntaa), · ei vertailua. Pienkuvaaja: arvo vuosittain, piste = viimeisin.</p>')
+    for section in sections:
+        parts.append(f"<section><h2>{html.escape(section.heading)}</h2>")
+        if section.intro:
+            parts.append(f"<p>{html.escape(section.intro)}</p>")
+        parts.append(_table_html(section))
+        if section.source:
+            parts.append(f'<p class="source">{html.escape(section.source)}</p>')
+        parts.append("</section>")
+    parts.append(f"<footer>{html.escape(footer)}</footer></body></html>")
+    return "\n".join(parts)
+
+
+def sparks_for(rows: pd.DataFrame, series: pd.DataFrame, region_category: str, region_code: str,
+               years: int = 10) -> list[tuple[list, list] | None]:
+    """One (years, values) per indicator row (column indicator_id), from a long observations frame."""
+    own = series[(series["region_category"] == region_category) & (series["region_code"] == region_code)]
+    out = []
+    for ind in rows["indicator_id"]:
+        part = own[own["indicator_id"] == ind].dropna(subset=["value"]).sort_values("year").tail(years)
+        out.append((list(part["year"]), list(part["value"])) if len(part) >= 2 else None)
+    return out
+
+
+def chromium_binary() -> str | None:
+    return os.environ.get("TILANNEKUVA_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser") \
+        or shutil.which("google-chrome")
+
+
+def html_to_pdf(document: str, timeout: float = 90) -> bytes | None:
+    """Print the brief with headless Chromium (offline). None when Chromium is missing or fails."""
+    binary = chromium_binary()
+    if not binary:
+        return None
+    with tempfile.TemporaryDirectory(prefix="brief-") as tmp:
+        source, target = Path(tmp) / "brief.html", Path(tmp) / "brief.pdf"
+        source.write_text(document, encoding="utf-8")
+        cmd = [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+               "--no-first-run", "--disable-background-networking", "--disable-component-update",
+               "--no-pdf-header-footer", f"--user-data-dir={tmp}/profile", f"--print-to-pdf={target}",
+               source.as_uri()]
+        try:
+            subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        if not target.exists() or target.stat().st_size == 0:
+            return None
+        return target.read_bytes()
+
+
+def number(value, decimals) -> str:
+    return fi_number(value, int(decimals) if pd.notna(decimals) else 1)

@@ -1,0 +1,93 @@
+"""Data for the pages beyond ui/page_data.py: geometry, survey answers, heatmap, snapshots, briefs.
+
+No streamlit here: every function takes a DuckDB connection first (ui.data.get_from caches them).
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from data_sources import snapshots as snap
+from metrics import compare as cmp
+from ui import page_data
+
+
+def geometry(con) -> dict | None:
+    """The loaded municipal borders as a FeatureCollection, or None when none are loaded."""
+    from data_sources.geometry import feature_collection
+
+    try:
+        rows = con.execute("SELECT geojson FROM geometry ORDER BY municipality_code").fetchall()
+    except Exception:  # an older database without the table
+        return None
+    if not rows:
+        return None
+    return feature_collection(r[0] for r in rows)
+
+
+def geometry_source(con) -> dict | None:
+    row = con.execute("""SELECT target, finished_at, licence FROM load_log WHERE source = 'geometry'
+                         AND status IN ('ok', 'partial') ORDER BY load_id DESC LIMIT 1""").fetchone()
+    return {"target": row[0], "finished_at": row[1], "licence": row[2]} if row else None
+
+
+def survey_answers(con, municipality_code: str, year_max: int | None = None) -> pd.DataFrame:
+    """The municipality's latest survey year: yes/no answers with the question texts (survey_answers view)."""
+    return con.execute(
+        """WITH mine AS (SELECT * FROM survey_answers WHERE municipality_code = ? AND year <= ?),
+                latest AS (SELECT max(year) AS year FROM mine)
+           SELECT a.year, q.question_id, q.text_fi, q.type, q.respondent, a.respondent_role, a.answer, a.is_demo, q.sort
+           FROM mine a JOIN latest USING (year) JOIN survey_question q USING (question_id)
+           WHERE q.type = 'yes_no' ORDER BY q.sort, a.respondent_role""",
+        [municipality_code, year_max or 9999],
+    ).df()
+
+
+def heatmap(con, indicator_ids: list[int], year_max: int | None = None) -> pd.DataFrame:
+    """Municipalities × indicators: latest value and its comparison with the HVA (parempi/samaa/heikompi)."""
+    inds = page_data.indicators(con)
+    inds = inds[inds["id"].isin([int(i) for i in indicator_ids])]
+    munis = page_data.municipalities(con)
+    hva, _ = page_data.hva_and_country(con)
+    obs = page_data.observations(con, [("KUNTA", c) for c in munis["code"]] + [hva], list(inds["id"]), year_max)
+    obs = obs.dropna(subset=["value"])
+    ref = obs[obs["region_category"] == hva[0]]
+    own = obs[obs["region_category"] == "KUNTA"].sort_values("year").groupby(["region_code", "indicator_id", "gender"]).tail(1)
+    if own.empty:
+        return pd.DataFrame(columns=["region_code", "name_fi", "indicator_id", "title_fi", "year", "value", "comparison"])
+    parts = []
+    for code, part in own.groupby("region_code"):
+        part = part.reset_index(drop=True)
+        compared = cmp.compare(part[["indicator_id", "gender", "year", "value", "abs_value"]],
+                               ref[["indicator_id", "gender", "year", "value", "abs_value"]], inds)
+        parts.append(part.assign(comparison=compared["comparison"].to_numpy(), reference_value=compared["reference_value"].to_numpy()))
+    out = pd.concat(parts, ignore_index=True)
+    out = out.merge(munis[["code", "name_fi"]], left_on="region_code", right_on="code").drop(columns="code")
+    out = out.merge(inds[["id", "title_fi", "unit", "decimals", "direction"]], left_on="indicator_id", right_on="id").drop(columns="id")
+    return out
+
+
+def snapshot_list(con) -> pd.DataFrame:
+    try:
+        return snap.list_snapshots(con)
+    except Exception:
+        return pd.DataFrame(columns=["snapshot_id", "name", "created_at"])
+
+
+def snapshot_diff(con, snapshot_id: int, region: str = snap.HVA_KEY, year_max: int | None = None) -> dict | None:
+    """What changed since a saved snapshot, with indicator titles and action texts resolved."""
+    old = snap.load_payload(con, snapshot_id)
+    if old is None:
+        return None
+    new = snap.compute_payload(con, year_max, only=[region])
+    changes = snap.diff(old, new, region)
+    titles = dict(zip(page_data.indicators(con)["id"].astype(int), page_data.indicators(con)["title_fi"]))
+    actions = dict(con.execute("SELECT action_id, text_fi FROM action").fetchall())
+    names = dict(con.execute("SELECT code, name_fi FROM region WHERE category = 'KUNTA'").fetchall())
+    return {
+        "new_years": pd.DataFrame([{"Indikaattori": titles.get(i, str(i)), "Ennen": y0 or "–", "Nyt": y1}
+                                   for i, y0, y1 in changes["new_years"]]),
+        "trend_changes": pd.DataFrame([{"Indikaattori": titles.get(i, str(i)), "Ennen": a, "Nyt": b}
+                                       for i, a, b in changes["trend_changes"]]),
+        "actions_completed": pd.DataFrame([{"Toimenpide": f"{a}: {actions.get(a, '')[:90]}", "Kunta": names.get(m, m)}
+                                           for a, m in changes["actions_completed"]]),
+    }
