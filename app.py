@@ -25,15 +25,15 @@ def _ensure_database(path: str) -> None:
 _ensure_database(str(db_path()))
 
 PAGES = [
-    st.Page("pages/tilannekuva.py", title=t("page_overview"), icon="🧭", default=True, url_path="tilannekuva"),
-    st.Page("pages/kunta.py", title=t("page_municipality"), icon="🏘️", url_path="kunta"),
-    st.Page("pages/alue.py", title=t("page_area"), icon="🗺️", url_path="palvelukeskustelualue"),
-    st.Page("pages/vertailu.py", title=t("page_compare"), icon="📊", url_path="vertailu"),
-    st.Page("pages/trendit.py", title=t("page_trends"), icon="📈", url_path="trendit"),
-    st.Page("pages/tavoitteet.py", title=t("page_plan"), icon="🎯", url_path="tavoitteet"),
-    st.Page("pages/kompassikysely.py", title=t("page_survey"), icon="🧾", url_path="kompassikysely"),
-    st.Page("pages/tietolahteet.py", title=t("page_sources"), icon="📚", url_path="tietolahteet"),
-    st.Page("pages/yllapito.py", title=t("page_admin"), icon="🔐", url_path="yllapito"),
+    st.Page("pages/tilannekuva.py", title=t("page_overview"), icon=":material/dashboard:", default=True, url_path="tilannekuva"),
+    st.Page("pages/kunta.py", title=t("page_municipality"), icon=":material/location_city:", url_path="kunta"),
+    st.Page("pages/alue.py", title=t("page_area"), icon=":material/forum:", url_path="palvelukeskustelualue"),
+    st.Page("pages/vertailu.py", title=t("page_compare"), icon=":material/bar_chart:", url_path="vertailu"),
+    st.Page("pages/trendit.py", title=t("page_trends"), icon=":material/show_chart:", url_path="trendit"),
+    st.Page("pages/tavoitteet.py", title=t("page_plan"), icon=":material/flag:", url_path="tavoitteet"),
+    st.Page("pages/kompassikysely.py", title=t("page_survey"), icon=":material/fact_check:", url_path="kompassikysely"),
+    st.Page("pages/tietolahteet.py", title=t("page_sources"), icon=":material/menu_book:", url_path="tietolahteet"),
+    st.Page("pages/yllapito.py", title=t("page_admin"), icon=":material/lock:", url_path="yllapito"),
 ]
 page = st.navigation(PAGES)
 

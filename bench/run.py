@@ -272,6 +272,22 @@ def naive_observations(con, regions_list, indicator_ids=None, year_max=None, gen
     return out.sort_values(["indicator_id", "region_category", "region_code", "year"])[cols].reset_index(drop=True)
 
 
+def make_naive_series(original):
+    """page_data.series the naive way: every row of every region, year and gender, filtered in pandas."""
+
+    def naive_series(con, regions_list=None, year_max=None, gender="total"):
+        full = original(con, None, None, None)
+        out = full[full["year"] <= (year_max or 9999)]
+        if gender is not None:
+            out = out[out["gender"] == gender]
+        if regions_list is not None:
+            keys = set(map(tuple, regions_list))
+            out = out[[(c, k) in keys for c, k in zip(out["region_category"], out["region_code"])]]
+        return out.reset_index(drop=True)
+
+    return naive_series
+
+
 def page_latency(db: Path, reps: int, naive_reps: int) -> dict:
     from data_sources.warehouse import connect_read
 
@@ -288,7 +304,14 @@ def page_latency(db: Path, reps: int, naive_reps: int) -> dict:
                 times.append((time.perf_counter() - t0) * 1000)
             naive = []
             if naive_reps:
-                with mock.patch("ui.page_data.observations", naive_observations):
+                from ui import page_data
+
+                patches = [mock.patch("ui.page_data.observations", naive_observations)]
+                if hasattr(page_data, "series"):
+                    patches.append(mock.patch("ui.page_data.series", make_naive_series(page_data.series)))
+                with contextlib.ExitStack() as stack:
+                    for patch in patches:
+                        stack.enter_context(patch)
                     for _ in range(naive_reps):
                         t0 = time.perf_counter()
                         fn()
@@ -344,6 +367,20 @@ def apptest_times(db: Path, reps: int) -> dict:
     if proc.returncode != 0:
         return {"error": proc.stderr[-1500:]}
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _apptest_stage(big: str, big_db: Path) -> dict:
+    from data_sources.demo import build_demo
+
+    demo = DB_DIR / "demo.duckdb"
+    for stale in demo.parent.glob(demo.name + "*"):
+        stale.unlink()
+    build_demo(demo)
+    out = {}
+    for label, db in (("demo database", demo), (f"{big}× scale", big_db)):
+        log(f"AppTest on {label}")
+        out[label] = apptest_times(db, 3 if label == "demo database" else 2)
+    return out
 
 
 # ---------------------------------------------------------------- 5. app memory
@@ -419,6 +456,8 @@ def write_results(r: dict) -> None:
         f"DuckDB {m['duckdb']}, pandas {m['pandas']}, numpy {m['numpy']}, Streamlit {m['streamlit']}. "
         f"Load average at start {m['loadavg']} (shared, noisy machine: read ratios and medians, not single numbers).\n")
     add("All data is synthetic benchmark data (bench/scale.py), under bench/out/; never the app's database.\n")
+    for rerun in r.get("reruns", []):
+        add(f"Re-run with `--only` on the same databases: {rerun}.\n")
 
     add("## Goals\n")
     add("| goal | target | measured | met |\n|---|---|---|---|")
@@ -550,10 +589,34 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--reps", type=int, default=0, help="page-data repetitions per cut (default 30 / 30 / 20)")
     p.add_argument("--no-browser", action="store_true", help="skip the app memory measurement")
     p.add_argument("--no-apptest", action="store_true", help="skip AppTest page timings")
+    p.add_argument("--naive-reps", type=int, default=3, help="repetitions of the naive page work at the largest cut")
+    p.add_argument("--only", help="re-run only these stages (comma-separated: pages, apptest, memory) on the "
+                   "databases and results of the previous run (bench/out/results.json)")
     a = p.parse_args(argv)
     started = time.perf_counter()
     cuts = ["0.01", "0.1"] if a.quick else ["0.01", "0.1", "1"]
     big = cuts[-1]
+    only = set(filter(None, (a.only or "").split(",")))
+    if only:
+        r = json.loads((scale.OUT_DIR / "results.json").read_text())
+        cuts, big = r["cuts"], r["cuts"][-1]
+        r["machine"] = machine()
+        r.setdefault("reruns", []).append(f"{r['machine']['date']}: {', '.join(sorted(only))}")
+        if "pages" in only:
+            r["pages"] = {}
+            for c in cuts:
+                r["pages"][c] = page_latency(Path(r["ingest"][c]["db"]), a.reps or (20 if c == "1" else 30),
+                                             a.naive_reps if c == big else 0)
+        if "apptest" in only:
+            r["apptest"] = _apptest_stage(big, Path(r["ingest"][big]["db"]))
+        if "memory" in only:
+            r["memory"] = app_memory(Path(r["ingest"][big]["db"]))
+        r["total_s"] = r.get("total_s", 0)
+        evaluate(r)
+        (scale.OUT_DIR / "results.json").write_text(json.dumps(r, indent=1, default=str))
+        write_results(r)
+        log(f"wrote {RESULTS}")
+        return 0
     r: dict = {"machine": machine(), "cuts": cuts, "quick": a.quick, "dumps": {}, "ingest": {}, "pages": {}}
     log(f"machine: {r['machine']}")
     for c in cuts:
@@ -563,21 +626,13 @@ def main(argv: list[str] | None = None) -> int:
         log(f"ingest {c}×: {r['ingest'][c]['rows_per_s']:,.0f} rows/s in {r['ingest'][c]['seconds']:.0f} s")
     r["baseline"] = naive_ingest("0.1")
     log(f"baseline: {r['baseline']['rows_per_s']:,.0f} rows/s")
+    (scale.OUT_DIR / "results.json").write_text(json.dumps(r, indent=1, default=str))
     for c in cuts:
         reps = a.reps or (20 if c == "1" else 30)
-        naive = 3 if c == big else 0
+        naive = a.naive_reps if c == big else 0
         r["pages"][c] = page_latency(Path(r["ingest"][c]["db"]), reps, naive)
-    r["apptest"] = {}
-    if not a.no_apptest:
-        demo = DB_DIR / "demo.duckdb"
-        for stale in demo.parent.glob(demo.name + "*"):
-            stale.unlink()
-        from data_sources.demo import build_demo
-
-        build_demo(demo)
-        for label, db in (("demo database", demo), (f"{big}× scale", Path(r["ingest"][big]["db"]))):
-            log(f"AppTest on {label}")
-            r["apptest"][label] = apptest_times(db, 3 if label == "demo database" else 2)
+    (scale.OUT_DIR / "results.json").write_text(json.dumps(r, indent=1, default=str))
+    r["apptest"] = {} if a.no_apptest else _apptest_stage(big, Path(r["ingest"][big]["db"]))
     r["memory_cut"] = big
     r["memory"] = {"error": "skipped (--no-browser)"} if a.no_browser else app_memory(Path(r["ingest"][big]["db"]))
     r["total_s"] = time.perf_counter() - started

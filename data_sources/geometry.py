@@ -137,12 +137,20 @@ def read_source(file: str | None = None, url: str | None = None) -> tuple[bytes,
             raise GeometryError(f"tiedostoa ei ole: {path}")
         if path.stat().st_size > MAX_BYTES:
             raise GeometryError(f"tiedosto on liian suuri ({path.stat().st_size} tavua)")
-        return path.read_bytes(), str(path.resolve())
+        try:
+            return path.read_bytes(), str(path.resolve())
+        except OSError as exc:
+            raise GeometryError(f"{path}: tiedostoa ei voi lukea ({exc.strerror})") from exc
     from data_sources.config import region_config
     from data_sources.http import make_session, user_agent
 
+    import requests
+
     contact = getattr(region_config(), "contact_url", "https://github.com/")
-    response = make_session(user_agent(contact)).get(url)
+    try:
+        response = make_session(user_agent(contact)).get(url)
+    except (requests.RequestException, ValueError) as exc:
+        raise GeometryError(f"{url}: lataus epäonnistui ({type(exc).__name__}: {exc})") from exc
     if response.status_code != 200:
         raise GeometryError(f"{url}: HTTP {response.status_code}")
     return response.content, url

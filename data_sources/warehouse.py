@@ -182,12 +182,20 @@ def connect_read(path: Path | None = None) -> duckdb.DuckDBPyConnection:
     keep serving the old file.
     """
     path = path or db_path()
-    if not path.exists():
+    try:
+        exists = path.exists()
+    except OSError as exc:  # issue 7 fix (tests/test_hostile.py): e.g. a 10 kB --db is ENAMETOOLONG
+        raise WarehouseError(f"Tietokannan polku ei kelpaa: {exc.strerror}") from exc
+    if not exists:
         raise WarehouseError(
             f"Tietokantaa ei ole: {path}. Rakenna se: python -m data_sources demo --db {path}"
         )
     con = duckdb.connect(":memory:")
-    con.execute("ATTACH ? AS wh (READ_ONLY)", [str(path)])
+    try:
+        con.execute("ATTACH ? AS wh (READ_ONLY)", [str(path)])
+    except duckdb.Error as exc:  # issue 7 fix (tests/test_hostile.py): not a DuckDB file, a folder, unreadable
+        con.close()
+        raise WarehouseError(f"Tiedostoa {path} ei voi avata tietokantana: {exc}") from exc
     con.execute("USE wh")
     version = schema_version(con)
     if version != SCHEMA_VERSION:
@@ -312,7 +320,17 @@ def writing(
             raise WarehouseError(
                 f"Latausta ei voitu aloittaa: {exc.strerror} ({exc.filename}). Tietokanta on ennallaan."
             ) from exc
-        con = duckdb.connect(str(tmp))
+        try:
+            con = duckdb.connect(str(tmp))
+        except duckdb.Error as exc:
+            # Issue 7 fix (tests/test_hostile.py): the live file is not a DuckDB database. Clean up like
+            # any failed load (no temporary file, no in-flight marker) instead of a traceback.
+            tmp.unlink(missing_ok=True)
+            marker.unlink(missing_ok=True)
+            if previous_marker:
+                with contextlib.suppress(OSError):
+                    marker.write_text(json.dumps(previous_marker, ensure_ascii=False), encoding="utf-8")
+            raise WarehouseError(f"Tiedostoa {path} ei voi avata tietokantana: {exc}. Tiedosto on ennallaan.") from exc
         try:
             migrate(con)
             if previous_marker:
@@ -345,6 +363,11 @@ def writing(
             # The marker is ours; a failed (not killed) load leaves the database as it was,
             # so there is nothing "interrupted" to report later.
             marker.unlink(missing_ok=True)
+            # Issue 7 fix (tests/test_faults.py): the 'interrupted' row of an earlier killed load was
+            # written only into the discarded copy, so put its marker back for the next load to record.
+            if previous_marker:
+                with contextlib.suppress(OSError):
+                    marker.write_text(json.dumps(previous_marker, ensure_ascii=False), encoding="utf-8")
             if isinstance(exc, OSError):
                 raise WarehouseError(
                     f"Lataus epäonnistui levyvirheeseen: {exc.strerror or exc}. Tietokanta on ennallaan."

@@ -64,16 +64,19 @@ for theme_name, themes in THEMES:
     shown.insert(1, "Laskenta", ["väestöpainotettu arvio" if e else "lukumääristä" for e in rows["area_estimate"].fillna(False)])
     wide = latest[latest["indicator_id"].isin(rows["indicator_id"])].pivot_table(index="indicator_id", columns="region_code", values="value")
     wide = wide.reindex(rows["indicator_id"])
-    side = shown.drop(columns=["Suunta", "Muutos (ikkuna)"]).rename(columns={"Viimeisin": "Alue"})
+    side = shown.drop(columns=["Suunta", "Muutos (ikkuna)", "Laskenta"]).rename(columns={"Viimeisin": "Alue"})
+    side["Indikaattori"] = [f"{i} ({u})" if u else i for i, u in zip(side["Indikaattori"], side.pop("Yksikkö"))]
     for c in codes:
         side[names[c]] = [fi_number(v, d) for v, d in zip(wide[c] if c in wide else [None] * len(rows), rows["decimals"])]
     st.dataframe(side, hide_index=True, width="stretch")
+    with st.expander("Aluearvon laskenta"):
+        st.dataframe(shown[["Indikaattori", "Laskenta"]], hide_index=True, width="stretch")
     st.caption("Alue = palvelukeskustelualueen arvo (jäsenkunnista laskettu); jäsenkuntien sarakkeissa niiden viimeisin arvo. "
-               "Kehitys ja vertailut (▲ parempi, ＝ samaa tasoa, ▼ heikompi) koskevat aluetta.")
+               "Kehitys ja vertailut (▲ parempi, = samaa tasoa, ▼ heikompi) koskevat aluetta.")
     if rows["area_incomplete"].fillna(False).any():
         st.caption("⚠ Osalta jäsenkunnista puuttuu arvo (tietosuoja tai puuttuva tieto): aluearvo kattaa vain kunnat, joilta tieto on.")
     source_caption(rows)
-    brief_sections.append(BriefSection(theme_name, side.drop(columns=["Laskenta"]),
+    brief_sections.append(BriefSection(theme_name, side,
                                        sparks_for(rows, obs, "PALVELUALUE", area), spark_label="Alue, kehitys",
                                        source="Lähde: THL, Sotkanet.fi" + (" (esimerkkiaineisto)" if is_demo else "")))
 

@@ -57,7 +57,7 @@ for tab, goal in zip(tabs, plan["goals"].itertuples()):
         st.dataframe(shown, hide_index=True, width="stretch")
         source_caption(goal_rows)
         brief_sections.append(BriefSection(f"Tavoite {goal.goal_id}: {goal.title_fi}",
-                                           shown.drop(columns=["Suunta"]), sparks_for(goal_rows, all_series, "KUNTA", code),
+                                           shown.drop(columns=["Suunta", "Muutos (ikkuna)"]), sparks_for(goal_rows, all_series, "KUNTA", code),
                                            source="Lähde: THL, Sotkanet.fi" + (" (esimerkkiaineisto)" if is_demo else "")))
         moving = goal_rows.dropna(subset=["year"]).assign(_move=lambda f: f["relative_slope_pct"].abs().fillna(0))
         moving = moving.sort_values("_move", ascending=False).head(9)
@@ -137,7 +137,7 @@ snapshot_changes(code, year, name)
 st.header("Tulostettava kooste")
 st.caption(f"{name}: yhteenveto, mittarit tavoitteittain pienkuvaajin, toimenpiteiden tila ja kompassikyselyn vastaukset "
            "yhtenä tiedostona (A4, tulostettava).")
-brief_sections.append(BriefSection("Toimenpiteet", actions_shown.drop(columns=["Lähde"])))
+brief_sections.append(BriefSection("Toimenpiteet", actions_shown[["Toimenpide", "Tavoite", "Taso", "Tila", "Päivä"]]))
 if not survey_shown.empty:
     brief_sections.append(BriefSection(f"Kompassikysely {int(answers['year'].max())}", survey_shown))
 document = build_brief(f"{name} — kuntakooste", f"Palvelukeskustelualue {area_name} · Pohjois-Savon yhteinen tilannekuva"

@@ -32,7 +32,7 @@ st.markdown(("**Esimerkkiaineisto on käytössä** — sivujen luvut eivät ole 
 st.header("Ylläpito")
 st.markdown("Tietojen lataus (Sotkanet, kompassikysely, toimenpiteiden tilat, kuntarajat) ja kuntafoorumin tilannekuvan "
             "tallennus vaativat kirjautumisen. Samat toiminnot ovat komentorivillä: `python -m data_sources --help`.")
-st.page_link("pages/yllapito.py", label="Siirry Ylläpito-sivulle (kirjautuminen)", icon="🔐")
+st.page_link("pages/yllapito.py", label="Siirry Ylläpito-sivulle (kirjautuminen)", icon=":material/lock:")
 
 st.header("Indikaattorit")
 inds = data.get("indicators")

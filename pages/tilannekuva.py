@@ -22,7 +22,7 @@ loads = data.query("SELECT source, max(finished_at) AS last FROM load_log WHERE 
 indicators = overview["indicators"]  # status_year() is None only when the year is the latest
 latest_year = int(indicators["year"].max()) if indicators["year"].notna().any() else None
 freshness = ", ".join(f"{r.source}: {fi_datetime(r.last)}" for r in loads.itertuples())
-st.info(f"Tilastotiedot vuoteen **{latest_year or '–'}** asti · viimeisimmät lataukset: {freshness or 'ei latauksia'}", icon="🕒")
+st.info(f"Tilastotiedot vuoteen **{latest_year or '–'}** asti · viimeisimmät lataukset: {freshness or 'ei latauksia'}", icon=":material/schedule:")
 
 goal_status = None
 if hasattr(page_data, "goal_status"):
@@ -49,7 +49,7 @@ for goal in plan["goals"].itertuples():
         trend_text = " · ".join(f"{sym} {word} {int(g[word])}" for word, sym in TREND_WORDS if word in g and int(g[word] or 0))
         completion_text = g.get("completion_text") if isinstance(g.get("completion_text"), str) else ""
         st.markdown(f"**Mittarit (Pohjois-Savo):** {trend_text or '–'}  \n**Toimenpiteet:** {completion_text or '–'}")
-    left, right = st.columns([2, 3])
+    left, right = st.columns([1, 1])
     with left:
         st.subheader("Toimenpiteiden eteneminen")
         cells = goal_level[goal_level["goal_id"] == goal.goal_id]

@@ -2,15 +2,16 @@
 import pandas as pd
 import streamlit as st
 
-from metrics.compare import COMPARISON_SYMBOL
+from metrics.compare import COMPARISON_SYMBOL as _SYMBOLS
 from ui import data
-from ui.charts import comparison_heatmap, fi, ranking_chart, tile_map
+from ui.charts import CHART_SAFE, comparison_heatmap, fi, ranking_chart, tile_map
 from ui.format import fi_datetime, fi_number
 from ui.layout import page_demo_banner, select_from_url, source_caption
 from ui.maps import choropleth
 from ui.strings import t
 from ui.tables import download_buttons
 
+COMPARISON_SYMBOL = {k: CHART_SAFE.get(v, v) for k, v in _SYMBOLS.items()}
 year = st.session_state.get("year")
 highlight = st.session_state.get("municipality")
 st.title(t("page_compare"))

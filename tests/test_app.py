@@ -43,6 +43,10 @@ def test_overview_shows_goals_numbers_and_demo_label(demo_env):
     all_rows = sum(len(f) for f in indicator_tables)
     assert all_rows >= 40
     assert any("/19 kuntaa" in str(v) for f in frames(at) if "Valmis" in f.columns for v in f["Valmis"])
+    assert any("Valmiina (kunta × toimenpide)" in f.columns for f in frames(at))
+    assert "Tilastotiedot vuoteen **2024**" in texts(at)
+    assert "Muutokset tallennetun tilannekuvan jälkeen" in texts(at)
+    assert not [b for b in at.button if "Tallenna" in str(b.label)]  # the save button is for admins only
     trends = {str(v).split(" ", 1)[1] for f in indicator_tables for v in f["Kehitys"]}
     assert trends & {"paranee", "heikkenee", "ennallaan", "kasvaa", "laskee"}
 
@@ -54,33 +58,62 @@ def test_municipality_page_follows_the_url(demo_env):
     assert {"vs. alue", "vs. Pohjois-Savo", "Kehitys", "Viimeisin"} <= set(table.columns)
     assert DEMO in texts(at)
     assert "Sisä-Savo" in texts(at)
+    body = texts(at)
+    assert "Yhteenveto" in body and "Toimenpiteet kunnassa" in body and "Kompassikyselyn vastaukset" in body
+    survey = next(f for f in frames(at) if "Kysymys" in f.columns)
+    assert len(survey) > 0 and set(survey["Vastaus"]) <= {"✔ kyllä", "✘ ei", "? ei vastausta"}
+    actions = next(f for f in frames(at) if "Tila" in f.columns and "Toimenpide" in f.columns)
+    assert len(actions) == 42
+    assert len(at.get("plotly_chart")) >= 2  # small multiples + detail chart
+    labels = [str(b.proto.label) for b in at.get("download_button")]
+    assert "Lataa tulostettava kooste (HTML)" in labels
 
 
 def test_area_page_lists_members_and_assumption(demo_env):
     at = run("pages/alue.py", alue="PK-KESKI")
     assert at.title[0].value.endswith("Siilinjärvi, Lapinlahti, Kaavi ja Tuusniemi")
     assert "vahvistettu" in texts(at)
+    for heading in ("Väestö ja palvelutarpeet", "Hyvinvoinnin ja terveyden edistäminen (HYTE)", "Talouden mittarit",
+                    "Yhdyspinnat: työllisyys"):
+        assert heading in [h.value for h in at.header]
+    side = next(f for f in frames(at) if "Alue" in f.columns)
+    assert {"Siilinjärvi", "Lapinlahti", "Kaavi", "Tuusniemi"} <= set(side.columns)
+    assert any("Kaavi" in f.columns and "Taso" in f.columns for f in frames(at))
     at = run("pages/alue.py", alue="PK-YLASAVO")
     assert "oletettu" in texts(at)
 
 
 def test_comparison_page_ranks_19_municipalities(demo_env):
     at = run("pages/vertailu.py", indikaattori="181")
-    table = next(f for f in frames(at) if "Kunta" in f.columns)
+    table = next(f for f in frames(at) if "Kunta" in f.columns and "Sija" in f.columns)
     assert len(table) == 19
-    assert len(at.get("plotly_chart")) == 2
+    assert len(at.get("plotly_chart")) == 3  # ranking, tile map, heatmap (no borders loaded)
+    heat = next(f for f in frames(at) if "Kunta" in f.columns and "Sija" not in f.columns)
+    assert len(heat) == 19
+    cells = {str(v).split(" ", 1)[0] for c in heat.columns if c != "Kunta" for v in heat[c]}
+    assert cells <= {"▲", "=", "▼", "+", "−", "·"} and "▲" in cells
+    assert "Työttömät, % työvoimasta, 2024" in [h.value for h in at.header]
 
 
 def test_trends_page_deep_link(demo_env):
     at = run("pages/trendit.py", indikaattorit="181,5641", alueet="KUNTA:297,MAA:358")
     assert [str(v) for v in at.multiselect[0].value] == ["181", "5641"]
     assert len(at.get("plotly_chart")) == 2
+    at = run("pages/trendit.py", indikaattorit="181", alueet="KUNTA:297", vuodet="2015-2020", esitys="indeksi",
+             perusvuosi="2016", sukupuoli="total")
+    assert at.slider(key="trend_years").value == (2015, 2020)
+    assert at.radio(key="trend_mode").value == "indeksi"
+    assert at.selectbox(key="trend_base").value == 2016
+    chart = at.get("plotly_chart")[0]
+    assert "indeksi 2016 = 100" in chart.proto.spec
 
 
 def test_plan_page_shows_the_matrix(demo_env):
     at = run("pages/tavoitteet.py", tavoite="2", taso="A")
     grid = frames(at)[0]
     assert grid.shape == (4, 6)
+    status = next(f for f in frames(at) if "Kunta" in f.columns and len(f.columns) > 2 and "Tila" not in f.columns)
+    assert len(status) == 19
     assert int(grid.to_numpy().sum()) == 42
     assert "Palvelupolkukuvaus" in texts(at) or any("Palvelupolkukuvaus" in str(v) for f in frames(at) for v in f.get("Mittari", []))
 
@@ -91,6 +124,31 @@ def test_sources_page_shows_licences_and_load_log(demo_env):
     assert "CC BY 4.0" in body and "oletettu" in body.lower() or "oletetuiksi" in body
     log = next(f for f in frames(at) if "Lähde" in f.columns and "Tila" in f.columns)
     assert "demo" in set(log["Lähde"])
+    assert "Kuntarajoja ei ole ladattu" in body and "Ylläpito" in [h.value for h in at.header]
+
+
+def test_geometry_and_snapshot_show_up(fresh_db, monkeypatch, tmp_path):
+    from data_sources.__main__ import main as cli
+    from tests.test_geometry import TINY, write
+
+    assert cli(["geometry", "--file", str(write(tmp_path, TINY)), "--db", str(fresh_db)]) == 0
+    assert cli(["snapshot", "save", "--name", "Kuntafoorumi testi", "--year", "2022", "--db", str(fresh_db)]) == 0
+    monkeypatch.setenv("TILANNEKUVA_DB", str(fresh_db))
+    at = run("pages/vertailu.py", indikaattori="181")
+    assert len(at.get("plotly_chart")) == 4  # + choropleth
+    at = run("pages/tilannekuva.py")
+    assert "Kuntafoorumi testi" in str(at.selectbox(key="snapshot_pick").format_func(1))
+    changed = next(f for f in frames(at) if list(f.columns) == ["Indikaattori", "Ennen", "Nyt"])
+    assert len(changed) > 0
+    at = run("pages/kunta.py", kunta="297", vertailukohta="1")
+    assert "tilannekuvan *Kuntafoorumi testi" in texts(at)
+
+
+def test_admin_sees_the_snapshot_save_button(demo_env):
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["admin_user"] = "testi"
+    at.run()
+    assert any("Tallenna kuntafoorumin tilannekuva" in str(b.label) for b in at.button)
 
 
 @pytest.mark.parametrize("page", ["pages/kompassikysely.py", "pages/yllapito.py"])

@@ -21,10 +21,10 @@ from ui.format import fi_number
 LINE, REF_LINE, MARK = "#0072B2", "#6b6b6b", "#D55E00"
 
 CSS = """
-@page { size: A4; margin: 14mm 12mm 16mm 12mm; }
+@page { size: A4 landscape; margin: 12mm 12mm 14mm 12mm; }
 * { box-sizing: border-box; }
 body { font-family: "Source Sans Pro", "Noto Sans", "DejaVu Sans", Arial, sans-serif; color: #1a1a1a;
-       font-size: 10.5pt; line-height: 1.35; margin: 0 auto; max-width: 190mm; padding: 8mm 0; }
+       font-size: 10.5pt; line-height: 1.35; margin: 0 auto; max-width: 273mm; padding: 8mm 0; }
 h1 { font-size: 19pt; margin: 0 0 2mm; }
 h2 { font-size: 13.5pt; margin: 7mm 0 2mm; border-bottom: 1.5pt solid #0072B2; padding-bottom: 1mm;
      break-after: avoid; page-break-after: avoid; }
@@ -33,13 +33,17 @@ p { margin: 1.5mm 0; }
 .demo { border: 1.5pt solid #8a5a00; background: #fff4dc; color: #4d3200; padding: 2mm 3mm; margin: 3mm 0;
         font-weight: bold; }
 .summary { background: #f1f5f9; padding: 2mm 3mm; margin: 2mm 0; }
-table { border-collapse: collapse; width: 100%; font-size: 8.8pt; margin: 1mm 0 2mm; }
+table { border-collapse: collapse; width: 100%; table-layout: fixed; font-size: 8.3pt; margin: 1mm 0 2mm; }
+col.sparkcol { width: 25mm; }
+td, th { overflow-wrap: break-word; }
+col.first { width: 26%; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 th { text-align: left; background: #e8eef4; border-bottom: 1pt solid #7a8a99; padding: 1.2mm 1.5mm; }
 td { border-bottom: 0.5pt solid #c9d1d9; padding: 1mm 1.5mm; vertical-align: middle; }
 td.num { text-align: right; white-space: nowrap; }
-td.spark { width: 34mm; }
+td.spark { padding: 0.5mm 1mm; }
+td.spark svg { display: block; }
 .source { color: #404040; font-size: 8.5pt; margin: 0 0 3mm; }
 .legend { font-size: 8.5pt; color: #404040; }
 footer { margin-top: 6mm; font-size: 8.5pt; color: #404040; border-top: 0.5pt solid #c9d1d9; padding-top: 2mm; }
@@ -58,7 +62,7 @@ class BriefSection:
     source: str = ""
 
 
-def sparkline_svg(years, values, width: int = 120, height: int = 30, title: str = "") -> str:
+def sparkline_svg(years, values, width: int = 88, height: int = 28, title: str = "") -> str:
     """A small line with the first and last year labelled; '' when fewer than two values."""
     points = [(int(y), float(v)) for y, v in zip(years, values) if v is not None and not pd.isna(v)]
     if len(points) < 2:
@@ -85,7 +89,7 @@ def sparkline_svg(years, values, width: int = 120, height: int = 30, title: str 
             "</svg>")
 
 
-NUMERIC_HINT = ("Viimeisin", "Muutos", "Vuosi", "Arvo")
+NUMERIC_HINT = ("Viimeisin", "Vuosi", "Arvo", "Alue")
 
 
 def _table_html(section: BriefSection) -> str:
@@ -105,7 +109,11 @@ def _table_html(section: BriefSection) -> str:
             spark = section.sparks[i]
             cells += f'<td class="spark">{sparkline_svg(*spark, title=str(r[cols[0]])) if spark else "–"}</td>'
         rows.append(f"<tr>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    wide_first = str(cols[0]) in ("Indikaattori", "Kysymys", "Toimenpide")
+    colgroup = ("<colgroup>" + ('<col class="first">' if wide_first else "<col>") + "<col>" * (len(cols) - 1)
+                + ('<col class="sparkcol">' if with_spark else "") + "</colgroup>")
+    layout = "" if wide_first else ' style="table-layout: auto"'
+    return f"<table{layout}>{colgroup}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
 def build_brief(title: str, subtitle: str, sections: list[BriefSection], *, summary: list[str] | None = None,
@@ -123,8 +131,8 @@ def build_brief(title: str, subtitle: str, sections: list[BriefSection], *, summ
         parts.append('<p class="demo" role="note">Esimerkkiaineisto — ei todellisia lukuja.</p>')
     if summary:
         parts.append('<section class="summary">' + "".join(f"<p>{html.escape(s)}</p>" for s in summary) + "</section>")
-    parts.append('<p class="legend">Kehitys: ▲/↗ paranee, ▼/↘ heikkenee, ▶ ennallaan, ≈ muutos ei erotu satunnaisvaihtelusta '
-                 '(viimeiset 5 vuotta, joilta on tieto). Vertailu: ▲ parempi, ＝ samaa tasoa, ▼ heikompi, ＋/− suurempi/pienempi '
+    parts.append('<p class="legend">Kehitys: ▲ paranee, ▼ heikkenee, ▶ ennallaan, ↗ kasvaa, ↘ laskee (ei arvosuuntaa), ≈ muutos ei erotu satunnaisvaihtelusta '
+                 '(viimeiset 5 vuotta, joilta on tieto). Vertailu: ▲ parempi, = samaa tasoa, ▼ heikompi, +/− suurempi/pienempi '
                  '(ei arvosuuntaa), · ei vertailua. Pienkuvaaja: arvo vuosittain, piste = viimeisin.</p>')
     for section in sections:
         parts.append(f"<section><h2>{html.escape(section.heading)}</h2>")

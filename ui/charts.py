@@ -55,6 +55,14 @@ def ranking_chart(frame: pd.DataFrame, value: str, label: str, title: str, unit:
     return style(fig, title, None, height=max(380, 26 * len(frame) + 120))
 
 
+def _ink_on_cividis(values: pd.Series) -> list[str]:
+    """Black text on the light (yellow) end of Cividis, white on the dark end: ≥ 4.5:1 either way."""
+    v = pd.to_numeric(values, errors="coerce")
+    lo, hi = v.min(), v.max()
+    span = (hi - lo) or 1.0
+    return ["#333333" if pd.isna(x) else ("black" if (x - lo) / span > 0.55 else "white") for x in v]
+
+
 def tile_map(tiles: pd.DataFrame, value: str, label: str, title: str, unit: str, decimals: int,
              symbol: str | None = None) -> go.Figure:
     """Equal squares laid out like the region: small municipalities weigh as much as Kuopio."""
@@ -65,7 +73,7 @@ def tile_map(tiles: pd.DataFrame, value: str, label: str, title: str, unit: str,
         text=[f"{n}<br>{'' if pd.isna(v) else f'{v:,.{decimals}f}'.replace(',', ' ').replace('.', ',')}"
               + (f" {s}" if symbol and isinstance(s, str) else "")
               for n, v, s in zip(tiles[label], tiles[value], tiles[symbol] if symbol else [None] * len(tiles))],
-        textfont=dict(size=10, color="white"),
+        textfont=dict(size=10, color=_ink_on_cividis(tiles[value])),
         hovertemplate="%{text}<extra></extra>",
     ))
     fig.update_xaxes(visible=False, range=[-0.6, tiles["col"].max() + 0.6])
@@ -75,6 +83,8 @@ def tile_map(tiles: pd.DataFrame, value: str, label: str, title: str, unit: str,
 
 # Comparison categories → (code, colour, text colour). Blue/orange (Okabe–Ito) separate for every common
 # colour-vision deficiency, and every cell also carries the symbol (▲ ＝ ▼ …), so colour is never alone.
+# Full-width ＝/＋ have no glyph in the fonts plotly's SVG text falls back to; charts use the ASCII forms.
+CHART_SAFE = {"＝": "=", "＋": "+"}
 COMPARISON_STYLE = {
     "parempi": (0, "#0072B2", "white"), "samaa tasoa": (1, "#D9D9D9", "black"), "heikompi": (2, "#B34700", "white"),
     "suurempi": (3, "#56B4E9", "black"), "pienempi": (4, "#F0E442", "black"), "ei vertailua": (5, "#FFFFFF", "black"),
@@ -90,6 +100,9 @@ def fi(value, decimals: int = 1) -> str:
 def comparison_heatmap(cells: pd.DataFrame, row: str, col: str, comparison: str, hover: str, title: str,
                        symbols: dict[str, str]) -> go.Figure:
     """Rows × columns, each cell coloured by its comparison category and labelled with its symbol."""
+    symbols = {k: CHART_SAFE.get(v, v) for k, v in symbols.items()}
+    comparable = cells.groupby(col)[comparison].transform(lambda s: (s != "ei vertailua").any())
+    cells = cells[comparable]
     rows = sorted(cells[row].unique(), reverse=True)
     cols = list(dict.fromkeys(cells[col]))
     codes = {k: v[0] for k, v in COMPARISON_STYLE.items()}
@@ -122,8 +135,10 @@ def comparison_heatmap(cells: pd.DataFrame, row: str, col: str, comparison: str,
             if z.iat[yi, xi] in (codes["parempi"], codes["heikompi"]):
                 text.iat[yi, xi] = ""
     fig.data[0].text = text.to_numpy()
-    fig.update_xaxes(side="top", tickangle=-35)
-    return style(fig, title, None, height=max(420, 26 * len(rows) + 220))
+    fig.update_xaxes(side="top", tickangle=-40)
+    fig = style(fig, title, None, height=max(420, 26 * len(rows) + 300))
+    fig.update_layout(margin=dict(t=250), title=dict(y=0.99, yanchor="top"))
+    return fig
 
 
 def small_multiples(series: pd.DataFrame, panels: list[tuple[int, str, str, int]], own: str, reference: str,

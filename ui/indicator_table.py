@@ -6,6 +6,8 @@ import pandas as pd
 from metrics.compare import COMPARISON_SYMBOL
 from ui.format import fi_number
 
+# Full-width ＝/＋ lack a glyph in common fonts (seen as boxes in Chromium); the ASCII forms read the same.
+SAFE = {"＝": "=", "＋": "+"}
 COMPARISON_COLUMNS = {"vs_area": "vs. alue", "vs_hva": "vs. Pohjois-Savo", "vs_country": "vs. koko maa"}
 
 
@@ -25,7 +27,7 @@ def display_table(table: pd.DataFrame, comparisons: list[str]) -> pd.DataFrame:
         }
         for key in comparisons:
             label = r.get(key)
-            row[COMPARISON_COLUMNS[key]] = f"{COMPARISON_SYMBOL.get(label, '·')} {label}" if isinstance(label, str) else "· ei vertailua"
+            row[COMPARISON_COLUMNS[key]] = f"{SAFE.get(COMPARISON_SYMBOL.get(label, '·'), COMPARISON_SYMBOL.get(label, '·'))} {label}" if isinstance(label, str) else "· ei vertailua"
         row["Suunta"] = {"higher_better": "suurempi on parempi", "lower_better": "pienempi on parempi"}.get(r["direction"], "ei arvosuuntaa")
         rows.append(row)
     return pd.DataFrame(rows)

@@ -46,9 +46,9 @@ def choropleth(collection: dict, frame: pd.DataFrame, code: str, value: str, lab
     )
     fig.update_traces(marker_line_color="white", marker_line_width=1.2)
     fig.update_layout(
-        title=title, height=height, separators=SEPARATORS, margin=dict(l=10, r=10, t=50, b=30),
+        title=title, height=height, separators=SEPARATORS, margin=dict(l=10, r=10, t=50, b=45),
         coloraxis_colorbar=dict(title=unit, tickformat=f",.{decimals}f"), font=dict(size=14),
-        annotations=[dict(text=ATTRIBUTION, showarrow=False, xref="paper", yref="paper", x=0, y=-0.05,
+        annotations=[dict(text=ATTRIBUTION, showarrow=False, xref="paper", yref="paper", x=0, y=-0.01,
                           xanchor="left", yanchor="top", font=dict(size=11, color="#333333"))],
     )
     return fig
