@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "data_sources.action_status",
     "data_sources.geometry",
     "data_sources.admin_auth",
+    "data_sources.snapshots",
 ]
 
 

@@ -214,8 +214,3 @@ def add_cli(subparsers) -> None:
                         + ", ".join(FALLBACK_CODE_PROPERTIES[1:]) + ")")
     p.add_argument("--db", help="tietokantatiedosto")
     p.set_defaults(func=_cmd)
-    # The snapshot commands live in data_sources/snapshots.py; until that module is in
-    # data_sources.__main__.COMMAND_MODULES, register them from here (add_cli there is idempotent).
-    from data_sources import snapshots
-
-    snapshots.add_cli(subparsers)

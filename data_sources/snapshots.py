@@ -150,8 +150,6 @@ def _cmd_list(args) -> int:
 
 
 def add_cli(subparsers) -> None:
-    if "snapshot" in getattr(subparsers, "choices", {}):
-        return  # registered already (COMMAND_MODULES and geometry.add_cli both reach here)
     p = subparsers.add_parser("snapshot", help="kuntafoorumin tilannekuvat: tallenna ja listaa")
     sub = p.add_subparsers(dest="snapshot_command", required=True, metavar="TOIMINTO")
     s = sub.add_parser("save", help="tallenna nykyinen tilannekuva nimellä (esim. kuntafoorumin päivämäärä)")

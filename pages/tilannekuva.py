@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics.goals import STATUS_SYMBOL
-from ui import data, page_data
+from ui import data
 from ui.format import fi_datetime, fi_number
 from ui.indicator_table import display_table
 from ui.layout import is_admin, page_demo_banner, snapshot_changes, source_caption, status_year, summary_sentences
@@ -24,12 +24,8 @@ latest_year = int(indicators["year"].max()) if indicators["year"].notna().any() 
 freshness = ", ".join(f"{r.source}: {fi_datetime(r.last)}" for r in loads.itertuples())
 st.info(f"Tilastotiedot vuoteen **{latest_year or '–'}** asti · viimeisimmät lataukset: {freshness or 'ei latauksia'}", icon=":material/schedule:")
 
-goal_status = None
-if hasattr(page_data, "goal_status"):
-    try:
-        goal_status = data.get("goal_status", "HYVINVOINTIALUE", "13", year_max=year).set_index("goal_id")
-    except Exception:  # a colleague's function in progress must not take the page down
-        goal_status = None
+goal_status = data.get("goal_status", "HYVINVOINTIALUE", "13", year_max=year,
+                       status_year_max=status_year()).set_index("goal_id")
 
 summary = summary_sentences("HYVINVOINTIALUE", "13", year)
 if summary:

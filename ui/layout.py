@@ -103,26 +103,11 @@ def is_admin() -> bool:
     return bool(st.session_state.get("admin_user") or st.session_state.get("admin_ok"))
 
 
-def summary_sentences(category: str, code: str, year: int | None) -> list[str] | None:
-    """page_data.region_summary (a colleague's, may not exist yet): Finnish sentences; None when absent."""
-    from ui import page_data
-
-    if not hasattr(page_data, "region_summary"):
-        return None
-    try:
-        items = data.get("region_summary", category, code, year_max=year)
-    except Exception:  # a half-finished colleague function must not take the page down
-        return None
-    sentences = []
-    for item in items or []:
-        if isinstance(item, str):
-            sentences.append(item)
-        elif isinstance(item, dict):
-            text = item.get("text") or item.get("sentence") or item.get("teksti") or next(
-                (v for v in item.values() if isinstance(v, str)), None)
-            if text:
-                sentences.append(text)
-    return sentences or None
+def summary_sentences(category: str, code: str, year: int | None) -> list[str]:
+    """The region's plain-language summary (metrics/summary.py), with the same year rules as the page:
+    statistics up to `year`, survey and action status per status_year()."""
+    items = data.get("region_summary", category, code, year_max=year, status_year_max=status_year())
+    return [item["text"] for item in items]
 
 
 def snapshot_changes(region_key: str, year: int | None, label: str) -> None:

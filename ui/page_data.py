@@ -158,15 +158,18 @@ def region_members(con, category: str, code: str) -> list[str]:
     return sorted(rm.loc[(rm["region_category"] == category) & (rm["region_code"] == code), "municipality_code"])
 
 
-def goal_status(con, category: str, code: str, year_max: int | None = None) -> pd.DataFrame:
+def goal_status(con, category: str, code: str, year_max: int | None = None,
+                status_year_max: int | None = None) -> pd.DataFrame:
     """Per goal, side by side: the region's goal indicators counted by trend class (columns paranee,
     ennallaan, heikkenee, ei erotu, kasvaa, laskee, ei riittävästi tietoa, indicators) and the yes/no
     completion (actions, municipalities, total, done, partly, no, no_answer, open, done_pct,
-    completion_text, formula). Municipality: its own tracked actions; area/HVA: summed over members."""
+    completion_text, formula). Municipality: its own tracked actions; area/HVA: summed over members.
+    Statistics are limited to year_max; survey answers and recorded statuses to status_year_max (the
+    survey of year N+1 describes the present even when statistics reach year N)."""
     table = region_indicator_table(con, category, code, year_max)
     table = table.assign(region_category=category, region_code=code, gender="total")
     p = plan(con)
-    matrix = action_status(con, year_max)
+    matrix = action_status(con, status_year_max)
     rm = pd.DataFrame({"region_category": category, "region_code": code,
                        "municipality_code": region_members(con, category, code)})
     keys = pd.DataFrame({"region_category": [category], "region_code": [code]})
@@ -175,12 +178,13 @@ def goal_status(con, category: str, code: str, year_max: int | None = None) -> p
     return out.drop(columns=["region_category", "region_code"])
 
 
-def region_summary(con, category: str, code: str, year_max: int | None = None) -> list[dict]:
+def region_summary(con, category: str, code: str, year_max: int | None = None,
+                   status_year_max: int | None = None) -> list[dict]:
     """Plain-language Finnish summary: list of dict(text, kind, indicator_id, indicator_ids, values).
     Every sentence is built from region_indicator_table and goal_status of the same arguments."""
     name = con.execute("SELECT name_fi FROM region WHERE category = ? AND code = ?", [category, code]).fetchone()
     table = region_indicator_table(con, category, code, year_max)
-    status = goal_status(con, category, code, year_max)
+    status = goal_status(con, category, code, year_max, status_year_max)
     return summary.summarise_region(table, status, name[0] if name else code)
 
 

@@ -15,10 +15,7 @@ def geometry(con) -> dict | None:
     """The loaded municipal borders as a FeatureCollection, or None when none are loaded."""
     from data_sources.geometry import feature_collection
 
-    try:
-        rows = con.execute("SELECT geojson FROM geometry ORDER BY municipality_code").fetchall()
-    except Exception:  # an older database without the table
-        return None
+    rows = con.execute("SELECT geojson FROM geometry ORDER BY municipality_code").fetchall()
     if not rows:
         return None
     return feature_collection(r[0] for r in rows)
@@ -67,10 +64,7 @@ def heatmap(con, indicator_ids: list[int], year_max: int | None = None) -> pd.Da
 
 
 def snapshot_list(con) -> pd.DataFrame:
-    try:
-        return snap.list_snapshots(con)
-    except Exception:
-        return pd.DataFrame(columns=["snapshot_id", "name", "created_at"])
+    return snap.list_snapshots(con)
 
 
 def snapshot_diff(con, snapshot_id: int, region: str = snap.HVA_KEY, year_max: int | None = None) -> dict | None:
