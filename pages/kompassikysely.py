@@ -8,7 +8,7 @@ import streamlit as st
 
 from metrics import survey_results as sr
 from ui.data import query
-from ui.format import fi_number
+from ui.format import fi_int, fi_number
 from ui.layout import demo_banner, select_from_url
 from ui.strings import t
 from ui.tables import download_buttons
@@ -130,7 +130,8 @@ def render_yes_no(q) -> None:
     if pd.notna(row["change"]):
         delta = f"{int(row['change']):+d} kuntaa vs. {int(row['previous_year'])}"
     st.metric(q.text_fi, row["label"], delta=delta)
-    st.caption(f"Kyllä {row['kyllä']} · Ei {row['ei']} · En osaa sanoa {row['eos']} · Ei vastausta {row['ei vastausta']}")
+    st.caption(f"Kyllä {fi_int(row['kyllä'])} · Ei {fi_int(row['ei'])} · En osaa sanoa {fi_int(row['eos'])} · "
+               f"Ei vastausta {fi_int(row['ei vastausta'])}")
     per_muni = sr.municipality_answers(answers, q.question_id, year, municipalities)
     with st.expander("Erittely kunnittain ja palvelukeskustelualueittain"):
         table = per_muni.assign(Vastaus=per_muni["answer"].map(sr.YES_NO_LABELS))

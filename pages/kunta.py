@@ -94,19 +94,24 @@ download_buttons(display_table(table, ["vs_area", "vs_hva", "vs_country"]), f"ku
 # ---- actions
 st.header("Toimenpiteet kunnassa")
 matrix = data.get("action_status", status_year())
+tracked = data.get("tracked_actions")
 mine = matrix[matrix["municipality_code"] == code].merge(plan["actions"], on="action_id")
+mine = mine.assign(tracked=mine["action_id"].isin(tracked)).sort_values(["tracked", "goal_id", "level_id"], ascending=[False, True, True])
 levels = plan["levels"].set_index("level_id")["short_fi"]
 actions_shown = pd.DataFrame({
     "Tavoite": mine["goal_id"],
     "Taso": mine["level_id"].map(levels),
     "Toimenpide": mine["text_fi"].str.slice(0, 100),
+    "Seurataan kunnittain": ["kyllä" if t else "ei (koko alueen toimenpide)" for t in mine["tracked"]],
     "Tila": [f"{STATUS_SYMBOL[s]} {s}" for s in mine["status"]],
     "Lähde": mine["source"].fillna("–"),
     "Päivä": [d.strftime("%-d.%-m.%Y") if pd.notna(d) else "–" for d in pd.to_datetime(mine["date"])],
 })
-done = (mine["status"] == "kyllä").sum()
-st.markdown(f"Valmiina **{done}/{len(mine)}** toimenpidettä (kyselyn tai kirjauksen mukaan, kumpi uudempi). "
-            + " · ".join(f"{STATUS_SYMBOL[s]} {s}: {(mine['status'] == s).sum()}" for s in STATUS_SYMBOL))
+followed = mine[mine["tracked"]]
+done = (followed["status"] == "kyllä").sum()
+st.markdown(f"Valmiina **{done}/{len(followed)}** kunnittain seurattavaa toimenpidettä (kyselyn tai kirjauksen mukaan, "
+            f"kumpi uudempi); suunnitelmassa toimenpiteitä kaikkiaan {len(mine)}. "
+            + " · ".join(f"{STATUS_SYMBOL[s]} {s}: {(followed['status'] == s).sum()}" for s in STATUS_SYMBOL))
 st.dataframe(actions_shown, hide_index=True, width="stretch")
 download_buttons(actions_shown, f"kunta_{name}_toimenpiteet")
 
