@@ -8,6 +8,8 @@ import argparse
 import importlib
 import sys
 
+import requests
+
 from data_sources.warehouse import WarehouseError
 
 # Modules that add sub-commands: each has add_cli(subparsers), and each command's handler
@@ -47,6 +49,12 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except WarehouseError as exc:
         print(f"virhe: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a file argument that cannot be read or written: say which, no traceback
+        print(f"virhe: {exc.strerror or exc} ({str(exc.filename)[:200] if exc.filename else 'tiedosto'})", file=sys.stderr)
+        return 2
+    except requests.RequestException as exc:  # a malformed or unreachable --url / --base-url
+        print(f"virhe: verkkopyyntö epäonnistui: {str(exc)[:300]}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("keskeytetty; tietokanta on ennallaan", file=sys.stderr)
