@@ -443,6 +443,10 @@ def _status_mb(pid: int, key: str) -> float:
 # ---------------------------------------------------------------- report
 
 
+def _num(v, fmt: str) -> str:
+    return "–" if v is None or v != v else format(v, fmt)
+
+
 def write_results(r: dict) -> None:
     m = r["machine"]
     cuts = r["cuts"]
@@ -490,8 +494,8 @@ def write_results(r: dict) -> None:
         if not i:
             continue
         add(f"| {c}× | {i['loaded_rows']:,} | {i['dump_rows']:,} | {i['seconds']:.1f} | "
-            f"{i['fetch_parse_s'] or 0:.1f} | {i['rows_per_s']:,.0f} | {i['dump_rows_per_s']:,.0f} | "
-            f"{i['loader_maxrss_mb']:.0f} | {i['db_mb']:.0f} |")
+            f"{_num(i['fetch_parse_s'], '.1f')} | {i['rows_per_s']:,.0f} | {i['dump_rows_per_s']:,.0f} | "
+            f"{_num(i['loader_maxrss_mb'], '.0f')} | {i['db_mb']:.0f} |")
     b = r["baseline"]
     add(f"\nNaive baseline (json module + pandas DataFrame + one `INSERT` per row, no validation, no rollups): "
         f"{b['rows']:,} rows of the {b['cut']}× dump ({b['files']} indicator files) in {b['seconds']:.1f} s = "
@@ -518,9 +522,16 @@ def write_results(r: dict) -> None:
     naive_n = next(iter(r["pages"][big].values()))["naive_n"]
     add(f"\nRepetitions: {reps}; naive: {naive_n} at {big}×.\n")
     add("## 4. Whole pages (AppTest, cold caches, median seconds)\n")
-    dbs = list(r["apptest"])
-    add("| page | " + " | ".join(dbs) + " |\n|---|" + "---|" * len(dbs))
-    for page, _, _ in PAGES:
+    if not r.get("apptest"):
+        add("Not measured in this run.\n")
+    dbs = list(r.get("apptest") or {})
+    if not dbs:
+        PAGES_SHOWN = []
+    else:
+        PAGES_SHOWN = PAGES
+    if dbs:
+        add("| page | " + " | ".join(dbs) + " |\n|---|" + "---|" * len(dbs))
+    for page, _, _ in PAGES_SHOWN:
         cells = []
         for d in dbs:
             v = r["apptest"][d].get(page, {}) if isinstance(r["apptest"][d], dict) else {}
@@ -528,7 +539,7 @@ def write_results(r: dict) -> None:
         add(f"| {page} | " + " | ".join(cells) + " |")
     add("")
     add("## 5. App memory\n")
-    mem = r["memory"]
+    mem = r.get("memory") or {"error": "not measured in this run"}
     if "error" in mem:
         add(f"Not measured: {mem['error']}\n")
     else:
@@ -577,7 +588,7 @@ def evaluate(r: dict) -> None:
                      "every municipality in table region (19 → 309 at national scale) and the export computes every "
                      "region in the database (22 → 351), so their work grows with the number of regions by design; "
                      "the other pages read the same amount of data at every cut and grow only with the table scan.")
-    mem = r["memory"]
+    mem = r.get("memory") or {}
     if "vmhwm_mb" in mem:
         goals.append((f"app peak RSS ({r['memory_cut']}×)", "≤ 500 MB", f"{mem['vmhwm_mb']:.0f} MB",
                       mem["vmhwm_mb"] <= 500))
@@ -622,7 +633,7 @@ def main(argv: list[str] | None = None) -> int:
         if "apptest" in only:
             r["apptest"] = _apptest_stage(big, Path(r["ingest"][big]["db"]))
         if "memory" in only:
-            r["memory"] = app_memory(Path(r["ingest"][big]["db"]))
+            r["memory"], r["memory_cut"] = app_memory(Path(r["ingest"][big]["db"])), big
         r["total_s"] = r.get("total_s", 0)
         evaluate(r)
         (scale.OUT_DIR / "results.json").write_text(json.dumps(r, indent=1, default=str))
