@@ -95,7 +95,7 @@ def status_report(path) -> dict:
                     FROM load_log GROUP BY source ORDER BY source""")
         recent = q("""SELECT load_id, source, status, started_at, rows, coalesce(message, '')
                       FROM load_log ORDER BY load_id DESC LIMIT 8""")
-        catalogue = q("""SELECT (SELECT count(*) FROM region WHERE category = 'KUNTA'),
+        catalogue = q("""SELECT (SELECT count(*) FROM own_municipality),
                                 (SELECT count(*) FROM indicator WHERE in_catalogue),
                                 (SELECT count(*) FROM action), (SELECT count(*) FROM metric),
                                 (SELECT count(*) FROM survey_question)""")[0]

@@ -165,7 +165,7 @@ def load_geometry(raw: bytes, origin: str, code_property: str | None = None, db:
         raise GeometryError(f"{origin}: ei ole kelvollista JSONia ({exc})") from exc
     con = connect_read(path)
     try:
-        wanted = dict(con.execute("SELECT code, name_fi FROM wh.region WHERE category = 'KUNTA'").fetchall())
+        wanted = dict(con.execute("SELECT code, name_fi FROM wh.own_municipality").fetchall())
     finally:
         con.close()
     features, used = parse_features(data, wanted, code_property)

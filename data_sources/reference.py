@@ -223,7 +223,8 @@ def store_catalogues(con: duckdb.DuckDBPyConnection, cat: Catalogues) -> int:
     """Replace the reference tables with the catalogue. Indicator metadata fetched from Sotkanet
     (data_updated, descriptions, range) is kept for indicators that stay in the catalogue."""
     con.execute("DELETE FROM region")
-    con.executemany("INSERT INTO region VALUES (?, ?, ?, ?, ?)", cat.regions)
+    con.executemany("INSERT INTO region (category, code, name_fi, name_sv, sotkanet_id, is_own)"
+                    " VALUES (?, ?, ?, ?, ?, ?)", [(*r, r[0] == "KUNTA") for r in cat.regions])
     con.execute("DELETE FROM region_member")
     con.executemany("INSERT INTO region_member VALUES (?, ?, ?, ?, ?)", cat.members)
     con.execute("UPDATE indicator SET in_catalogue = FALSE")

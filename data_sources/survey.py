@@ -690,7 +690,7 @@ class _Unchanged(Exception):
 def catalogue_frames(con) -> tuple[pd.DataFrame, pd.DataFrame, str, tuple[str, ...]]:
     """Questions, municipalities and the HVA's code and names from an open connection."""
     questions = con.execute("SELECT question_id, text_fi, type, metric_id, respondent, sort FROM survey_question").df()
-    munis = con.execute("SELECT code, name_fi, name_sv FROM region WHERE category = 'KUNTA'").df()
+    munis = con.execute("SELECT code, name_fi, name_sv FROM own_municipality").df()
     hva = con.execute("SELECT code, name_fi, name_sv FROM region WHERE category = 'HYVINVOINTIALUE' ORDER BY code").fetchall()
     if hva:
         return questions, munis, str(hva[0][0]), tuple(n for n in hva[0][1:] if n)

@@ -25,7 +25,7 @@ import duckdb
 
 from data_sources.config import db_path
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 REGION_CATEGORIES = ("KUNTA", "PALVELUALUE", "TYP_ALUE", "HYVINVOINTIALUE", "MAAKUNTA", "MAA")
 DIRECTIONS = ("higher_better", "lower_better", "neutral")
@@ -132,6 +132,15 @@ MIGRATIONS: list[str] = [
     FROM survey_response s
     JOIN survey_answer a ON a.load_id = s.load_id AND a.row_number = s.row_number
     WHERE s.active;
+    """,
+    # 1 -> 2: which municipalities are the deployment's own (municipalities.csv), as opposed to the rest of
+    # Finland that `sotkanet --regions all` adds for national comparison.
+    """
+    ALTER TABLE region ADD COLUMN IF NOT EXISTS is_own BOOLEAN DEFAULT FALSE;
+    UPDATE region SET is_own = TRUE
+    WHERE category = 'KUNTA' AND code IN (SELECT member_code FROM region_member WHERE group_category = 'PALVELUALUE');
+    CREATE OR REPLACE VIEW own_municipality AS
+    SELECT code, name_fi, name_sv, sotkanet_id FROM region WHERE category = 'KUNTA' AND is_own;
     """,
 ]
 

@@ -39,7 +39,7 @@ questions = query(
        LEFT JOIN goal g ON g.goal_id = a.goal_id
        LEFT JOIN level l ON l.level_id = a.level_id
        ORDER BY a.goal_id NULLS LAST, l.sort NULLS LAST, q.sort""")
-municipalities = query("SELECT code, name_fi FROM region WHERE category = 'KUNTA' ORDER BY name_fi")
+municipalities = query("SELECT code, name_fi FROM own_municipality ORDER BY name_fi")
 members = query("SELECT group_category, group_code, member_code FROM region_member")
 areas = query("SELECT code, name_fi FROM region WHERE category = 'PALVELUALUE'")
 hva = query("SELECT code FROM region WHERE category = 'HYVINVOINTIALUE' ORDER BY code")

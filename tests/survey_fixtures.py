@@ -42,11 +42,12 @@ def make_db(tmp_path: Path) -> Path:
     with writing("test-setup", path=db) as load:
         con = load.con
         for code, fi, sv in MUNICIPALITIES:
-            con.execute("INSERT INTO region VALUES ('KUNTA', ?, ?, ?, NULL)", [code, fi, sv])
-        con.execute("INSERT INTO region VALUES ('HYVINVOINTIALUE', '13', 'Pohjois-Savon hyvinvointialue',"
-                    " 'Norra Savolax välfärdsområde', 974)")
+            con.execute("INSERT INTO region (category, code, name_fi, name_sv, is_own) VALUES ('KUNTA', ?, ?, ?, TRUE)",
+                        [code, fi, sv])
+        con.execute("INSERT INTO region (category, code, name_fi, name_sv, sotkanet_id) VALUES ('HYVINVOINTIALUE', '13',"
+                    " 'Pohjois-Savon hyvinvointialue', 'Norra Savolax välfärdsområde', 974)")
         for area, name, members in AREAS:
-            con.execute("INSERT INTO region VALUES ('PALVELUALUE', ?, ?, NULL, NULL)", [area, name])
+            con.execute("INSERT INTO region (category, code, name_fi) VALUES ('PALVELUALUE', ?, ?)", [area, name])
             for m in members:
                 con.execute("INSERT INTO region_member VALUES ('PALVELUALUE', ?, ?, 'verified', 'test')", [area, m])
         con.execute("INSERT INTO goal VALUES (1, 'Ehkäisy', 'Ehkäisy'), (2, 'Palvelut', 'Palvelut')")

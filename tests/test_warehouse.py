@@ -42,7 +42,7 @@ def test_stable_views_have_the_agreed_columns_and_types(demo_db):
 def test_region_is_category_and_code_not_code_alone(fresh_db):
     """The hospital district shares code '13' with the HVA: a region is always (category, code)."""
     with writing("test", path=fresh_db) as load:
-        load.con.execute("INSERT INTO region VALUES ('SAIRAANHOITOPIIRI', '13', 'Pohjois-Savon sairaanhoitopiiri', NULL, 611)")
+        load.con.execute("INSERT INTO region (category, code, name_fi, sotkanet_id) VALUES ('SAIRAANHOITOPIIRI', '13', 'Pohjois-Savon sairaanhoitopiiri', 611)")
         load.con.execute("INSERT INTO observation VALUES (181, 'SAIRAANHOITOPIIRI', '13', 2024, 'total', 99.0, NULL, FALSE, NULL)")
     con = connect_read(fresh_db)
     hva = con.execute("SELECT value FROM indicator_values WHERE indicator_id = 181 AND year = 2024 AND region_category = 'HYVINVOINTIALUE' AND region_code = '13'").fetchall()
@@ -133,3 +133,32 @@ def test_a_newer_schema_than_the_program_is_refused(tmp_path):
     con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION + 1)])
     with pytest.raises(WarehouseError, match="uudempi"):
         migrate(con)
+
+
+def test_version_1_file_is_migrated_and_keeps_its_own_municipalities(tmp_path):
+    from data_sources.warehouse import MIGRATIONS
+
+    path = tmp_path / "v1.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute(MIGRATIONS[0])
+    con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    con.execute("INSERT INTO region VALUES ('KUNTA', '749', 'Siilinjärvi', NULL, 351), ('KUNTA', '091', 'Helsinki', 'Helsingfors', 46)")
+    con.execute("INSERT INTO region_member VALUES ('PALVELUALUE', 'PK-KESKI', '749', 'verified', 'seed')")
+    con.execute("INSERT INTO observation VALUES (181, 'KUNTA', '749', 2024, 'total', 5.0, 50, FALSE, NULL)")
+    con.close()
+    with writing("test", path=path):
+        pass
+    reader = connect_read(path)
+    assert reader.execute("SELECT code FROM own_municipality").fetchall() == [("749",)]
+    assert reader.execute("SELECT count(*) FROM observation").fetchone()[0] == 1
+
+
+def test_national_municipalities_do_not_join_the_regions_own_lists(fresh_db):
+    from ui import page_data
+
+    with writing("test", path=fresh_db) as load:
+        load.con.execute("INSERT INTO region (category, code, name_fi) VALUES ('KUNTA', '091', 'Helsinki')")
+    con = connect_read(fresh_db)
+    assert len(page_data.municipalities(con)) == 19
+    assert "091" not in set(page_data.deployment_regions(con)["code"])
+    assert "091" in set(page_data.regions(con)["code"]), "analysts can still pick it on the trends page"

@@ -29,8 +29,17 @@ def regions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute("SELECT category, code, name_fi, name_sv, sotkanet_id FROM region ORDER BY category, name_fi").df()
 
 
+def deployment_regions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The regions the tilannekuva is about: the own municipalities, their areas, the HVA, maakunta and
+    koko maa — not the rest of Finland that `sotkanet --regions all` adds for comparison."""
+    return con.execute(
+        """SELECT category, code, name_fi, name_sv, sotkanet_id FROM region
+           WHERE category <> 'KUNTA' OR is_own ORDER BY category, name_fi"""
+    ).df()
+
+
 def municipalities(con) -> pd.DataFrame:
-    return con.execute("SELECT code, name_fi, name_sv FROM region WHERE category = 'KUNTA' ORDER BY name_fi").df()
+    return con.execute("SELECT code, name_fi, name_sv FROM own_municipality ORDER BY name_fi").df()
 
 
 def members(con) -> pd.DataFrame:
@@ -191,9 +200,9 @@ def region_summary(con, category: str, code: str, year_max: int | None = None,
 def tilannekuva(con, year_max: int | None = None) -> dict[str, pd.DataFrame]:
     """The whole computed picture for every region (all genders): indicators and goals, export-shaped."""
     inds = indicators(con)
-    regs = regions(con)
+    regs = deployment_regions(con)
     mem = members(con)
-    obs = series(con, None, year_max, gender=None)
+    obs = series(con, list(zip(regs["category"], regs["code"])), year_max, gender=None)
     table = mexport.indicator_table(obs, inds, mexport.default_pairs(regs, mem))
     p = plan(con)
     keys = regs.rename(columns={"category": "region_category", "code": "region_code"})
