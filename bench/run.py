@@ -383,6 +383,22 @@ def _apptest_stage(big: str, big_db: Path) -> dict:
     return out
 
 
+def region_stage(reps: int = 30) -> dict:
+    """The deployment's own scale: the demo database (19 municipalities, the region's 55-indicator catalogue,
+    2010–2024). Page data incl. the whole export (issue 5: well under a second), and every page in AppTest."""
+    from data_sources.demo import build_demo
+
+    demo = DB_DIR / "region.duckdb"
+    for stale in demo.parent.glob(demo.name + "*"):
+        stale.unlink()
+    DB_DIR.mkdir(parents=True, exist_ok=True)
+    build_demo(demo)
+    log("region scale: page data")
+    pages = page_latency(demo, reps, 3)
+    log("region scale: AppTest")
+    return {"pages": pages, "apptest": apptest_times(demo, 3)}
+
+
 # ---------------------------------------------------------------- 5. app memory
 
 
@@ -521,6 +537,25 @@ def write_results(r: dict) -> None:
     reps = ", ".join(f"{c}×: {next(iter(r['pages'][c].values()))['n']}" for c in cuts)
     naive_n = next(iter(r["pages"][big].values()))["naive_n"]
     add(f"\nRepetitions: {reps}; naive: {naive_n} at {big}×.\n")
+    if r.get("region"):
+        add("## 3b. Region scale: the demo database (19 municipalities, 55 indicators, 2010–2024)\n")
+        add("What the deployment itself serves. Page data as in section 3 (ms); whole pages in AppTest (s, cold).\n")
+        add("| page | p50 ms | p95 ms | naive p50 ms | naive / ours |")
+        add("|---|---|---|---|---|")
+        for name, v in r["region"]["pages"].items():
+            ratio = f"{v['naive_p50'] / v['p50']:.0f}×" if v.get("naive_p50") and v["p50"] else "–"
+            naive = f"{v['naive_p50']:.0f}" if v.get("naive_p50") else "–"
+            add(f"| {name} | {v['p50']:.0f} | {v['p95']:.0f} | {naive} | {ratio} |")
+        add("")
+        at = r["region"].get("apptest") or {}
+        if "error" in at:
+            add(f"AppTest failed: {at['error'][:300]}\n")
+        elif at:
+            add("| page (AppTest) | median s |")
+            add("|---|---|")
+            for page, v in at.items():
+                add(f"| {page} | {v if not isinstance(v, dict) else v.get('median_s', v)} |")
+            add("")
     add("## 4. Whole pages (AppTest, cold caches, median seconds)\n")
     if not r.get("apptest"):
         add("Not measured in this run.\n")
@@ -616,8 +651,8 @@ def main(argv: list[str] | None = None) -> int:
     cuts = ["0.01", "0.1"] if a.quick else ["0.01", "0.1", "1"]
     big = cuts[-1]
     only = set(filter(None, (a.only or "").split(",")))
-    if only and not (a.only and set(only) <= {"pages", "apptest", "memory", "report"}):
-        p.error("--only: pages, apptest, memory, report")
+    if only and not (a.only and set(only) <= {"pages", "apptest", "memory", "report", "region"}):
+        p.error("--only: pages, apptest, memory, report, region")
     if only:
         r = json.loads((scale.OUT_DIR / "results.json").read_text())
         cuts, big = r["cuts"], r["cuts"][-1]
@@ -634,6 +669,8 @@ def main(argv: list[str] | None = None) -> int:
             r["apptest"] = _apptest_stage(big, Path(r["ingest"][big]["db"]))
         if "memory" in only:
             r["memory"], r["memory_cut"] = app_memory(Path(r["ingest"][big]["db"])), big
+        if "region" in only:
+            r["region"] = region_stage()
         r["total_s"] = r.get("total_s", 0)
         evaluate(r)
         (scale.OUT_DIR / "results.json").write_text(json.dumps(r, indent=1, default=str))
@@ -656,6 +693,7 @@ def main(argv: list[str] | None = None) -> int:
         naive = a.naive_reps if c == big else 0
         r["pages"][c] = page_latency(Path(r["ingest"][c]["db"]), reps, naive)
     (scale.OUT_DIR / "results.json").write_text(json.dumps(r, indent=1, default=str))
+    r["region"] = region_stage()
     r["apptest"] = {} if a.no_apptest else _apptest_stage(big, Path(r["ingest"][big]["db"]))
     r["memory_cut"] = big
     r["memory"] = {"error": "skipped (--no-browser)"} if a.no_browser else app_memory(Path(r["ingest"][big]["db"]))

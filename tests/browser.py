@@ -18,6 +18,19 @@ ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 
+# Every page, by URL, with a text it shows once it has rendered.
+PAGES = [
+    ("", "Tavoite 1"),  # the default page lives at the root (/tilannekuva is not a page URL)
+    ("kunta?kunta=749", "Kunta: Siilinjärvi"),
+    ("palvelukeskustelualue?alue=PK-KESKI", "Palvelukeskustelualue"),
+    ("vertailu?indikaattori=181", "Ruutukartta"),
+    ("trendit?indikaattorit=181&alueet=KUNTA:297,MAA:358", "Trendit"),
+    ("tavoitteet", "Tavoitteet ja toimenpiteet"),
+    ("kompassikysely", "Kompassikysely"),
+    ("tietolahteet", "Latausloki"),
+    ("yllapito", "Ylläpito"),
+]
+
 
 def require_browser() -> None:
     if not (CHROMIUM and CHROMEDRIVER):
@@ -34,10 +47,14 @@ def free_port() -> int:
 def running_app(db: Path):
     port = free_port()
     env = {**os.environ, "TILANNEKUVA_DB": str(db)}
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log = open(ARTIFACTS / f"streamlit-{port}.log", "wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"), "--server.headless", "true",
+         "--server.fileWatcherType", "none",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        # A file, not a pipe: an unread pipe fills up and would stall the server.
+        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -57,6 +74,7 @@ def running_app(db: Path):
             proc.wait(10)
         if proc.poll() is None:
             proc.kill()
+        log.close()
 
 
 @contextlib.contextmanager

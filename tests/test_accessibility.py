@@ -14,21 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import ARTIFACTS, chromium, exception_boxes, require_browser, running_app, wait_for_page
+from tests.browser import ARTIFACTS, PAGES, chromium, exception_boxes, require_browser, running_app, wait_for_page
 
 AXE = Path(__file__).resolve().parent / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
 
-PAGES = [
-    ("", "Tavoite 1"),
-    ("kunta?kunta=749", "Kunta: Siilinjärvi"),
-    ("palvelukeskustelualue?alue=PK-KESKI", "Palvelukeskustelualue"),
-    ("vertailu?indikaattori=181", "Ruutukartta"),
-    ("trendit?indikaattorit=181&alueet=KUNTA:297,MAA:358", "Trendit"),
-    ("tavoitteet", "Tavoitteet ja toimenpiteet"),
-    ("kompassikysely", "Kompassikysely"),
-    ("tietolahteet", "Latausloki"),
-    ("yllapito", "Ylläpito"),
-]
 BLOCKING = {"serious", "critical"}
 # WCAG 2.0/2.1 A and AA rules only (axe's best-practice rules are reported by axe but not required).
 RUN_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},

@@ -3,19 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import ARTIFACTS, chromium, exception_boxes, require_browser, running_app, wait_for_page
+from tests.browser import ARTIFACTS, PAGES, chromium, exception_boxes, require_browser, running_app, wait_for_page
 
-PAGES = [
-    ("", "Tavoite 1"),  # the default page lives at the root (/tilannekuva is not a page URL)
-    ("kunta?kunta=749", "Kunta: Siilinjärvi"),
-    ("palvelukeskustelualue?alue=PK-KESKI", "Palvelukeskustelualue"),
-    ("vertailu?indikaattori=181", "Ruutukartta"),
-    ("trendit?indikaattorit=181&alueet=KUNTA:297,MAA:358", "Trendit"),
-    ("tavoitteet", "Tavoitteet ja toimenpiteet"),
-    ("kompassikysely", "Kompassikysely"),
-    ("tietolahteet", "Latausloki"),
-    ("yllapito", "Ylläpito"),
-]
 
 
 @pytest.mark.browser
