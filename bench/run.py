@@ -554,7 +554,8 @@ def write_results(r: dict) -> None:
             add("| page (AppTest) | median s |")
             add("|---|---|")
             for page, v in at.items():
-                add(f"| {page} | {v if not isinstance(v, dict) else v.get('median_s', v)} |")
+                shown = f"{v['median_s']:.2f}" if isinstance(v, dict) and "median_s" in v else v
+                add(f"| {page} | {shown} |")
             add("")
     add("## 4. Whole pages (AppTest, cold caches, median seconds)\n")
     if not r.get("apptest"):
