@@ -62,6 +62,16 @@ def _clarity(rows: pd.DataFrame) -> pd.Series:
     return rows["change_window"].abs() / noise.where(noise > 0, 1.0)
 
 
+def clearest_changes(table: pd.DataFrame, kind: str | None = None, top: int = 3) -> pd.DataFrame:
+    """The `top` clearest trends of one class (None: any class), clearest first — the one ranking the
+    summary, the overview's "selvimmät muutokset" and the municipality's small charts all use."""
+    rows = table.dropna(subset=["change_window"])
+    if kind is not None:
+        rows = rows[rows["trend_class"] == kind]
+    return (rows.assign(_clarity=_clarity(rows)).sort_values(["_clarity", "indicator_id"], ascending=[False, True])
+            .head(top).drop(columns="_clarity"))
+
+
 def summarise_region(table: pd.DataFrame, goal_status: pd.DataFrame | None, region_name: str,
                      references: list[str] | None = None, top: int = 3) -> list[dict]:
     """table: region_indicator_table rows (indicator_id, title_fi, unit, decimals, year, value,
@@ -70,9 +80,7 @@ def summarise_region(table: pd.DataFrame, goal_status: pd.DataFrame | None, regi
     items: list[dict] = []
     t = table.dropna(subset=["trend_class"]) if "trend_class" in table else table.iloc[0:0]
     for kind in (IMPROVING, WORSENING):
-        rows = t[t["trend_class"] == kind]
-        rows = rows.assign(_clarity=_clarity(rows)).sort_values(["_clarity", "indicator_id"],
-                                                                ascending=[False, True]).head(top)
+        rows = clearest_changes(t, kind, top)
         for _, row in rows.iterrows():
             items.append(_trend_item(row, kind))
         if rows.empty:

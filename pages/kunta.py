@@ -3,6 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics.goals import STATUS_SYMBOL
+from metrics.summary import clearest_changes
 from ui import data
 from ui.brief import BriefSection, build_brief, sparks_for
 from ui.charts import line_chart, small_multiples
@@ -59,12 +60,11 @@ for tab, goal in zip(tabs, plan["goals"].itertuples()):
         brief_sections.append(BriefSection(f"Tavoite {goal.goal_id}: {goal.title_fi}",
                                            shown.drop(columns=["Suunta", "Muutos (ikkuna)"]), sparks_for(goal_rows, all_series, "KUNTA", code),
                                            source="Lähde: THL, Sotkanet.fi" + (" (esimerkkiaineisto)" if is_demo else "")))
-        moving = goal_rows.dropna(subset=["year"]).assign(_move=lambda f: f["relative_slope_pct"].abs().fillna(0))
-        moving = moving.sort_values("_move", ascending=False).head(9)
+        moving = clearest_changes(goal_rows, None, 9)
         panels = [(int(r.indicator_id), r.title_fi, r.unit or "", int(r.decimals) if pd.notna(r.decimals) else 1)
                   for r in moving.itertuples()]
         if panels:
-            st.subheader("Kehitys pienkuvina: eniten muuttuneet")
+            st.subheader("Kehitys pienkuvina: selvimmin muuttuneet")
             st.plotly_chart(small_multiples(all_series[all_series["indicator_id"].isin([p[0] for p in panels])], panels,
                                             name, "Pohjois-Savon HVA"),
                             width="stretch", key=f"kunta_small_{goal.goal_id}")

@@ -3,6 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics.goals import STATUS_SYMBOL
+from metrics.summary import clearest_changes
 from ui import data
 from ui.format import fi_datetime, fi_number
 from ui.indicator_table import display_table
@@ -79,11 +80,8 @@ for goal in plan["goals"].itertuples():
         shown = display_table(goal_inds, ["vs_country"])
         st.dataframe(shown, hide_index=True, width="stretch")
         source_caption(goal_inds)
-        moved = goal_inds.dropna(subset=["relative_slope_pct"])
-        better = moved[moved["trend_class"] == "paranee"]
-        better = better.reindex(better["relative_slope_pct"].abs().sort_values(ascending=False).index).head(2)
-        worse = moved[moved["trend_class"] == "heikkenee"]
-        worse = worse.reindex(worse["relative_slope_pct"].abs().sort_values(ascending=False).index).head(2)
+        better = clearest_changes(goal_inds, "paranee", 2)
+        worse = clearest_changes(goal_inds, "heikkenee", 2)
         lines = [f"▲ paranee: {r.title_fi} ({fi_number(r.relative_slope_pct, 1, signed=True)} %/v)" for r in better.itertuples()]
         lines += [f"▼ heikkenee: {r.title_fi} ({fi_number(r.relative_slope_pct, 1, signed=True)} %/v)" for r in worse.itertuples()]
         if lines:

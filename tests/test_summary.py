@@ -76,3 +76,18 @@ def test_page_summary_matches_page_table(demo_db):
     acts = next(i for i in items if i["kind"] == "toimenpiteet")
     status = page_data.goal_status(con, "KUNTA", "921")
     assert acts["values"]["done"] == status["done"].sum() and acts["values"]["total"] == status["total"].sum()
+
+
+def test_clearest_changes_rank_by_change_in_units_of_noise():
+    from metrics.summary import clearest_changes
+
+    table = pd.DataFrame({
+        "indicator_id": [1, 2, 3, 4],
+        "trend_class": ["paranee", "paranee", "heikkenee", "paranee"],
+        "change_window": [-2.0, -5.0, 3.0, None],
+        "residual_spread": [0.1, 5.0, 0.1, 0.1],  # 2 is a big change but noisy: 1 noise unit; 1 is 20 units
+        "flat_threshold": [0.1, 0.1, 0.1, 0.1],
+    })
+    assert list(clearest_changes(table, "paranee", 2)["indicator_id"]) == [1, 2]
+    assert list(clearest_changes(table, None, 3)["indicator_id"]) == [3, 1, 2]
+    assert clearest_changes(table, "kasvaa").empty
