@@ -17,7 +17,6 @@ changes nothing.
 """
 from __future__ import annotations
 
-import argparse
 import io
 import os
 import sys
@@ -27,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_sources.survey import (
+from data_sources.uploads import (
     MAX_FILE_BYTES, MunicipalityResolver, SurveyProblem, SurveyRejected, fold, parse_timestamp, print_problems,
     read_table,
 )

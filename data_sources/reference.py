@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 
 from data_sources.config import RegionConfig, region_config
-from data_sources.warehouse import DIRECTIONS, METRIC_KINDS, REGION_CATEGORIES
+from data_sources.warehouse import DIRECTIONS, METRIC_KINDS
 
 QUESTION_TYPES = ("yes_no", "scale_1_5", "text")
 RESPONDENTS = ("municipality", "hva", "any")

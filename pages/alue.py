@@ -1,6 +1,5 @@
 """Palvelukeskustelualue — the area's rollups next to its member municipalities, by the themes of the
 annual service discussion: väestö ja palvelutarpeet, HYTE, talous, and the interfaces."""
-import pandas as pd
 import streamlit as st
 
 from metrics.goals import STATUS_SYMBOL

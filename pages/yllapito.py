@@ -8,12 +8,12 @@ st.dataframe / st.text / st.write of plain strings — never as HTML.
 import time
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
 from data_sources import action_status as status_mod
 from data_sources import admin_auth
 from data_sources import survey as survey_mod
+from data_sources import uploads
 from ui import data
 from ui.format import fi_datetime
 from ui.strings import t
@@ -125,21 +125,21 @@ with survey_tab:
                "Vastaajan rooli, Aikaleima, (Vuosi) ja kysymykset tunnuksella tai koko tekstillä. Virheellinen "
                "tiedosto hylätään kokonaan. Uusi tiedosto korvaa vuoden vastaukset siinä oleville kunnille; "
                "aiemman version voi palauttaa alta.")
-    cap_mb = survey_mod.MAX_FILE_BYTES // (1024 * 1024)
+    cap_mb = uploads.MAX_FILE_BYTES // (1024 * 1024)
     upload = st.file_uploader("Vastaustiedosto", type=["csv", "xlsx"], max_upload_size=cap_mb, key="survey_upload")
     year = st.number_input("Kyselyvuosi (tyhjä = tiedostosta)", min_value=2020, max_value=2100, value=None, step=1)
     if upload is not None and st.button("Tarkista ja lataa", type="primary"):
         payload = upload.getvalue()
-        if len(payload) > survey_mod.MAX_FILE_BYTES:
+        if len(payload) > uploads.MAX_FILE_BYTES:
             st.error(f"Tiedosto on liian suuri (raja {cap_mb} Mt).")
         else:
             try:
                 with st.spinner("Tarkistetaan ja ladataan…"):
                     result = survey_mod.load_survey_bytes(payload, upload.name, int(year) if year else None,
                                                           user_name=recorder)
-            except survey_mod.SurveyRejected as rejected:
+            except uploads.SurveyRejected as rejected:
                 st.error(f"Tiedosto hylättiin, mitään ei tallennettu. Ongelmia {len(rejected.problems)}:")
-                st.dataframe(survey_mod.problems_frame(rejected.problems), hide_index=True, width="stretch")
+                st.dataframe(uploads.problems_frame(rejected.problems), hide_index=True, width="stretch")
             except Exception as exc:  # WarehouseError etc.: show, never crash the page
                 st.error(f"Lataus epäonnistui: {exc}")
             else:
@@ -197,9 +197,9 @@ with status_tab:
         if save:
             try:
                 entry = status_mod.record_status(action_id, code, status, when, note, by=recorder)
-            except survey_mod.SurveyRejected as rejected:
+            except uploads.SurveyRejected as rejected:
                 st.error("Tilaa ei tallennettu:")
-                st.dataframe(survey_mod.problems_frame(rejected.problems), hide_index=True, width="stretch")
+                st.dataframe(uploads.problems_frame(rejected.problems), hide_index=True, width="stretch")
             except Exception as exc:
                 st.error(f"Tallennus epäonnistui: {exc}")
             else:
@@ -230,14 +230,14 @@ with status_tab:
                                      max_upload_size=cap_mb, key="status_upload")
     if status_upload is not None and st.button("Tuo tilat"):
         payload = status_upload.getvalue()
-        if len(payload) > survey_mod.MAX_FILE_BYTES:
+        if len(payload) > uploads.MAX_FILE_BYTES:
             st.error(f"Tiedosto on liian suuri (raja {cap_mb} Mt).")
         else:
             try:
                 added = status_mod.import_status_bytes(payload, status_upload.name, user_name=recorder)
-            except survey_mod.SurveyRejected as rejected:
+            except uploads.SurveyRejected as rejected:
                 st.error(f"Tiedosto hylättiin, mitään ei tallennettu. Ongelmia {len(rejected.problems)}:")
-                st.dataframe(survey_mod.problems_frame(rejected.problems), hide_index=True, width="stretch")
+                st.dataframe(uploads.problems_frame(rejected.problems), hide_index=True, width="stretch")
             except Exception as exc:
                 st.error(f"Tuonti epäonnistui: {exc}")
             else:

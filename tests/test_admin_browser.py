@@ -3,7 +3,6 @@ one, and see the Kompassikysely page count it."""
 from __future__ import annotations
 
 import csv
-import os
 import shutil
 import time
 

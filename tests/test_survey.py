@@ -11,9 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from data_sources import survey
+from data_sources import survey, uploads
 from data_sources.__main__ import main as cli
-from data_sources.survey import SurveyRejected, load_survey_bytes, parse_survey, restore_survey_version
+from data_sources.survey import load_survey_bytes, parse_survey, restore_survey_version
+from data_sources.uploads import SurveyRejected
 from metrics import survey_results as sr
 from tests.survey_fixtures import (
     AREAS, HEADER, MUNICIPALITIES, QUESTIONS, ROWS, checksums, csv_bytes, make_db, query, xlsx_bytes,
@@ -183,16 +184,16 @@ def test_broken_files(data, name, text):
 
 
 def test_size_cap(monkeypatch):
-    monkeypatch.setattr(survey, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(uploads, "MAX_FILE_BYTES", 100)
     assert "liian suuri" in rejected(csv_bytes())[0].message
 
 
 def test_zip_bomb_refused_before_openpyxl(monkeypatch):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (survey.MAX_XLSX_UNCOMPRESSED + 1))
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (uploads.MAX_XLSX_UNCOMPRESSED + 1))
     data = buffer.getvalue()
-    assert len(data) < survey.MAX_FILE_BYTES
+    assert len(data) < uploads.MAX_FILE_BYTES
 
     def boom(*args, **kwargs):
         raise AssertionError("openpyxl must not open a zip bomb")

@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from metrics import export as mexport
-from metrics import goals, summary, trends
+from metrics import goals, summary
 
 SERIES_COLUMNS = "indicator_id, region_category, region_code, gender, year, value, abs_value, is_demo"
 

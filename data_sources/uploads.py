@@ -1,0 +1,357 @@
+"""Reading untrusted uploaded tables (survey exports, action-status files): bytes -> rows, or every problem.
+
+Encoding and delimiter are detected (BOM, strict UTF-8, charset-normalizer limited to the code pages Finnish
+Excel writes; csv.Sniffer with a column-count check), never assumed. XLSX is read with openpyxl read-only and
+without evaluating formulas, behind size and zip-bomb guards. Problems carry row (header = 1), column and value,
+and a file with any problem is rejected whole. Municipality names resolve with or without diacritics, in Swedish
+or as codes, with a suggestion for near misses.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import difflib
+import io
+import re
+import sys
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+import pandas as pd
+
+MAX_FILE_BYTES = 10 * 1024 * 1024  # a survey export is far smaller; larger files are refused unread
+MAX_XLSX_UNCOMPRESSED = 50 * 1024 * 1024  # zip-bomb guard: total uncompressed size in the zip directory
+MAX_XLSX_MEMBERS = 2_000
+MAX_ROWS = 50_000
+MAX_PROBLEMS = 1_000  # beyond this the list ends with a count: a wrong file would otherwise list thousands
+DEFAULT_HVA_CODE = "13"
+
+# ---------------------------------------------------------------- problems
+
+
+@dataclass
+class SurveyProblem:
+    row: int | None
+    column: str | None
+    value: str | None
+    message: str
+    suggestion: str | None = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(f"rivi {self.row}")
+        if self.column is not None:
+            where.append(f"sarake '{self.column}'")
+        if self.value is not None:
+            shown = self.value if len(self.value) <= 80 else self.value[:77] + "…"
+            where.append(f"arvo '{shown}'")
+        text = (", ".join(where) + ": " if where else "tiedosto: ") + self.message
+        if self.suggestion:
+            text += f" — {self.suggestion}"
+        return text
+
+
+class SurveyRejected(Exception):
+    def __init__(self, problems: list[SurveyProblem]):
+        self.problems = problems
+        super().__init__(
+            "Tiedosto hylättiin, mitään ei tallennettu:\n" + "\n".join(f"  - {p}" for p in problems)
+        )
+
+
+def problems_frame(problems: list[SurveyProblem]) -> pd.DataFrame:
+    """The problems as a table for the admin page."""
+    return pd.DataFrame(
+        [{"Rivi": p.row, "Sarake": p.column, "Arvo": p.value, "Ongelma": p.message,
+          "Ehdotus": p.suggestion} for p in problems],
+        columns=["Rivi", "Sarake", "Arvo", "Ongelma", "Ehdotus"],
+    )
+
+
+class ProblemList(list):
+    """A problem list that stops growing at MAX_PROBLEMS and counts the rest."""
+
+    def __init__(self):
+        super().__init__()
+        self.extra = 0
+
+    def add(self, *args, **kwargs) -> None:
+        if len(self) < MAX_PROBLEMS:
+            self.append(SurveyProblem(*args, **kwargs))
+        else:
+            self.extra += 1
+
+    def final(self) -> list[SurveyProblem]:
+        out = list(self)
+        if self.extra:
+            out.append(SurveyProblem(None, None, None, f"lisäksi {self.extra} muuta ongelmaa (ei listattu)"))
+        return out
+
+
+# ---------------------------------------------------------------- text keys
+
+
+def key(text: str) -> str:
+    """Case-, whitespace- and normalisation-insensitive key."""
+    return " ".join(unicodedata.normalize("NFC", str(text)).split()).casefold()
+
+
+def fold(text: str) -> str:
+    """key() without diacritics: 'Siilinjärvi' and 'Siilinjarvi' meet."""
+    decomposed = unicodedata.normalize("NFKD", key(text))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# ---------------------------------------------------------------- reading the table
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[tuple[int, list[str]]]  # (row number, header = 1; cells as text)
+    format: str  # 'csv' | 'xlsx'
+    encoding: str | None = None
+    delimiter: str | None = None
+
+
+def file_problem(message: str, suggestion: str | None = None) -> SurveyRejected:
+    return SurveyRejected([SurveyProblem(None, None, None, message, suggestion)])
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Bytes -> text and the encoding used: BOM first, then strict UTF-8, then charset-normalizer
+    restricted to the single-byte code pages Finnish Excel and survey tools write."""
+    if data.startswith(codecs.BOM_UTF8):
+        encoding, body = "utf-8-sig", data
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding, body = "utf-16", data
+    else:
+        try:
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
+        from charset_normalizer import from_bytes
+
+        # threshold above the default: short Finnish exports with ä/ö score as "chaotic" at 0.2
+        best = from_bytes(data, cp_isolation=["cp1252", "iso8859_15"], threshold=0.5).best()
+        if best is None:
+            raise file_problem(
+                "merkistöä ei tunnistettu (ei UTF-8, UTF-16 eikä Windows-1252/ISO-8859-15)",
+                "tallenna tiedosto CSV UTF-8 -muodossa tai XLSX-muodossa",
+            )
+        return str(best), best.encoding
+    try:
+        return body.decode(encoding), encoding
+    except UnicodeDecodeError as exc:
+        raise file_problem(
+            f"tiedosto alkaa {encoding.upper()}-tunnisteella, mutta sisältö ei ole kelvollista {encoding.upper()}-tekstiä "
+            f"(tavu {exc.start})",
+            "tallenna tiedosto uudelleen CSV UTF-8 -muodossa",
+        ) from None
+
+
+_BAD_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _csv_rows(text: str, delimiter: str) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True, strict=False)
+    return list(reader)
+
+
+def _consistency(rows: list[list[str]]) -> tuple[float, int]:
+    """Share of non-empty rows as wide as the header, and the header width."""
+    body = [r for r in rows[1:] if any(c.strip() for c in r)]
+    width = len(rows[0]) if rows else 0
+    if not body:
+        return (1.0 if width > 1 else 0.0), width
+    return sum(len(r) == width for r in body) / len(body), width
+
+
+def read_csv_text(text: str) -> tuple[list[list[str]], str]:
+    """Split CSV text with the detected delimiter: csv.Sniffer's guess when it splits the file
+    into consistent rows, else the candidate whose rows agree best with the header."""
+    candidates = (";", ",", "\t")
+    sample = text[:65536]
+    guess = None
+    try:
+        guess = csv.Sniffer().sniff(sample, delimiters="".join(candidates)).delimiter
+    except csv.Error:
+        pass
+    parsed: dict[str, list[list[str]]] = {}
+    scores = {}
+    for delim in ([guess] if guess else []) + [d for d in candidates if d != guess]:
+        try:
+            parsed[delim] = _csv_rows(text, delim)
+        except csv.Error:
+            continue
+        scores[delim] = _consistency(parsed[delim])
+        if delim == guess and scores[delim][0] >= 0.9 and scores[delim][1] > 1:
+            return parsed[delim], delim
+    if not scores:
+        raise file_problem("CSV-tiedostoa ei voitu lukea (rikkinäinen lainausmerkintä tai liian pitkä kenttä)")
+    best = max(scores, key=lambda d: (scores[d][1] > 1, scores[d][0], scores[d][1]))
+    return parsed[best], best
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "kyllä" if value else "ei"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    return str(value)
+
+
+def read_xlsx(data: bytes) -> list[list[str]]:
+    """The first worksheet as text cells: cached values only (no formula evaluation), read-only,
+    after checking the zip directory so a zip bomb is refused before openpyxl opens it."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise file_problem("XLSX-tiedosto on rikki (ei kelvollinen zip-paketti)") from None
+    with archive:
+        infos = archive.infolist()
+        total = sum(i.file_size for i in infos)
+        if len(infos) > MAX_XLSX_MEMBERS or total > MAX_XLSX_UNCOMPRESSED:
+            raise file_problem(
+                f"XLSX-tiedosto purkautuisi liian suureksi ({total // (1024 * 1024)} Mt, raja "
+                f"{MAX_XLSX_UNCOMPRESSED // (1024 * 1024)} Mt)",
+                "poista ylimääräiset välilehdet tai tallenna CSV-muodossa",
+            )
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # untrusted input: openpyxl raises many kinds on a damaged file
+        raise file_problem(f"XLSX-tiedostoa ei voitu avata ({type(exc).__name__})",
+                            "avaa tiedosto Excelissä ja tallenna uudelleen") from None
+    try:
+        if not workbook.worksheets:
+            raise file_problem("XLSX-tiedostossa ei ole yhtään taulukkoa")
+        rows = []
+        for values in workbook.worksheets[0].iter_rows(values_only=True):
+            rows.append([_cell_text(v) for v in values])
+            if len(rows) > MAX_ROWS + 1:
+                raise file_problem(f"tiedostossa on yli {MAX_ROWS} riviä")
+        return rows
+    except SurveyRejected:
+        raise
+    except Exception as exc:
+        raise file_problem(f"XLSX-tiedoston taulukkoa ei voitu lukea ({type(exc).__name__})") from None
+    finally:
+        workbook.close()
+
+
+def read_table(data: bytes, file_name: str) -> Table:
+    """Any accepted file -> header + numbered rows of text cells (fully blank rows dropped)."""
+    if len(data) > MAX_FILE_BYTES:
+        raise file_problem(f"tiedosto on liian suuri ({len(data) // 1024} kt, raja {MAX_FILE_BYTES // (1024 * 1024)} Mt)")
+    if not data.strip():
+        raise file_problem("tiedosto on tyhjä")
+    lower = file_name.lower()
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise file_problem("vanha Excel 97–2003 (.xls) -muoto ei käy", "tallenna tiedosto XLSX- tai CSV-muodossa")
+    encoding = delimiter = None
+    if data.startswith(b"PK\x03\x04") or lower.endswith((".xlsx", ".xlsm")):
+        fmt = "xlsx"
+        raw = read_xlsx(data)
+    else:
+        fmt = "csv"
+        text, encoding = decode_text(data)
+        text = text.lstrip("\ufeff")
+        bad = _BAD_CONTROL.search(text)
+        if bad:
+            line = text.count("\n", 0, bad.start()) + 1
+            raise SurveyRejected([SurveyProblem(line, None, repr(bad.group())[1:-1],
+                                                "tiedostossa on ohjausmerkkejä: se ei ole tekstitiedosto tai merkistö on väärä",
+                                                "tallenna tiedosto CSV UTF-8 -muodossa tai XLSX-muodossa")])
+        raw, delimiter = read_csv_text(text)
+        if len(raw) > MAX_ROWS + 1:
+            raise file_problem(f"tiedostossa on yli {MAX_ROWS} riviä")
+    numbered = [(i, [c.strip() if isinstance(c, str) else _cell_text(c) for c in r]) for i, r in enumerate(raw, start=1)]
+    numbered = [(i, r) for i, r in numbered if any(r)]
+    if not numbered:
+        raise file_problem("tiedostossa ei ole otsikkoriviä eikä vastauksia")
+    header_row, header = numbered[0]
+    # Trailing blank header cells with no values under them are Excel's empty columns.
+    while header and not header[-1] and not any(len(r) >= len(header) and r[len(header) - 1] for _, r in numbered[1:]):
+        header.pop()
+    rows = [(i, r) for i, r in numbered[1:]]
+    return Table(header=header, rows=rows, format=fmt, encoding=encoding, delimiter=delimiter)
+
+
+# ---------------------------------------------------------------- municipalities
+
+
+HVA_ALIASES = ("pohjois-savon hyvinvointialue", "pshva", "hva", "hyvinvointialue", "ps-hva",
+               "pohjois-savon hva", "norra savolax välfärdsområde")
+
+
+class MunicipalityResolver:
+    """Name (with or without diacritics), Swedish name or code -> municipality code; the HVA -> its code."""
+
+    def __init__(self, municipalities: pd.DataFrame, hva_code: str = DEFAULT_HVA_CODE,
+                 hva_names: tuple[str, ...] = ()):
+        self.hva_code = str(hva_code)
+        self.names: dict[str, str] = {}
+        self.display: dict[str, str] = {}
+        for rec in municipalities.itertuples(index=False):
+            code = str(rec.code).strip()
+            self.display[code] = str(rec.name_fi)
+            self.names[fold(code)] = code
+            for name in (rec.name_fi, getattr(rec, "name_sv", None)):
+                if isinstance(name, str) and name.strip():
+                    self.names[fold(name)] = code
+        self.hva_keys = {fold(a) for a in (*HVA_ALIASES, *hva_names) if a}
+        self.hva_keys.add(fold(self.hva_code))
+
+    def resolve(self, value: str) -> str | None:
+        k = fold(value)
+        if k in self.hva_keys:
+            return self.hva_code
+        if k.isdigit() and len(k) < 3:
+            k = k.zfill(3)
+        return self.names.get(k)
+
+    def is_hva(self, code: str) -> bool:
+        return code == self.hva_code
+
+    def suggest(self, value: str) -> str | None:
+        candidates = {fold(n): n for n in self.display.values()}
+        match = difflib.get_close_matches(fold(value), list(candidates), n=1, cutoff=0.6)
+        return f"tarkoititko {candidates[match[0]]}?" if match else None
+
+
+_FI_DATETIME = re.compile(
+    r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T]+(?:klo\s*)?(\d{1,2})[.:](\d{2})(?:[.:](\d{2}))?)?$")
+
+
+def parse_timestamp(text: str) -> datetime | None:
+    text = text.strip()
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    m = _FI_DATETIME.match(text)
+    if m:
+        d, mo, y, h, mi, s = m.groups()
+        try:
+            return datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0))
+        except ValueError:
+            return None
+    return None
+
+
+def print_problems(problems: list[SurveyProblem], file=None) -> None:
+    file = file or sys.stderr
+    print(f"Tiedosto hylättiin, mitään ei tallennettu. Ongelmia {len(problems)}:", file=file)
+    for p in problems:
+        print(f"  - {p}", file=file)
