@@ -409,27 +409,9 @@ def app_memory(db: Path) -> dict:
 
     if not (browser.CHROMIUM and browser.CHROMEDRIVER):
         return {"error": "chromium / chromium-driver not installed"}
-    port = browser.free_port()
-    env = {**os.environ, "TILANNEKUVA_DB": str(db)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
     per_page = {}
     try:
-        import urllib.request
-
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    return {"error": "streamlit did not start"}
-                time.sleep(0.3)
-        with browser.chromium() as driver:
+        with browser.app_server(db, start_timeout=90) as (url, proc), browser.chromium() as driver:
             for page, path, title in PAGES:
                 t0 = time.perf_counter()
                 driver.get(f"{url}/{path}")
@@ -440,14 +422,10 @@ def app_memory(db: Path) -> dict:
                     errors = [str(exc)[:200]]
                 per_page[path] = {"seconds": time.perf_counter() - t0 - 1.0, "errors": errors,
                                   "rss_mb": _status_mb(proc.pid, "VmRSS")}
-        return {"vmhwm_mb": _status_mb(proc.pid, "VmHWM"), "vmrss_mb": _status_mb(proc.pid, "VmRSS"),
-                "pages": per_page}
-    finally:
-        proc.terminate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(15)
-        if proc.poll() is None:
-            proc.kill()
+            return {"vmhwm_mb": _status_mb(proc.pid, "VmHWM"), "vmrss_mb": _status_mb(proc.pid, "VmRSS"),
+                    "pages": per_page}
+    except RuntimeError as exc:  # the server did not start
+        return {"error": str(exc)}
 
 
 def _status_mb(pid: int, key: str) -> float:

@@ -336,11 +336,8 @@ def _cmd_export(args) -> int:
     from data_sources.config import db_path
     from data_sources.warehouse import connect_read
 
-    con = connect_read(db_path(args.db))
-    try:
+    with connect_read(db_path(args.db)) as con:
         frame = current_status(con) if args.current else status_history(con)
-    finally:
-        con.close()
     data = export_csv_bytes(frame)
     if args.out:
         Path(args.out).write_bytes(data)

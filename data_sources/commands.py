@@ -49,25 +49,13 @@ def cmd_ensure(args) -> int:
 
         build_demo(path)
         return 0
-    con = connect_read_any(path)
-    try:
+    with connect_read(path, require_current_schema=False) as con:
         version = schema_version(con)
-    finally:
-        con.close()
     if version < SCHEMA_VERSION:
         with writing("migrate", params={"from": version, "to": SCHEMA_VERSION}, path=path) as load:
             load.message = f"skeema {version} → {SCHEMA_VERSION}"
         print(f"Skeema päivitetty {version} → {SCHEMA_VERSION}")
     return 0
-
-
-def connect_read_any(path):
-    import duckdb
-
-    con = duckdb.connect(":memory:")
-    con.execute("ATTACH ? AS wh (READ_ONLY)", [str(path)])
-    con.execute("USE wh")
-    return con
 
 
 def cmd_catalogue(args) -> int:
@@ -83,8 +71,7 @@ def cmd_catalogue(args) -> int:
 
 
 def status_report(path) -> dict:
-    con = connect_read(path)
-    try:
+    with connect_read(path) as con:
         q = lambda sql, *p: con.execute(sql, list(p)).fetchall()  # noqa: E731
         obs = q("""SELECT is_demo, count(*), count(DISTINCT indicator_id), min(year), max(year)
                    FROM observation GROUP BY is_demo ORDER BY is_demo""")
@@ -99,8 +86,6 @@ def status_report(path) -> dict:
                                 (SELECT count(*) FROM indicator WHERE in_catalogue),
                                 (SELECT count(*) FROM action), (SELECT count(*) FROM metric),
                                 (SELECT count(*) FROM survey_question)""")[0]
-    finally:
-        con.close()
     return {
         "database": str(path),
         "schema_version": SCHEMA_VERSION,

@@ -163,11 +163,8 @@ def load_geometry(raw: bytes, origin: str, code_property: str | None = None, db:
         data = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise GeometryError(f"{origin}: ei ole kelvollista JSONia ({exc})") from exc
-    con = connect_read(path)
-    try:
+    with connect_read(path) as con:
         wanted = dict(con.execute("SELECT code, name_fi FROM wh.own_municipality").fetchall())
-    finally:
-        con.close()
     features, used = parse_features(data, wanted, code_property)
     missing = sorted(name for code, name in wanted.items() if code not in {f["id"] for f in features})
     with writing(SOURCE, target=origin, params={"code_property": used}, licence=LICENCE, path=path) as load:

@@ -73,11 +73,8 @@ def save_snapshot(name: str, *, db: Path | None = None, year_max: int | None = N
     if len(name) > 200:
         raise ValueError("Nimi on liian pitkä (enintään 200 merkkiä).")
     path = db or db_path()
-    con = connect_read(path)
-    try:
+    with connect_read(path) as con:
         payload = compute_payload(con, year_max)
-    finally:
-        con.close()
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     with writing(SOURCE, target=name, params={"year_max": year_max}, path=path, user_name=user_name) as load:
         snapshot_id = load.con.execute("SELECT coalesce(max(snapshot_id), 0) + 1 FROM snapshot").fetchone()[0]
@@ -137,11 +134,8 @@ def _cmd_save(args) -> int:
 
 
 def _cmd_list(args) -> int:
-    con = connect_read(db_path(args.db))
-    try:
+    with connect_read(db_path(args.db)) as con:
         frame = list_snapshots(con)
-    finally:
-        con.close()
     if frame.empty:
         print("Ei tallennettuja tilannekuvia.")
     for r in frame.itertuples():

@@ -163,16 +163,13 @@ class SetupError(RuntimeError):
 
 
 def _read_state(path: Path) -> dict:
-    con = connect_read(path)
-    try:
+    with connect_read(path) as con:
         catalogue = [r[0] for r in con.execute("SELECT id FROM indicator WHERE in_catalogue ORDER BY id").fetchall()]
         regions = con.execute("SELECT category, code FROM region").fetchall()
         stored = dict(con.execute("SELECT id, CAST(data_updated AS TEXT) FROM indicator").fetchall())
         previous = con.execute(
             "SELECT li.item, li.data_updated, l.params FROM load_item li JOIN load_log l USING (load_id)"
             " WHERE l.source = 'sotkanet' AND li.status = 'ok' ORDER BY li.load_id").fetchall()
-    finally:
-        con.close()
     previous_ok = {}
     for item, updated, params in previous:
         try:

@@ -427,12 +427,9 @@ def load_survey_bytes(data: bytes, file_name: str, year: int | None = None, *, d
     if len(data) > uploads.MAX_FILE_BYTES:
         raise file_problem(f"tiedosto on liian suuri ({len(data) // 1024} kt, raja {uploads.MAX_FILE_BYTES // (1024 * 1024)} Mt)")
     # Validate against the live database first so a rejected file costs no copy of the database.
-    con = connect_read(path)
-    try:
+    with connect_read(path) as con:
         parsed = _parse_against(con, data, file_name, year)
         previous, all_active = _identical_load(con, parsed.checksum, parsed.year)
-    finally:
-        con.close()
     if previous is not None and all_active:
         return SurveyLoadResult("unchanged", previous, len(parsed.responses), parsed.year, parsed.municipalities)
     if previous is not None:
@@ -475,8 +472,7 @@ def restore_survey_version(load_id: int, *, db: Path | None = None, user_name: s
     from data_sources.warehouse import connect_read, writing
 
     path = db_path(db)
-    con = connect_read(path)
-    try:
+    with connect_read(path) as con:
         info = con.execute("SELECT year, file_name, is_demo FROM survey_file WHERE load_id = ?", [load_id]).fetchone()
         if info is None:
             raise file_problem(f"kyselylatausta {load_id} ei ole", "katso lataukset: python -m data_sources survey --list")
@@ -485,8 +481,6 @@ def restore_survey_version(load_id: int, *, db: Path | None = None, user_name: s
             "SELECT DISTINCT municipality_code FROM survey_response WHERE load_id = ? ORDER BY 1", [load_id]).fetchall()]
         all_active = con.execute(
             "SELECT coalesce(bool_and(active), TRUE), count(*) FROM survey_response WHERE load_id = ?", [load_id]).fetchone()
-    finally:
-        con.close()
     if all_active[0]:
         return SurveyLoadResult("unchanged", load_id, int(all_active[1]), year, codes)
     with writing("survey", target=f"palautus: {info[1]}", params={"year": year, "restore": load_id},
@@ -523,11 +517,8 @@ def _cmd_survey(args: argparse.Namespace) -> int:
 
     db = db_path(args.db)
     if args.list:
-        con = connect_read(db)
-        try:
+        with connect_read(db) as con:
             history = survey_history(con)
-        finally:
-            con.close()
         if history.empty:
             print("ei ladattuja kyselyitä")
         for r in history.itertuples(index=False):

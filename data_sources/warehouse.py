@@ -183,7 +183,7 @@ def database_version(path: Path | None = None) -> str:
     return f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}"
 
 
-def connect_read(path: Path | None = None) -> duckdb.DuckDBPyConnection:
+def connect_read(path: Path | None = None, *, require_current_schema: bool = True) -> duckdb.DuckDBPyConnection:
     """A read-only view of the current file.
 
     ATTACH into a private in-memory connection (not duckdb.connect(path)) because DuckDB
@@ -207,7 +207,7 @@ def connect_read(path: Path | None = None) -> duckdb.DuckDBPyConnection:
         raise WarehouseError(f"Tiedostoa {path} ei voi avata tietokantana: {exc}") from exc
     con.execute("USE wh")
     version = schema_version(con)
-    if version != SCHEMA_VERSION:
+    if require_current_schema and version != SCHEMA_VERSION:
         con.close()
         raise WarehouseError(
             f"Tietokannan {path} skeemaversio on {version}, ohjelma odottaa {SCHEMA_VERSION}. "

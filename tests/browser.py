@@ -45,6 +45,14 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def running_app(db: Path):
+    """The app served on a free local port; yields its URL."""
+    with app_server(db) as (url, _proc):
+        yield url
+
+
+@contextlib.contextmanager
+def app_server(db: Path, start_timeout: float = 60):
+    """`streamlit run app.py` on `db`; yields (url, process) once the health check answers."""
     port = free_port()
     env = {**os.environ, "TILANNEKUVA_DB": str(db)}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -58,7 +66,7 @@ def running_app(db: Path):
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + start_timeout
         while time.monotonic() < deadline:
             try:
                 urllib.request.urlopen(url + "/_stcore/health", timeout=2)
@@ -67,7 +75,7 @@ def running_app(db: Path):
                 time.sleep(0.3)
         else:
             raise RuntimeError("streamlit did not start")
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         with contextlib.suppress(subprocess.TimeoutExpired):
