@@ -49,12 +49,19 @@ def cmd_ensure(args) -> int:
 
         build_demo(path)
         return 0
+    from ui import precomputed
+
     with connect_read(path, require_current_schema=False) as con:
         version = schema_version(con)
+        stale = version == SCHEMA_VERSION and precomputed.is_stale(con)
     if version < SCHEMA_VERSION:
         with writing("migrate", params={"from": version, "to": SCHEMA_VERSION}, path=path) as load:
             load.message = f"skeema {version} → {SCHEMA_VERSION}"
         print(f"Skeema päivitetty {version} → {SCHEMA_VERSION}")
+    elif stale:  # stored by an older version of the metrics code: recompute once, not on every page view
+        with writing("precompute", target="ui/precomputed.py", path=path) as load:
+            load.message = "sivujen esilasketut tiedot laskettu uudelleen"
+        print("Sivujen esilasketut tiedot laskettu uudelleen")
     return 0
 
 

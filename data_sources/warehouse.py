@@ -347,8 +347,14 @@ def writing(
             load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM load_log").fetchone()[0]
             started = _now()
             load = Load(con=con, load_id=load_id, path=path)
+            # The stored page data (ui/precomputed.py) is recomputed in the same transaction, so it always
+            # belongs to the data beside it; imported here so the CLI does not load pandas/metrics for nothing.
+            from ui import precomputed
+
             con.execute("BEGIN TRANSACTION")
+            precomputed.invalidate(con)
             yield load
+            precomputed.refresh(con)
             all_params = {**(params or {}), **load.extra_params}
             con.execute(
                 "INSERT INTO load_log (load_id, source, target, params, checksum, rows, started_at,"

@@ -16,6 +16,9 @@ from metrics import compare as cmp
 from metrics import goals, trends
 
 REGION_KEYS = ["region_category", "region_code"]
+# compare_many's fields and the suffix they get after a pair label (vs_hva, vs_hva_value, …).
+COMPARISON_SUFFIXES = {"comparison": "", "reference_value": "_value", "reference_year": "_year",
+                       "difference_pct": "_difference_pct", "comparison_reason": "_reason"}
 FLAG_COLUMNS = ["is_estimate", "is_incomplete", "members_total", "members_with_value"]
 
 INDICATOR_EXPORT_COLUMNS = [
@@ -54,13 +57,15 @@ def indicator_table(series: pd.DataFrame, inds: pd.DataFrame, pairs: pd.DataFram
     if not pairs.empty and not table.empty:
         comps = cmp.compare_many(table[keys + ["year", "value", "abs_value"]], series, pairs, inds, )
         for label in pairs["label"].unique():
-            c = comps[comps["label"] == label][keys + ["comparison", "reference_value", "reference_year",
-                                                       "difference_pct", "comparison_reason"]]
-            c = c.rename(columns={"comparison": label, "reference_value": f"{label}_value",
-                                  "reference_year": f"{label}_year", "difference_pct": f"{label}_difference_pct",
-                                  "comparison_reason": f"{label}_reason"})
+            c = comps[comps["label"] == label][keys + list(COMPARISON_SUFFIXES)]
+            c = c.rename(columns={field: label + suffix for field, suffix in COMPARISON_SUFFIXES.items()})
             table = table.merge(c, on=keys, how="left")
     return table
+
+
+def label_columns(label: str) -> list[str]:
+    """The columns indicator_table adds for one comparison label."""
+    return [label + suffix for suffix in COMPARISON_SUFFIXES.values()]
 
 
 def default_pairs(regions: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:

@@ -45,7 +45,11 @@ SQL_INTERPOLATIONS_REVIEWED = {
     ("data_sources/warehouse.py", "table"),  # table_checksum: test/diagnostic helper, callers pass literals
     ("data_sources/warehouse.py", "where"),  # table_checksum: idem, values go in `params`
     ("ui/page_data.py", "SERIES_COLUMNS"),  # module constant column list
-    ("ui/page_data.py", "cond"),  # "year <= ? AND gender = ?" joined from literals
+    ("ui/page_data.py", "source"),  # "pre_series" / "indicator_values" / the SERIES_SQL constant
+    ("ui/precomputed.py", "table"),  # loop over the fixed TABLES tuple
+    ("ui/precomputed.py", "name"),  # _store: the fixed table names of refresh()
+    ("ui/precomputed.py", "SERIES_SQL"),  # module constant
+    ("ui/precomputed.py", "DEPLOYMENT_REGION_SQL"),  # module constant
 }
 SQL_WORD = re.compile(r"\b(SELECT|INSERT|DELETE|UPDATE|CREATE|DROP|ALTER|ATTACH|DESCRIBE|PRAGMA|COPY)\b")
 

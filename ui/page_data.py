@@ -10,6 +10,7 @@ import pandas as pd
 
 from metrics import export as mexport
 from metrics import goals, summary
+from ui import precomputed
 
 SERIES_COLUMNS = "indicator_id, region_category, region_code, gender, year, value, abs_value, is_demo"
 
@@ -67,10 +68,12 @@ def plan(con) -> dict[str, pd.DataFrame]:
 
 def observations(con, regions_list: list[tuple[str, str]], indicator_ids: list[int] | None = None,
                  year_max: int | None = None, gender: str = "total", year_min: int | None = None) -> pd.DataFrame:
-    """Series for (category, code) regions, from the indicator_values view."""
+    """Series for (category, code) regions, from the indicator_values view (or its precomputed,
+    region-sorted copy when every region is one of the deployment's)."""
     if not regions_list:
         return pd.DataFrame(columns=SERIES_COLUMNS.split(", "))
-    sql = f"""SELECT {SERIES_COLUMNS} FROM indicator_values v
+    source = "pre_series" if _precomputed_series(con, regions_list) else "indicator_values"
+    sql = f"""SELECT {SERIES_COLUMNS} FROM {source} v
               JOIN (SELECT unnest(?::TEXT[]) AS category, unnest(?::TEXT[]) AS code) w
                 ON w.category = v.region_category AND w.code = v.region_code
               WHERE v.gender = ? AND v.year <= ? AND v.year >= ?"""
@@ -79,6 +82,11 @@ def observations(con, regions_list: list[tuple[str, str]], indicator_ids: list[i
         sql += " AND list_contains(?, v.indicator_id)"
         params.append([int(i) for i in indicator_ids])
     return con.execute(sql + " ORDER BY indicator_id, region_category, region_code, year", params).df()
+
+
+def _precomputed_series(con, regions_list: list[tuple[str, str]] | None) -> bool:
+    current = precomputed.state(con)
+    return current is not None and regions_list is not None and current.has_regions(regions_list)
 
 
 def area_of(con, municipality_code: str, category: str = "PALVELUALUE") -> str | None:
@@ -98,28 +106,19 @@ def series(con, regions_list: list[tuple[str, str]] | None = None, year_max: int
            gender: str | None = "total") -> pd.DataFrame:
     """All years of the given regions (None = all) with the rollup flags (is_estimate, is_incomplete,
     members_total, members_with_value; False/NULL for Sotkanet rows)."""
-    where, params = ["year <= ?"], [year_max or 9999]
+    where, params = ["o.year <= ?"], [year_max or 9999]
     if gender is not None:
-        where.append("gender = ?")
+        where.append("o.gender = ?")
         params.append(gender)
-    cond = " AND ".join(where)
-    sql = f"""SELECT o.* FROM (
-                SELECT indicator_id, region_category, region_code, gender, year, value, abs_value, is_demo,
-                       FALSE AS is_estimate, FALSE AS is_incomplete, NULL::INTEGER AS members_total,
-                       NULL::INTEGER AS members_with_value FROM observation WHERE {cond}
-                UNION ALL
-                SELECT indicator_id, region_category, region_code, gender, year, value, abs_value, is_demo,
-                       is_estimate, is_incomplete, members_total, members_with_value
-                FROM derived_observation WHERE {cond}) o
-              JOIN indicator i ON i.id = o.indicator_id AND i.in_catalogue"""
-    params = params + params
+    source = "pre_series" if _precomputed_series(con, regions_list) else f"({precomputed.SERIES_SQL})"
+    sql = f"""SELECT o.* FROM {source} o JOIN indicator i ON i.id = o.indicator_id AND i.in_catalogue"""
     if regions_list is not None:
         if not regions_list:
-            return con.execute(sql + " WHERE FALSE", params).df()
+            return con.execute(sql + " WHERE FALSE").df()
         sql += """ JOIN (SELECT unnest(?::TEXT[]) AS category, unnest(?::TEXT[]) AS code) w
                    ON w.category = o.region_category AND w.code = o.region_code"""
-        params += [[r[0] for r in regions_list], [r[1] for r in regions_list]]
-    return con.execute(sql, params).df()
+        params = [[r[0] for r in regions_list], [r[1] for r in regions_list]] + params
+    return con.execute(f"{sql} WHERE {' AND '.join(where)}", params).df()
 
 
 def default_references(con, category: str, code: str) -> list[tuple[str, str, str]]:
@@ -142,13 +141,17 @@ def region_indicator_table(con, category: str, code: str, year_max: int | None =
     members_total, members_with_value. Per reference: label (parempi / samaa tasoa / heikompi / … / ei vertailua),
     label_value, label_year, label_difference_pct, label_reason."""
     inds = indicators(con)
-    references = references if references is not None else default_references(con, category, code)
-    wanted = [(category, code)] + [(c, k) for _, c, k in references]
-    obs = series(con, wanted, year_max)
-    pairs = pd.DataFrame([(category, code, label, c, k) for label, c, k in references],
-                         columns=["region_category", "region_code", "label", "ref_category", "ref_code"])
-    table = mexport.indicator_table(obs, inds, pairs, regions=pd.DataFrame(
-        {"region_category": [category], "region_code": [code]}))
+    table = _precomputed_table(con, category, code, year_max, references)
+    if table is None:
+        references = references if references is not None else default_references(con, category, code)
+        wanted = [(category, code)] + [(c, k) for _, c, k in references]
+        obs = series(con, wanted, year_max)
+        pairs = pd.DataFrame([(category, code, label, c, k) for label, c, k in references],
+                             columns=["region_category", "region_code", "label", "ref_category", "ref_code"])
+        table = mexport.indicator_table(obs, inds, pairs, regions=pd.DataFrame(
+            {"region_category": [category], "region_code": [code]}))
+    else:
+        table, references = table
     table = table.drop(columns=["region_category", "region_code", "gender", "direction", "scale"], errors="ignore")
     out = inds.rename(columns={"id": "indicator_id"}).merge(table, on="indicator_id", how="left")
     for label, *_ in references:
@@ -159,6 +162,22 @@ def region_indicator_table(con, category: str, code: str, year_max: int | None =
     # Rollup flags of the latest value (named so they do not clash with pages that merge their own).
     out = out.rename(columns={"is_estimate": "value_is_estimate", "is_incomplete": "value_is_incomplete"})
     return out
+
+
+def _precomputed_table(con, category: str, code: str, year_max: int | None,
+                       references: list[tuple[str, str, str]] | None):
+    """(the region's stored indicator_table rows of gender total, its references) when they answer
+    this call exactly, else None."""
+    current = precomputed.state(con)
+    if current is None or not current.covers(year_max) or (category, code) not in current.regions:
+        return None
+    stored = precomputed.pairs_of(con, category, code)
+    if references is not None and sorted(map(tuple, references)) != sorted(stored):
+        return None
+    table = precomputed.indicator_rows(con, [(category, code)], "total")
+    unused = precomputed.labels(con) - {label for label, *_ in stored}
+    table = table.drop(columns=[c for label in unused for c in mexport.label_columns(label)], errors="ignore")
+    return table, (references if references is not None else stored)
 
 
 def region_members(con, category: str, code: str) -> list[str]:
@@ -199,11 +218,20 @@ def region_summary(con, category: str, code: str, year_max: int | None = None,
 
 def tilannekuva(con, year_max: int | None = None) -> dict[str, pd.DataFrame]:
     """The whole computed picture for every region (all genders): indicators and goals, export-shaped."""
+    current = precomputed.state(con)
+    if current is not None and current.covers(year_max):
+        return precomputed.export(con)
+    regs = deployment_regions(con)
+    obs = series(con, list(zip(regs["category"], regs["code"])), year_max, gender=None)
+    table = mexport.indicator_table(obs, indicators(con), mexport.default_pairs(regs, members(con)))
+    return tilannekuva_of(con, table, year_max)
+
+
+def tilannekuva_of(con, table: pd.DataFrame, year_max: int | None = None) -> dict[str, pd.DataFrame]:
+    """The export-shaped picture from an indicator_table of every deployment region."""
     inds = indicators(con)
     regs = deployment_regions(con)
     mem = members(con)
-    obs = series(con, list(zip(regs["category"], regs["code"])), year_max, gender=None)
-    table = mexport.indicator_table(obs, inds, mexport.default_pairs(regs, mem))
     p = plan(con)
     keys = regs.rename(columns={"category": "region_category", "code": "region_code"})
     goal_rows = mexport.goal_table(table, inds, action_status(con, year_max), p["actions"], tracked_actions(con),
@@ -214,6 +242,8 @@ def tilannekuva(con, year_max: int | None = None) -> dict[str, pd.DataFrame]:
 
 def action_status(con, year_max: int | None = None) -> pd.DataFrame:
     """Action × municipality status matrix (survey or recorded, whichever newer)."""
+    if year_max is None and precomputed.state(con) is not None:
+        return precomputed.action_status(con)
     p = plan(con)
     answers = con.execute(
         """SELECT s.year, s.municipality_code, a.question_id, a.answer,

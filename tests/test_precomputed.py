@@ -1,0 +1,135 @@
+"""The page data stored at load time (ui/precomputed.py) answers exactly like the live computation,
+is recomputed by every load, and is never used when it does not fit the question."""
+from __future__ import annotations
+
+import subprocess
+from datetime import date
+import sys
+from unittest import mock
+
+import pandas as pd
+import pytest
+
+from data_sources.warehouse import connect_read, writing
+from tests.conftest import PROJECT_ROOT
+from ui import page_data, precomputed
+
+
+def fast_and_live(call):
+    fast = call()
+    with mock.patch.object(precomputed, "state", lambda con: None):
+        live = call()
+    return fast, live
+
+
+def assert_same(fast, live):
+    if isinstance(fast, dict):
+        assert fast.keys() == live.keys()
+        for key in fast:
+            assert_same(fast[key], live[key])
+    elif isinstance(fast, pd.DataFrame):
+        pd.testing.assert_frame_equal(fast.reset_index(drop=True), live.reset_index(drop=True), check_dtype=False)
+    else:
+        assert fast == live
+
+
+def test_a_load_leaves_current_precomputed_tables(demo_db):
+    with connect_read(demo_db) as con:
+        current = precomputed.state(con)
+        newest = con.execute("SELECT max(year) FROM observation").fetchone()[0]
+        assert current is not None and current.max_year == newest
+        assert ("KUNTA", "749") in current.regions and ("MAA", "358") in current.regions
+        stored = con.execute("SELECT count(*) FROM pre_series").fetchone()[0]
+        expected = con.execute(
+            """SELECT count(*) FROM indicator_values v JOIN region r ON r.category = v.region_category
+               AND r.code = v.region_code WHERE r.category <> 'KUNTA' OR r.is_own""").fetchone()[0]
+        assert stored == expected > 0
+
+
+def test_every_deployment_region_gets_the_same_page_data_both_ways(demo_db):
+    with connect_read(demo_db) as con:
+        regions = page_data.deployment_regions(con)
+        newest = precomputed.state(con).max_year
+        for category, code in zip(regions["category"], regions["code"]):
+            for year_max in (None, newest):
+                assert_same(*fast_and_live(lambda: page_data.region_indicator_table(con, category, code, year_max)))
+            assert_same(*fast_and_live(lambda: page_data.goal_status(con, category, code)))
+        assert_same(*fast_and_live(lambda: page_data.region_summary(con, "KUNTA", "749")))
+        assert_same(*fast_and_live(lambda: page_data.tilannekuva(con)))
+        assert_same(*fast_and_live(lambda: page_data.action_status(con)))
+        assert_same(*fast_and_live(lambda: page_data.overview(con)))
+        wanted = [("KUNTA", "297"), ("PALVELUALUE", page_data.area_of(con, "297")), ("MAA", "358")]
+        assert_same(*fast_and_live(lambda: page_data.observations(con, wanted, None, 2020, "total", 2012)))
+        fast, live = fast_and_live(lambda: page_data.series(con, wanted))  # series() promises no row order
+        keys = ["indicator_id", "region_category", "region_code", "gender", "year"]
+        assert_same(fast.sort_values(keys), live.sort_values(keys))
+
+
+def test_questions_the_stored_tables_do_not_answer_are_computed_live(demo_db):
+    with connect_read(demo_db) as con:
+        newest = precomputed.state(con).max_year
+        with mock.patch.object(precomputed, "indicator_rows", side_effect=AssertionError("stored rows used")):
+            earlier = page_data.region_indicator_table(con, "KUNTA", "749", newest - 3)
+            assert earlier["year"].max() <= newest - 3
+            # Kuopio compared with the country only: not the default references.
+            only_country = page_data.region_indicator_table(con, "KUNTA", "297", None, [("vs_country", "MAA", "358")])
+            assert "vs_country" in only_country and "vs_hva" not in only_country
+        with mock.patch.object(precomputed, "action_status", side_effect=AssertionError("stored matrix used")):
+            page_data.action_status(con, 2024)
+
+
+def test_a_load_recomputes_and_reads_inside_a_load_are_live(fresh_db):
+    from data_sources.action_status import record_status
+
+    with connect_read(fresh_db) as con:
+        before = page_data.action_status(con)
+    row = before[(before["action_id"] == "J-1-1") & (before["municipality_code"] == "749")].iloc[0]
+    new_status = "ei" if row["status"] == "kyllä" else "kyllä"
+    record_status("J-1-1", "749", new_status, date.today().isoformat(), by="testi", db=fresh_db)
+    with connect_read(fresh_db) as con:
+        assert precomputed.state(con) is not None
+        after = page_data.action_status(con)
+        assert_same(*fast_and_live(lambda: page_data.action_status(con)))
+    changed = after[(after["action_id"] == "J-1-1") & (after["municipality_code"] == "749")].iloc[0]
+    assert changed["status"] == new_status
+
+    with writing("test", path=fresh_db) as load:
+        assert precomputed.state(load.con) is None  # what a loader reads mid-load is computed from its data
+
+
+def test_tables_stored_by_other_code_are_ignored_and_ensure_recomputes_them(fresh_db):
+    with connect_read(fresh_db) as con:
+        assert precomputed.state(con) is not None
+    with mock.patch.object(precomputed, "_FINGERPRINT", "older-code"):
+        with connect_read(fresh_db) as con:
+            assert precomputed.state(con) is None and precomputed.is_stale(con)
+    # A file whose tables were stored by older code (refresh switched off to leave its meta behind).
+    with mock.patch.object(precomputed, "refresh", lambda con: None):
+        with writing("test", path=fresh_db) as load:
+            load.con.execute("INSERT INTO meta VALUES (?, ?)",
+                             [precomputed.META_KEY, '{"fingerprint": "older-code", "max_year": 2024}'])
+    with connect_read(fresh_db) as con:
+        assert precomputed.state(con) is None
+    done = subprocess.run([sys.executable, "-m", "data_sources", "ensure", "--db", str(fresh_db)], cwd=PROJECT_ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "laskettu uudelleen" in done.stdout
+    with connect_read(fresh_db) as con:
+        assert precomputed.state(con) is not None
+        last = con.execute("SELECT source, status FROM load_log ORDER BY load_id DESC LIMIT 1").fetchone()
+    assert last == ("precompute", "ok")
+
+
+def test_an_empty_database_stores_nothing_and_pages_compute_live(tmp_path):
+    path = tmp_path / "empty.duckdb"
+    with writing("test", path=path):
+        pass
+    with connect_read(path) as con:
+        assert precomputed.state(con) is None and not precomputed.is_stale(con)
+        assert page_data.tilannekuva(con)["indicators"].empty
+
+
+@pytest.mark.parametrize("table", precomputed.TABLES)
+def test_every_stored_table_exists_after_a_load(demo_db, table):
+    with connect_read(demo_db) as con:
+        assert con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] > 0

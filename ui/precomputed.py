@@ -1,0 +1,162 @@
+"""Page data computed once per load instead of once per page view.
+
+Every load (warehouse.writing) ends with `refresh`, inside its own transaction, so the stored results
+always belong to the data they sit next to. What is stored is what the pages ask for by default:
+
+- `pre_series`: indicator_values of the deployment's regions (own municipalities, areas, HVA, maakunta,
+  country) with the rollup flags, sorted by region, so DuckDB's zone maps skip everything else. At
+  national scale this is a tenth of the observation table.
+- `pre_indicator`: metrics.export.indicator_table of those regions (every gender, the default
+  comparison pairs, no year limit): latest value, trend and comparisons per region × indicator.
+- `pre_pair`: those default pairs.
+- `pre_action_status`: the action × municipality status matrix without a year limit.
+- `pre_export_indicators`, `pre_export_goals`: page_data.tilannekuva without a year limit (the export).
+
+The tables are an optimisation, never a second truth: `state` says whether they are current (same
+code fingerprint, loaded in the latest load), and page_data computes live whenever they are not, or when
+a page asks for something else (an earlier year, other references, a region outside the deployment).
+tests/test_precomputed.py checks that both ways give the same frames.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+META_KEY = "precomputed"
+TABLES = ("pre_series", "pre_indicator", "pre_pair", "pre_action_status", "pre_export_indicators", "pre_export_goals")
+_ROOT = Path(__file__).resolve().parent.parent
+# The code whose results are stored: a change to any of it makes the stored tables stale.
+_SOURCES = sorted((_ROOT / "metrics").glob("*.py")) + [_ROOT / "ui" / "page_data.py", Path(__file__).resolve()]
+
+SERIES_SQL = """
+    SELECT indicator_id, region_category, region_code, gender, year, value, abs_value, is_demo,
+           FALSE AS is_estimate, FALSE AS is_incomplete, NULL::INTEGER AS members_total,
+           NULL::INTEGER AS members_with_value FROM observation
+    UNION ALL
+    SELECT indicator_id, region_category, region_code, gender, year, value, abs_value, is_demo,
+           is_estimate, is_incomplete, members_total, members_with_value FROM derived_observation"""
+DEPLOYMENT_REGION_SQL = "SELECT category, code FROM region WHERE category <> 'KUNTA' OR is_own"
+
+
+@dataclass(frozen=True)
+class State:
+    max_year: int
+    regions: frozenset[tuple[str, str]]
+
+    def covers(self, year_max: int | None) -> bool:
+        """A year limit at or above the newest year changes nothing."""
+        return year_max is None or year_max >= self.max_year
+
+    def has_regions(self, wanted: list[tuple[str, str]]) -> bool:
+        return all(tuple(r) in self.regions for r in wanted)
+
+
+def fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in _SOURCES:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+_FINGERPRINT = fingerprint()
+
+
+def state(con: duckdb.DuckDBPyConnection) -> State | None:
+    """The stored tables' state when they are current, else None (compute live)."""
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = ?", [META_KEY]).fetchone()
+    except duckdb.CatalogException:
+        return None
+    if not row:
+        return None
+    info = json.loads(row[0])
+    if info.get("fingerprint") != _FINGERPRINT:
+        return None
+    regions = con.execute(DEPLOYMENT_REGION_SQL).fetchall()
+    return State(max_year=int(info["max_year"]), regions=frozenset((c, k) for c, k in regions))
+
+
+def is_stale(con: duckdb.DuckDBPyConnection) -> bool:
+    """There is data, but no current stored tables for it (older code, or a file from before them)."""
+    return state(con) is None and con.execute("SELECT count(*) FROM observation").fetchone()[0] > 0
+
+
+def invalidate(con: duckdb.DuckDBPyConnection) -> None:
+    """At the start of a load: whatever the load reads before `refresh` is computed live."""
+    con.execute("DELETE FROM meta WHERE key = ?", [META_KEY])
+
+
+def refresh(con: duckdb.DuckDBPyConnection) -> dict:
+    """Recompute the stored tables from the data in `con` (inside the caller's transaction)."""
+    from metrics import export as mexport
+    from ui import page_data  # page_data reads through this module, so import it late
+
+    invalidate(con)
+    for table in TABLES:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    max_year = con.execute("SELECT max(year) FROM observation").fetchone()[0]
+    if max_year is None:
+        return {}  # an empty database: pages compute live, which is instant on no data
+    con.execute(
+        f"""CREATE TABLE pre_series AS SELECT o.* FROM ({SERIES_SQL}) o
+            JOIN indicator i ON i.id = o.indicator_id
+            JOIN ({DEPLOYMENT_REGION_SQL}) r ON r.category = o.region_category AND r.code = o.region_code
+            ORDER BY o.region_category, o.region_code, o.indicator_id, o.gender, o.year"""
+    )
+    inds = page_data.indicators(con)
+    regs = page_data.deployment_regions(con)
+    pairs = mexport.default_pairs(regs, page_data.members(con))
+    obs = con.execute("SELECT s.* FROM pre_series s JOIN indicator i ON i.id = s.indicator_id AND i.in_catalogue").df()
+    table = mexport.indicator_table(obs, inds, pairs)
+    matrix = page_data.action_status(con, None)
+    picture = page_data.tilannekuva_of(con, table)
+    for name, frame in (("pre_indicator", table), ("pre_pair", pairs), ("pre_action_status", matrix),
+                        ("pre_export_indicators", picture["indicators"]), ("pre_export_goals", picture["goals"])):
+        _store(con, name, frame)
+    info = {"fingerprint": _FINGERPRINT, "max_year": int(max_year)}
+    con.execute("INSERT INTO meta VALUES (?, ?)", [META_KEY, json.dumps(info)])
+    return {"series_rows": con.execute("SELECT count(*) FROM pre_series").fetchone()[0], "indicator_rows": len(table)}
+
+
+def _store(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
+    con.register("_frame", frame)
+    try:
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM _frame")
+    finally:
+        con.unregister("_frame")
+
+
+def indicator_rows(con: duckdb.DuckDBPyConnection, regions: list[tuple[str, str]] | None,
+                   gender: str | None = None) -> pd.DataFrame:
+    """Stored indicator_table rows of the given regions (None: all) and gender (None: all)."""
+    sql, params = "SELECT * FROM pre_indicator WHERE (? IS NULL OR gender = ?)", [gender, gender]
+    if regions is not None:
+        sql += " AND list_contains(?, [region_category, region_code])"
+        params.append([list(r) for r in regions])
+    return con.execute(sql, params).df()
+
+
+def pairs_of(con: duckdb.DuckDBPyConnection, category: str, code: str) -> list[tuple[str, str, str]]:
+    rows = con.execute(
+        "SELECT label, ref_category, ref_code FROM pre_pair WHERE region_category = ? AND region_code = ?",
+        [category, code]).fetchall()
+    return [tuple(r) for r in rows]
+
+
+def labels(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {r[0] for r in con.execute("SELECT DISTINCT label FROM pre_pair").fetchall()}
+
+
+def action_status(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute("SELECT * FROM pre_action_status").df()
+
+
+def export(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
+    return {"indicators": con.execute("SELECT * FROM pre_export_indicators").df(),
+            "goals": con.execute("SELECT * FROM pre_export_goals").df()}
