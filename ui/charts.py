@@ -106,13 +106,14 @@ def comparison_heatmap(cells: pd.DataFrame, row: str, col: str, comparison: str,
     rows = sorted(cells[row].unique(), reverse=True)
     cols = list(dict.fromkeys(cells[col]))
     codes = {k: v[0] for k, v in COMPARISON_STYLE.items()}
-    z = pd.DataFrame(index=rows, columns=cols, dtype=float)
-    text = pd.DataFrame("", index=rows, columns=cols)
-    tips = pd.DataFrame("", index=rows, columns=cols)
-    for r in cells.itertuples():
-        z.loc[getattr(r, row), getattr(r, col)] = codes.get(getattr(r, comparison), 5)
-        text.loc[getattr(r, row), getattr(r, col)] = symbols.get(getattr(r, comparison), "·")
-        tips.loc[getattr(r, row), getattr(r, col)] = getattr(r, hover)
+    grid = cells.assign(_z=cells[comparison].map(codes).fillna(5).astype(float),
+                        _text=cells[comparison].map(symbols).fillna("·"), _tip=cells[hover])
+
+    def layer(values: str) -> pd.DataFrame:
+        wide = grid.pivot_table(index=row, columns=col, values=values, aggfunc="last", sort=False)
+        return wide.reindex(index=rows, columns=cols)
+
+    z, text, tips = layer("_z").astype(float), layer("_text").fillna(""), layer("_tip").fillna("")
     n = len(COMPARISON_STYLE)
     scale = []
     for name, (code, colour, _) in COMPARISON_STYLE.items():
@@ -123,13 +124,15 @@ def comparison_heatmap(cells: pd.DataFrame, row: str, col: str, comparison: str,
         textfont=dict(size=15), customdata=tips.to_numpy(), hovertemplate="%{y}<br>%{customdata}<extra></extra>",
         xgap=2, ygap=2,
     ))
-    # Symbol colour per cell for contrast (white on the dark categories).
+    # Symbol colour per cell for contrast (white on the dark categories). Set in one go: add_annotation
+    # re-validates every earlier annotation, which took 30 s for a 19 × 78 heatmap.
+    white = []
     for name, (code, colour, ink) in COMPARISON_STYLE.items():
         if ink == "white":
             ys, xs = (z.to_numpy() == code).nonzero()
-            for yi, xi in zip(ys, xs):
-                fig.add_annotation(x=fig.data[0].x[xi], y=rows[yi], text=text.iat[yi, xi], showarrow=False,
-                                   font=dict(color="white", size=15))
+            white += [dict(x=fig.data[0].x[xi], y=rows[yi], text=text.iat[yi, xi], showarrow=False,
+                           font=dict(color="white", size=15)) for yi, xi in zip(ys, xs)]
+    fig.update_layout(annotations=white)
     for yi in range(len(rows)):
         for xi in range(len(cols)):
             if z.iat[yi, xi] in (codes["parempi"], codes["heikompi"]):
