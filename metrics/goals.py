@@ -64,6 +64,7 @@ def action_completion(matrix: pd.DataFrame) -> pd.DataFrame:
     counts = pd.crosstab(matrix["action_id"], matrix["status"]).reindex(columns=STATUS_ORDER, fill_value=0)
     counts["total"] = counts.sum(axis=1)
     counts["done"] = counts[YES]
+    counts.columns.name = None
     return counts.reset_index()
 
 

@@ -2,6 +2,7 @@
 is recomputed by every load, and is never used when it does not fit the question."""
 from __future__ import annotations
 
+import json
 import subprocess
 from datetime import date
 import sys
@@ -12,7 +13,7 @@ import pytest
 
 from data_sources.warehouse import connect_read, writing
 from tests.conftest import PROJECT_ROOT
-from ui import page_data, precomputed
+from ui import page_data, precomputed, view_data
 
 
 def fast_and_live(call):
@@ -29,6 +30,9 @@ def assert_same(fast, live):
             assert_same(fast[key], live[key])
     elif isinstance(fast, pd.DataFrame):
         pd.testing.assert_frame_equal(fast.reset_index(drop=True), live.reset_index(drop=True), check_dtype=False)
+    elif isinstance(fast, list):  # region_summary: items of plain values (numpy scalars when computed live)
+        plain = lambda items: json.dumps(items, ensure_ascii=False, default=precomputed._plain)  # noqa: E731
+        assert plain(fast) == plain(live)
     else:
         assert fast == live
 
@@ -54,7 +58,7 @@ def test_every_deployment_region_gets_the_same_page_data_both_ways(demo_db):
             for year_max in (None, newest):
                 assert_same(*fast_and_live(lambda: page_data.region_indicator_table(con, category, code, year_max)))
             assert_same(*fast_and_live(lambda: page_data.goal_status(con, category, code)))
-        assert_same(*fast_and_live(lambda: page_data.region_summary(con, "KUNTA", "749")))
+            assert_same(*fast_and_live(lambda: page_data.region_summary(con, category, code)))
         assert_same(*fast_and_live(lambda: page_data.tilannekuva(con)))
         assert_same(*fast_and_live(lambda: page_data.action_status(con)))
         assert_same(*fast_and_live(lambda: page_data.overview(con)))
@@ -63,6 +67,12 @@ def test_every_deployment_region_gets_the_same_page_data_both_ways(demo_db):
         fast, live = fast_and_live(lambda: page_data.series(con, wanted))  # series() promises no row order
         keys = ["indicator_id", "region_category", "region_code", "gender", "year"]
         assert_same(fast.sort_values(keys), live.sort_values(keys))
+        inds = page_data.indicators(con)
+        for goal in (1, 2, 3, 4):  # the comparison page's heatmap, cells in any order
+            ids = [int(i) for i in inds[inds["goals"].map(lambda g: goal in list(g))]["id"]]
+            fast, live = fast_and_live(lambda: view_data.heatmap(con, ids, newest))
+            assert len(fast) > 0
+            assert_same(fast.sort_values(["region_code", "indicator_id"]), live.sort_values(["region_code", "indicator_id"]))
 
 
 def test_questions_the_stored_tables_do_not_answer_are_computed_live(demo_db):
@@ -74,8 +84,13 @@ def test_questions_the_stored_tables_do_not_answer_are_computed_live(demo_db):
             # Kuopio compared with the country only: not the default references.
             only_country = page_data.region_indicator_table(con, "KUNTA", "297", None, [("vs_country", "MAA", "358")])
             assert "vs_country" in only_country and "vs_hva" not in only_country
-        with mock.patch.object(precomputed, "action_status", side_effect=AssertionError("stored matrix used")):
+        with mock.patch.object(precomputed, "frame", side_effect=AssertionError("stored table used")):
             page_data.action_status(con, 2024)
+            page_data.overview(con, 2024)
+            page_data.tilannekuva(con, newest - 1)
+        with mock.patch.object(precomputed, "summary", side_effect=AssertionError("stored summary used")):
+            page_data.region_summary(con, "KUNTA", "749", newest - 1)
+            page_data.region_summary(con, "KUNTA", "749", None, 2024)
 
 
 def test_a_load_recomputes_and_reads_inside_a_load_are_live(fresh_db):

@@ -194,22 +194,34 @@ def goal_status(con, category: str, code: str, year_max: int | None = None,
     completion_text, formula). Municipality: its own tracked actions; area/HVA: summed over members.
     Statistics are limited to year_max; survey answers and recorded statuses to status_year_max (the
     survey of year N+1 describes the present even when statistics reach year N)."""
+    current = precomputed.state(con)
+    if (current is not None and current.covers(year_max) and status_year_max is None
+            and (category, code) in current.regions):
+        return precomputed.goal_rows(con, category, code)
     table = region_indicator_table(con, category, code, year_max)
-    table = table.assign(region_category=category, region_code=code, gender="total")
-    p = plan(con)
-    matrix = action_status(con, status_year_max)
-    rm = pd.DataFrame({"region_category": category, "region_code": code,
-                       "municipality_code": region_members(con, category, code)})
     keys = pd.DataFrame({"region_category": [category], "region_code": [code]})
-    out = mexport.goal_table(table.drop(columns="goals"), indicators(con), matrix, p["actions"],
-                             tracked_actions(con), rm, p["goals"], keys)
+    out = goal_rows(con, table.assign(region_category=category, region_code=code, gender="total"),
+                    action_status(con, status_year_max), keys)
     return out.drop(columns=["region_category", "region_code"])
+
+
+def goal_rows(con, table: pd.DataFrame, matrix: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
+    """goal_status of the regions in `keys` (region_category, region_code) at once. table: their
+    region_indicator_table rows (every catalogue indicator) with region keys and gender 'total'."""
+    p = plan(con)
+    rm = mexport.region_municipalities(regions(con), members(con)).merge(keys, on=mexport.REGION_KEYS)
+    return mexport.goal_table(table.drop(columns="goals"), indicators(con), matrix, p["actions"],
+                              tracked_actions(con), rm, p["goals"], keys)
 
 
 def region_summary(con, category: str, code: str, year_max: int | None = None,
                    status_year_max: int | None = None) -> list[dict]:
     """Plain-language Finnish summary: list of dict(text, kind, indicator_id, indicator_ids, values).
     Every sentence is built from region_indicator_table and goal_status of the same arguments."""
+    current = precomputed.state(con)
+    if (current is not None and current.covers(year_max) and status_year_max is None
+            and (category, code) in current.regions and current.has_summaries):
+        return precomputed.summary(con, category, code)
     name = con.execute("SELECT name_fi FROM region WHERE category = ? AND code = ?", [category, code]).fetchone()
     table = region_indicator_table(con, category, code, year_max)
     status = goal_status(con, category, code, year_max, status_year_max)
@@ -220,7 +232,8 @@ def tilannekuva(con, year_max: int | None = None) -> dict[str, pd.DataFrame]:
     """The whole computed picture for every region (all genders): indicators and goals, export-shaped."""
     current = precomputed.state(con)
     if current is not None and current.covers(year_max):
-        return precomputed.export(con)
+        return {"indicators": precomputed.frame(con, "pre_export_indicators"),
+                "goals": precomputed.frame(con, "pre_export_goals")}
     regs = deployment_regions(con)
     obs = series(con, list(zip(regs["category"], regs["code"])), year_max, gender=None)
     table = mexport.indicator_table(obs, indicators(con), mexport.default_pairs(regs, members(con)))
@@ -243,7 +256,7 @@ def tilannekuva_of(con, table: pd.DataFrame, year_max: int | None = None) -> dic
 def action_status(con, year_max: int | None = None) -> pd.DataFrame:
     """Action × municipality status matrix (survey or recorded, whichever newer)."""
     if year_max is None and precomputed.state(con) is not None:
-        return precomputed.action_status(con)
+        return precomputed.frame(con, "pre_action_status")
     p = plan(con)
     answers = con.execute(
         """SELECT s.year, s.municipality_code, a.question_id, a.answer,
@@ -275,15 +288,14 @@ def overview(con, year_max: int | None = None) -> dict[str, pd.DataFrame]:
     hva, country = hva_and_country(con)
     table = region_indicator_table(con, *hva, year_max=year_max, references=[("vs_country", *country)])
     matrix = action_status(con, year_max)
-    p = plan(con)
     tracked = tracked_actions(con)
-    return {
-        "indicators": table,
-        "completion": goals.action_completion(matrix),
-        "goal_level": goals.goal_level_completion(matrix, p["actions"], tracked),
-        "matrix": matrix,
-        "tracked": pd.DataFrame({"action_id": sorted(tracked)}),
-    }
+    if year_max is None and precomputed.state(con) is not None:
+        completion, goal_level = precomputed.frame(con, "pre_completion"), precomputed.frame(con, "pre_goal_level")
+    else:
+        completion = goals.action_completion(matrix)
+        goal_level = goals.goal_level_completion(matrix, plan(con)["actions"], tracked)
+    return {"indicators": table, "completion": completion, "goal_level": goal_level, "matrix": matrix,
+            "tracked": pd.DataFrame({"action_id": sorted(tracked)})}
 
 
 def tiles(con) -> pd.DataFrame:

@@ -10,6 +10,9 @@ always belong to the data they sit next to. What is stored is what the pages ask
   comparison pairs, no year limit): latest value, trend and comparisons per region × indicator.
 - `pre_pair`: those default pairs.
 - `pre_action_status`: the action × municipality status matrix without a year limit.
+- `pre_completion`, `pre_goal_level`: the overview's per-action and per-goal × level completion.
+- `pre_summary`: page_data.region_summary of every deployment region (JSON items).
+- `pre_goal`: page_data.goal_status of every deployment region (no year limits).
 - `pre_export_indicators`, `pre_export_goals`: page_data.tilannekuva without a year limit (the export).
 
 The tables are an optimisation, never a second truth: `state` says whether they are current (same
@@ -28,7 +31,8 @@ import duckdb
 import pandas as pd
 
 META_KEY = "precomputed"
-TABLES = ("pre_series", "pre_indicator", "pre_pair", "pre_action_status", "pre_export_indicators", "pre_export_goals")
+TABLES = ("pre_series", "pre_indicator", "pre_pair", "pre_action_status", "pre_completion", "pre_goal_level",
+          "pre_goal", "pre_summary", "pre_export_indicators", "pre_export_goals")
 _ROOT = Path(__file__).resolve().parent.parent
 # The code whose results are stored: a change to any of it makes the stored tables stale.
 _SOURCES = sorted((_ROOT / "metrics").glob("*.py")) + [_ROOT / "ui" / "page_data.py", Path(__file__).resolve()]
@@ -47,6 +51,7 @@ DEPLOYMENT_REGION_SQL = "SELECT category, code FROM region WHERE category <> 'KU
 class State:
     max_year: int
     regions: frozenset[tuple[str, str]]
+    has_summaries: bool = False
 
     def covers(self, year_max: int | None) -> bool:
         """A year limit at or above the newest year changes nothing."""
@@ -79,7 +84,8 @@ def state(con: duckdb.DuckDBPyConnection) -> State | None:
     if info.get("fingerprint") != _FINGERPRINT:
         return None
     regions = con.execute(DEPLOYMENT_REGION_SQL).fetchall()
-    return State(max_year=int(info["max_year"]), regions=frozenset((c, k) for c, k in regions))
+    return State(max_year=int(info["max_year"]), regions=frozenset((c, k) for c, k in regions),
+                 has_summaries=bool(info.get("summaries")))
 
 
 def is_stale(con: duckdb.DuckDBPyConnection) -> bool:
@@ -95,6 +101,7 @@ def invalidate(con: duckdb.DuckDBPyConnection) -> None:
 def refresh(con: duckdb.DuckDBPyConnection) -> dict:
     """Recompute the stored tables from the data in `con` (inside the caller's transaction)."""
     from metrics import export as mexport
+    from metrics import goals
     from ui import page_data  # page_data reads through this module, so import it late
 
     invalidate(con)
@@ -116,11 +123,26 @@ def refresh(con: duckdb.DuckDBPyConnection) -> dict:
     table = mexport.indicator_table(obs, inds, pairs)
     matrix = page_data.action_status(con, None)
     picture = page_data.tilannekuva_of(con, table)
+    keys = regs[["category", "code"]].rename(columns={"category": "region_category", "code": "region_code"})
+    # goal_status counts every catalogue indicator of a region, those without data too.
+    every_indicator = keys.merge(inds.rename(columns={"id": "indicator_id"})[["indicator_id", "goals"]], how="cross")
+    totals = table[table["gender"] == "total"].drop(columns=["gender"])
+    every_indicator = every_indicator.merge(totals, on=["region_category", "region_code", "indicator_id"], how="left")
+    goal_status = page_data.goal_rows(con, every_indicator.assign(gender="total"), matrix, keys)
+    tracked = page_data.tracked_actions(con)
     for name, frame in (("pre_indicator", table), ("pre_pair", pairs), ("pre_action_status", matrix),
+                        ("pre_completion", goals.action_completion(matrix)),
+                        ("pre_goal_level", goals.goal_level_completion(matrix, page_data.plan(con)["actions"], tracked)),
+                        ("pre_goal", goal_status),
                         ("pre_export_indicators", picture["indicators"]), ("pre_export_goals", picture["goals"])):
         _store(con, name, frame)
     info = {"fingerprint": _FINGERPRINT, "max_year": int(max_year)}
     con.execute("INSERT INTO meta VALUES (?, ?)", [META_KEY, json.dumps(info)])
+    # The summaries are sentences over the tables above: computed from them (now current), then marked.
+    summaries = [(c, k, json.dumps(page_data.region_summary(con, c, k), ensure_ascii=False, default=_plain))
+                 for c, k in zip(regs["category"], regs["code"])]
+    _store(con, "pre_summary", pd.DataFrame(summaries, columns=["region_category", "region_code", "items"]))
+    con.execute("UPDATE meta SET value = ? WHERE key = ?", [json.dumps({**info, "summaries": True}), META_KEY])
     return {"series_rows": con.execute("SELECT count(*) FROM pre_series").fetchone()[0], "indicator_rows": len(table)}
 
 
@@ -149,14 +171,28 @@ def pairs_of(con: duckdb.DuckDBPyConnection, category: str, code: str) -> list[t
     return [tuple(r) for r in rows]
 
 
+def goal_rows(con: duckdb.DuckDBPyConnection, category: str, code: str) -> pd.DataFrame:
+    return con.execute("SELECT * EXCLUDE (region_category, region_code) FROM pre_goal "
+                       "WHERE region_category = ? AND region_code = ?", [category, code]).df()
+
+
 def labels(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {r[0] for r in con.execute("SELECT DISTINCT label FROM pre_pair").fetchall()}
 
 
-def action_status(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return con.execute("SELECT * FROM pre_action_status").df()
+def frame(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
+    """A whole stored table (one of TABLES)."""
+    if table not in TABLES:
+        raise ValueError(table)
+    return con.execute(f"SELECT * FROM {table}").df()
 
 
-def export(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
-    return {"indicators": con.execute("SELECT * FROM pre_export_indicators").df(),
-            "goals": con.execute("SELECT * FROM pre_export_goals").df()}
+def summary(con: duckdb.DuckDBPyConnection, category: str, code: str) -> list[dict]:
+    row = con.execute("SELECT items FROM pre_summary WHERE region_category = ? AND region_code = ?",
+                      [category, code]).fetchone()
+    return json.loads(row[0]) if row else []
+
+
+def _plain(value):
+    """numpy scalars in the summaries' values -> JSON numbers (anything else as its text)."""
+    return value.item() if hasattr(value, "item") else str(value)

@@ -8,7 +8,7 @@ import pandas as pd
 
 from data_sources import snapshots as snap
 from metrics import compare as cmp
-from ui import page_data
+from ui import page_data, precomputed
 
 
 def geometry(con) -> dict | None:
@@ -39,11 +39,19 @@ def survey_answers(con, municipality_code: str, year_max: int | None = None) -> 
     ).df()
 
 
+HEATMAP_CELL_COLUMNS = ["region_code", "indicator_id", "gender", "year", "value", "abs_value", "is_demo", "comparison",
+                        "reference_value"]
+
+
 def heatmap(con, indicator_ids: list[int], year_max: int | None = None) -> pd.DataFrame:
     """Municipalities × indicators: latest value and its comparison with the HVA (parempi/samaa/heikompi)."""
     inds = page_data.indicators(con)
     inds = inds[inds["id"].isin([int(i) for i in indicator_ids])]
     munis = page_data.municipalities(con)
+    current = precomputed.state(con)
+    if current is not None and current.covers(year_max):
+        own = _stored_heatmap_rows(con, munis, inds)
+        return _heatmap_frame(own, munis, inds)
     hva, _ = page_data.hva_and_country(con)
     obs = page_data.observations(con, [("KUNTA", c) for c in munis["code"]] + [hva], list(inds["id"]), year_max)
     obs = obs.dropna(subset=["value"])
@@ -51,16 +59,25 @@ def heatmap(con, indicator_ids: list[int], year_max: int | None = None) -> pd.Da
     own = obs[obs["region_category"] == "KUNTA"].sort_values("year").groupby(["region_code", "indicator_id", "gender"]).tail(1)
     if own.empty:
         return pd.DataFrame(columns=["region_code", "name_fi", "indicator_id", "title_fi", "year", "value", "comparison"])
-    parts = []
-    for code, part in own.groupby("region_code"):
-        part = part.reset_index(drop=True)
-        compared = cmp.compare(part[["indicator_id", "gender", "year", "value", "abs_value"]],
-                               ref[["indicator_id", "gender", "year", "value", "abs_value"]], inds)
-        parts.append(part.assign(comparison=compared["comparison"].to_numpy(), reference_value=compared["reference_value"].to_numpy()))
-    out = pd.concat(parts, ignore_index=True)
-    out = out.merge(munis[["code", "name_fi"]], left_on="region_code", right_on="code").drop(columns="code")
-    out = out.merge(inds[["id", "title_fi", "unit", "decimals", "direction"]], left_on="indicator_id", right_on="id").drop(columns="id")
-    return out
+    own = own.sort_values("region_code", kind="stable").reset_index(drop=True)
+    compared = cmp.compare(own[["indicator_id", "gender", "year", "value", "abs_value"]],
+                           ref[["indicator_id", "gender", "year", "value", "abs_value"]], inds)
+    out = own.assign(comparison=compared["comparison"].to_numpy(), reference_value=compared["reference_value"].to_numpy())
+    return _heatmap_frame(out, munis, inds)
+
+
+def _stored_heatmap_rows(con, munis: pd.DataFrame, inds: pd.DataFrame) -> pd.DataFrame:
+    """The same cells from the stored indicator tables: each municipality's latest value and its
+    comparison with the HVA (vs_hva) are what region_indicator_table holds."""
+    rows = precomputed.indicator_rows(con, [("KUNTA", c) for c in munis["code"]], "total")
+    rows = rows[rows["indicator_id"].isin(inds["id"]) & rows["value"].notna()]
+    rows = rows.rename(columns={"vs_hva": "comparison", "vs_hva_value": "reference_value"})
+    return rows.sort_values(["region_code", "year"], kind="stable").reset_index(drop=True)
+
+
+def _heatmap_frame(cells: pd.DataFrame, munis: pd.DataFrame, inds: pd.DataFrame) -> pd.DataFrame:
+    out = cells[HEATMAP_CELL_COLUMNS].merge(munis[["code", "name_fi"]], left_on="region_code", right_on="code").drop(columns="code")
+    return out.merge(inds[["id", "title_fi", "unit", "decimals", "direction"]], left_on="indicator_id", right_on="id").drop(columns="id")
 
 
 def snapshot_list(con) -> pd.DataFrame:
