@@ -20,6 +20,10 @@ from ui.format import fi_number
 
 REFERENCE_NAMES = {"vs_area": "Palvelukeskustelualueeseen", "vs_hva": "Pohjois-Savoon (hyvinvointialue)",
                    "vs_country": "Koko maahan"}
+# What the sentences read from a region_indicator_table (besides the vs_* columns).
+SUMMARY_COLUMNS = {"indicator_id", "title_fi", "unit", "decimals", "year", "value", "window_start_year",
+                   "window_start_value", "change_window", "slope_per_year", "relative_slope_pct", "residual_spread",
+                   "flat_threshold", "trend_class", "is_demo", "value_is_estimate", "is_estimate"}
 COMPARISON_WORDS = [("parempi", "paremmalla"), ("samaa tasoa", "samalla"), ("heikompi", "heikommalla")]
 
 
@@ -65,11 +69,14 @@ def _clarity(rows: pd.DataFrame) -> pd.Series:
 def clearest_changes(table: pd.DataFrame, kind: str | None = None, top: int = 3) -> pd.DataFrame:
     """The `top` clearest trends of one class (None: any class), clearest first — the one ranking the
     summary, the overview's "selvimmät muutokset" and the municipality's small charts all use."""
-    rows = table.dropna(subset=["change_window"])
+    keep = table["change_window"].notna()
     if kind is not None:
-        rows = rows[rows["trend_class"] == kind]
-    return (rows.assign(_clarity=_clarity(rows)).sort_values(["_clarity", "indicator_id"], ascending=[False, True])
-            .head(top).drop(columns="_clarity"))
+        keep &= table["trend_class"] == kind
+    rows = table[keep]
+    # Rank on a narrow frame: sorting the wide table itself costs more than the whole summary.
+    rank = pd.DataFrame({"clarity": _clarity(rows).to_numpy(), "indicator_id": rows["indicator_id"].to_numpy()})
+    order = rank.sort_values(["clarity", "indicator_id"], ascending=[False, True]).index[:top]
+    return rows.iloc[order]
 
 
 def summarise_region(table: pd.DataFrame, goal_status: pd.DataFrame | None, region_name: str,
@@ -77,6 +84,7 @@ def summarise_region(table: pd.DataFrame, goal_status: pd.DataFrame | None, regi
     """table: region_indicator_table rows (indicator_id, title_fi, unit, decimals, year, value,
     window_start_year, window_start_value, change_window, relative_slope_pct, residual_spread,
     flat_threshold, trend_class, vs_* columns, is_demo). goal_status: goal_status rows (done, total, …)."""
+    table = table[[c for c in table.columns if c in SUMMARY_COLUMNS or c in REFERENCE_NAMES]]  # narrow = fast
     items: list[dict] = []
     t = table.dropna(subset=["trend_class"]) if "trend_class" in table else table.iloc[0:0]
     for kind in (IMPROVING, WORSENING):

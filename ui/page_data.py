@@ -152,6 +152,12 @@ def region_indicator_table(con, category: str, code: str, year_max: int | None =
             {"region_category": [category], "region_code": [code]}))
     else:
         table, references = table
+    return shape_region_table(table, inds, references)
+
+
+def shape_region_table(table: pd.DataFrame, inds: pd.DataFrame,
+                       references: list[tuple[str, str, str]]) -> pd.DataFrame:
+    """region_indicator_table's frame from one region's indicator_table rows (gender total)."""
     table = table.drop(columns=["region_category", "region_code", "gender", "direction", "scale"], errors="ignore")
     out = inds.rename(columns={"id": "indicator_id"}).merge(table, on="indicator_id", how="left")
     for label, *_ in references:
@@ -175,8 +181,7 @@ def _precomputed_table(con, category: str, code: str, year_max: int | None,
     if references is not None and sorted(map(tuple, references)) != sorted(stored):
         return None
     table = precomputed.indicator_rows(con, [(category, code)], "total")
-    unused = precomputed.labels(con) - {label for label, *_ in stored}
-    table = table.drop(columns=[c for label in unused for c in mexport.label_columns(label)], errors="ignore")
+    table = precomputed.without_other_labels(table, precomputed.labels(con), stored)
     return table, (references if references is not None else stored)
 
 
@@ -220,7 +225,7 @@ def region_summary(con, category: str, code: str, year_max: int | None = None,
     Every sentence is built from region_indicator_table and goal_status of the same arguments."""
     current = precomputed.state(con)
     if (current is not None and current.covers(year_max) and status_year_max is None
-            and (category, code) in current.regions and current.has_summaries):
+            and (category, code) in current.regions):
         return precomputed.summary(con, category, code)
     name = con.execute("SELECT name_fi FROM region WHERE category = ? AND code = ?", [category, code]).fetchone()
     table = region_indicator_table(con, category, code, year_max)
@@ -240,14 +245,17 @@ def tilannekuva(con, year_max: int | None = None) -> dict[str, pd.DataFrame]:
     return tilannekuva_of(con, table, year_max)
 
 
-def tilannekuva_of(con, table: pd.DataFrame, year_max: int | None = None) -> dict[str, pd.DataFrame]:
-    """The export-shaped picture from an indicator_table of every deployment region."""
+def tilannekuva_of(con, table: pd.DataFrame, year_max: int | None = None,
+                   matrix: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """The export-shaped picture from an indicator_table of every deployment region (and the action
+    status matrix of the same year limit, when the caller has it)."""
     inds = indicators(con)
     regs = deployment_regions(con)
     mem = members(con)
     p = plan(con)
     keys = regs.rename(columns={"category": "region_category", "code": "region_code"})
-    goal_rows = mexport.goal_table(table, inds, action_status(con, year_max), p["actions"], tracked_actions(con),
+    matrix = action_status(con, year_max) if matrix is None else matrix
+    goal_rows = mexport.goal_table(table, inds, matrix, p["actions"], tracked_actions(con),
                                    mexport.region_municipalities(regs, mem), p["goals"], keys)
     ind, g = mexport.export_frames(table, goal_rows, regs, inds, p["goals"])
     return {"indicators": ind, "goals": g}

@@ -51,7 +51,6 @@ DEPLOYMENT_REGION_SQL = "SELECT category, code FROM region WHERE category <> 'KU
 class State:
     max_year: int
     regions: frozenset[tuple[str, str]]
-    has_summaries: bool = False
 
     def covers(self, year_max: int | None) -> bool:
         """A year limit at or above the newest year changes nothing."""
@@ -84,8 +83,7 @@ def state(con: duckdb.DuckDBPyConnection) -> State | None:
     if info.get("fingerprint") != _FINGERPRINT:
         return None
     regions = con.execute(DEPLOYMENT_REGION_SQL).fetchall()
-    return State(max_year=int(info["max_year"]), regions=frozenset((c, k) for c, k in regions),
-                 has_summaries=bool(info.get("summaries")))
+    return State(max_year=int(info["max_year"]), regions=frozenset((c, k) for c, k in regions))
 
 
 def is_stale(con: duckdb.DuckDBPyConnection) -> bool:
@@ -122,7 +120,7 @@ def refresh(con: duckdb.DuckDBPyConnection) -> dict:
     obs = con.execute("SELECT s.* FROM pre_series s JOIN indicator i ON i.id = s.indicator_id AND i.in_catalogue").df()
     table = mexport.indicator_table(obs, inds, pairs)
     matrix = page_data.action_status(con, None)
-    picture = page_data.tilannekuva_of(con, table)
+    picture = page_data.tilannekuva_of(con, table, matrix=matrix)
     keys = regs[["category", "code"]].rename(columns={"category": "region_category", "code": "region_code"})
     # goal_status counts every catalogue indicator of a region, those without data too.
     every_indicator = keys.merge(inds.rename(columns={"id": "indicator_id"})[["indicator_id", "goals"]], how="cross")
@@ -136,14 +134,44 @@ def refresh(con: duckdb.DuckDBPyConnection) -> dict:
                         ("pre_goal", goal_status),
                         ("pre_export_indicators", picture["indicators"]), ("pre_export_goals", picture["goals"])):
         _store(con, name, frame)
+    _store(con, "pre_summary", _summaries(regs, inds, totals, pairs, goal_status))
     info = {"fingerprint": _FINGERPRINT, "max_year": int(max_year)}
     con.execute("INSERT INTO meta VALUES (?, ?)", [META_KEY, json.dumps(info)])
-    # The summaries are sentences over the tables above: computed from them (now current), then marked.
-    summaries = [(c, k, json.dumps(page_data.region_summary(con, c, k), ensure_ascii=False, default=_plain))
-                 for c, k in zip(regs["category"], regs["code"])]
-    _store(con, "pre_summary", pd.DataFrame(summaries, columns=["region_category", "region_code", "items"]))
-    con.execute("UPDATE meta SET value = ? WHERE key = ?", [json.dumps({**info, "summaries": True}), META_KEY])
     return {"series_rows": con.execute("SELECT count(*) FROM pre_series").fetchone()[0], "indicator_rows": len(table)}
+
+
+def _summaries(regs: pd.DataFrame, inds: pd.DataFrame, totals: pd.DataFrame, pairs: pd.DataFrame,
+               goal_status: pd.DataFrame) -> pd.DataFrame:
+    """page_data.region_summary of every region, from the frames refresh() has in memory (the same
+    steps region_summary takes through the stored tables)."""
+    from metrics import summary
+    from ui import page_data
+
+    keys = ["region_category", "region_code"]
+    rows_of = dict(iter(totals.groupby(keys, sort=False)))
+    status_of = dict(iter(goal_status.groupby(keys, sort=False)))
+    refs_of = {key: [(r.label, r.ref_category, r.ref_code) for r in part.itertuples()]
+               for key, part in pairs.groupby(keys, sort=False)}
+    every_label = set(pairs["label"])
+    out = []
+    for category, code, name in zip(regs["category"], regs["code"], regs["name_fi"]):
+        key = (category, code)
+        refs = refs_of.get(key, [])
+        rows = rows_of.get(key, totals.iloc[0:0])
+        table = page_data.shape_region_table(without_other_labels(rows, every_label, refs), inds, refs)
+        status = status_of.get(key, goal_status.iloc[0:0]).drop(columns=keys)
+        items = summary.summarise_region(table, status, name)
+        out.append((category, code, json.dumps(items, ensure_ascii=False, default=_plain)))
+    return pd.DataFrame(out, columns=keys + ["items"])
+
+
+def without_other_labels(table: pd.DataFrame, every_label: set[str], refs: list[tuple[str, str, str]]) -> pd.DataFrame:
+    """Drop the comparison columns of labels that are not the region's own references (the stored table
+    has a column for every label; a region's live table only for its own)."""
+    from metrics import export as mexport
+
+    unused = every_label - {label for label, *_ in refs}
+    return table.drop(columns=[c for label in unused for c in mexport.label_columns(label)], errors="ignore")
 
 
 def _store(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
