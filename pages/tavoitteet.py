@@ -3,6 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics.goals import STATUS_SYMBOL
+from metrics.survey_results import YES_NO_LABELS
 from ui import data
 from ui.layout import page_demo_banner, select_from_url, status_year
 from ui.strings import t
@@ -18,6 +19,12 @@ plan = data.get("plan")
 goals, levels, actions, metrics = plan["goals"], plan["levels"], plan["actions"], plan["metrics"]
 matrix = data.get("action_status", status_year())
 munis = data.get("municipalities")
+tracked = data.get("tracked_actions")
+hva_items = data.get_from("ui.view_data", "hva_item_answers", year_max=status_year())
+# Actions the HVA answers for itself in the survey: its own answer first. Per municipality only when a
+# municipality answers or a coordinator has recorded a status for it (else 19 × "ei vastausta" says nothing).
+hva_only = set(hva_items["action_id"]) - tracked
+HVA_MARK = {"kyllä": "✔", "ei": "✘", "eos": "?", "ei vastausta": "?"}
 
 overview = actions.groupby(["goal_id", "level_id"]).size().rename("toimenpiteitä").reset_index()
 grid = overview.pivot(index="goal_id", columns="level_id", values="toimenpiteitä").reindex(columns=list(levels["level_id"]))
@@ -50,6 +57,16 @@ for action in cell.itertuples():
         }), hide_index=True, width="stretch")
     else:
         st.caption("Ei mittaria suunnitelmassa.")
+    own = hva_items[hva_items["action_id"] == action.action_id]
+    if len(own):
+        year_answered = own["year"].iloc[0]
+        source = f"kompassikysely {int(year_answered)}" if pd.notna(year_answered) else "ei vastausta kyselyssä"
+        st.markdown(f"**Hyvinvointialueen oma vastaus** ({source}):  \n" + "  \n".join(
+            f"{HVA_MARK[a]} {YES_NO_LABELS[a]} — {q}" for a, q in zip(own["answer"], own["text_fi"])))
+    if action.action_id in hva_only:
+        st.caption("Hyvinvointialueen oma toimenpide: kunnat eivät vastaa siihen kyselyssä eikä tilaa ole kirjattu "
+                   "kunnittain, joten kuntakohtaista tilaa ei näytetä.")
+        continue
     status = matrix[matrix["action_id"] == action.action_id]
     counts = status["status"].value_counts()
     st.markdown(" · ".join(f"{STATUS_SYMBOL[s]} {s}: {counts.get(s, 0)}" for s in STATUS_SYMBOL) + f" (/{len(status)} kuntaa)")
@@ -60,9 +77,10 @@ for action in cell.itertuples():
             "Päivä": [d.strftime("%-d.%-m.%Y") if pd.notna(d) else "–" for d in status["date"]],
         }).sort_values("Kunta"), hide_index=True, width="stretch")
 
-if len(cell):
+municipal_actions = [a for a in cell["action_id"] if a not in hva_only]
+if municipal_actions:
     st.subheader("Tila kunnittain: toimenpide × kunta")
-    cell_status = matrix[matrix["action_id"].isin(cell["action_id"])]
+    cell_status = matrix[matrix["action_id"].isin(municipal_actions)]
     grid_status = cell_status.assign(Kunta=cell_status["municipality_code"].map(names),
                                      mark=[f"{STATUS_SYMBOL[s]} {s}" for s in cell_status["status"]])
     grid_status = grid_status.pivot(index="Kunta", columns="action_id", values="mark").reset_index()

@@ -118,6 +118,22 @@ def test_plan_page_shows_the_matrix(demo_env):
     assert "Palvelupolkukuvaus" in texts(at) or any("Palvelupolkukuvaus" in str(v) for f in frames(at) for v in f.get("Mittari", []))
 
 
+def test_plan_page_shows_the_hvas_own_answer_for_its_own_actions(demo_env):
+    from data_sources.warehouse import connect_read
+    from metrics.survey_results import YES_NO_LABELS
+    from ui import view_data
+
+    with connect_read(demo_env) as con:
+        own = view_data.hva_item_answers(con)
+    item = own[own["action_id"] == "J-2-1"].iloc[0]  # answered by the HVA only, no recorded statuses
+    at = run("pages/tavoitteet.py", tavoite="2", taso="J")
+    body = texts(at)
+    assert f"Hyvinvointialueen oma vastaus** (kompassikysely {int(item['year'])})" in body
+    assert f"{YES_NO_LABELS[item['answer']]} — {item['text_fi']}" in body
+    assert "kuntakohtaista tilaa ei näytetä" in body
+    assert not any("Kunta" in f.columns for f in frames(at))  # no 19 rows of "ei vastausta"
+
+
 def test_sources_page_shows_licences_and_load_log(demo_env):
     at = run("pages/tietolahteet.py")
     body = texts(at)

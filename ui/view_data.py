@@ -8,7 +8,23 @@ import pandas as pd
 
 from data_sources import snapshots as snap
 from metrics import compare as cmp
+from metrics import survey_results as sr
 from ui import page_data, precomputed
+
+
+def hva_item_answers(con, year_max: int | None = None) -> pd.DataFrame:
+    """The HVA's own answers to the yes/no items only it answers (respondent 'hva'), from its latest survey
+    year up to year_max: action_id, question_id, text_fi, year (None: never answered), answer (kyllä, ei,
+    eos or ei vastausta; the same rule as the Kompassikysely page)."""
+    _, hva_code = page_data.hva_and_country(con)[0]
+    items = con.execute(
+        """SELECT m.action_id, q.question_id, q.text_fi FROM survey_question q JOIN metric m USING (metric_id)
+           WHERE q.type = 'yes_no' AND q.respondent = 'hva' ORDER BY q.sort""").df()
+    answers = con.execute(sr.survey_answer_rows_sql + " AND r.municipality_code = ? AND r.year <= ?",
+                          [hva_code, year_max or 9999]).df()
+    year = int(answers["year"].max()) if not answers.empty else None
+    return items.assign(year=year, answer=[sr.hva_answer(answers, q, year, hva_code) if year else "ei vastausta"
+                                           for q in items["question_id"]])
 
 
 def geometry(con) -> dict | None:
