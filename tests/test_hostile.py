@@ -142,12 +142,10 @@ def _cli_cases(db: Path) -> list[tuple[str, list[str]]]:
     return cases
 
 
-# Hostile arguments that still end in a traceback, reported to the lead (issue 7); they are in files
-# this test's author may not change. data_sources/__main__.main catches WarehouseError and
-# KeyboardInterrupt only, so an OSError from a path (ENAMETOOLONG for a 10 kB name, a folder where a
-# file is expected, an existing --dump target, an unknown --region folder) or a requests error for a
-# malformed --url becomes a traceback. Any other crash fails the test. When fixed, the xfail test
-# below passes: remove the entry.
+# The crash kinds issue 7 found (an OSError from a path: ENAMETOOLONG for a 10 kB name, a folder where a
+# file is expected, an existing --dump target, an unknown --region folder; a requests error for a malformed
+# --url). data_sources/__main__.main now turns them into a message and exit 2; the first test below lets
+# them through as "known", the second (test_no_cli_argument_ends_in_a_traceback) fails if any comes back.
 def _known_crash(exc: BaseException) -> bool:
     import requests
 
