@@ -48,6 +48,7 @@ SQL_INTERPOLATIONS_REVIEWED = {
     ("ui/page_data.py", "source"),  # "pre_series" / "indicator_values" / the SERIES_SQL constant
     ("ui/precomputed.py", "table"),  # loop over the fixed TABLES tuple
     ("ui/precomputed.py", "name"),  # _store: the fixed table names of refresh()
+    ("ui/precomputed.py", "selected"),  # indicator_rows: column names checked against the table's own
     ("ui/precomputed.py", "SERIES_SQL"),  # module constant
     ("ui/precomputed.py", "DEPLOYMENT_REGION_SQL"),  # module constant
 }

@@ -5,12 +5,19 @@ database version for the pages.
 """
 from __future__ import annotations
 
+import warnings
+
 import duckdb
 import pandas as pd
 
 from metrics import export as mexport
 from metrics import goals, summary
 from ui import precomputed
+
+# arrow_frame copies the rows once more than con.sql(…).to_arrow_table() would, and DuckDB warns about it
+# on every call. Measured, that copy is cheaper than the relation (and a relation fails while an earlier
+# execute() result on the connection is unfinished), so the copy is kept and the warning silenced.
+warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
 
 SERIES_COLUMNS = "indicator_id, region_category, region_code, gender, year, value, abs_value, is_demo"
 
@@ -81,7 +88,14 @@ def observations(con, regions_list: list[tuple[str, str]], indicator_ids: list[i
     if indicator_ids is not None:
         sql += " AND list_contains(?, v.indicator_id)"
         params.append([int(i) for i in indicator_ids])
-    return con.execute(sql + " ORDER BY indicator_id, region_category, region_code, year", params).df()
+    return arrow_frame(con, sql + " ORDER BY indicator_id, region_category, region_code, year", params)
+
+
+def arrow_frame(con, sql: str, params: list | None = None) -> pd.DataFrame:
+    """A query's rows through Arrow: several times faster than .df() for text columns, and the same frame
+    where every integer column is NOT NULL (.df() gives nullable Int32 for integer columns with NULLs,
+    Arrow gives float64), so only for results like that."""
+    return con.execute(sql, params or []).to_arrow_table().to_pandas()
 
 
 def _precomputed_series(con, regions_list: list[tuple[str, str]] | None) -> bool:
@@ -237,8 +251,7 @@ def tilannekuva(con, year_max: int | None = None) -> dict[str, pd.DataFrame]:
     """The whole computed picture for every region (all genders): indicators and goals, export-shaped."""
     current = precomputed.state(con)
     if current is not None and current.covers(year_max):
-        return {"indicators": precomputed.frame(con, "pre_export_indicators"),
-                "goals": precomputed.frame(con, "pre_export_goals")}
+        return precomputed.export(con)
     regs = deployment_regions(con)
     obs = series(con, list(zip(regs["category"], regs["code"])), year_max, gender=None)
     table = mexport.indicator_table(obs, indicators(con), mexport.default_pairs(regs, members(con)))

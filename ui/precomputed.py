@@ -73,17 +73,18 @@ _FINGERPRINT = fingerprint()
 
 def state(con: duckdb.DuckDBPyConnection) -> State | None:
     """The stored tables' state when they are current, else None (compute live)."""
-    try:
-        row = con.execute("SELECT value FROM meta WHERE key = ?", [META_KEY]).fetchone()
+    try:  # one round trip: every page-data call asks this first
+        stored, regions = con.execute(
+            f"""SELECT (SELECT value FROM meta WHERE key = ?),
+                       (SELECT list([category, code]) FROM ({DEPLOYMENT_REGION_SQL}))""", [META_KEY]).fetchone()
     except duckdb.CatalogException:
         return None
-    if not row:
+    if not stored:
         return None
-    info = json.loads(row[0])
+    info = json.loads(stored)
     if info.get("fingerprint") != _FINGERPRINT:
         return None
-    regions = con.execute(DEPLOYMENT_REGION_SQL).fetchall()
-    return State(max_year=int(info["max_year"]), regions=frozenset((c, k) for c, k in regions))
+    return State(max_year=int(info["max_year"]), regions=frozenset(tuple(r) for r in regions or []))
 
 
 def is_stale(con: duckdb.DuckDBPyConnection) -> bool:
@@ -183,13 +184,22 @@ def _store(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> No
 
 
 def indicator_rows(con: duckdb.DuckDBPyConnection, regions: list[tuple[str, str]] | None,
-                   gender: str | None = None) -> pd.DataFrame:
-    """Stored indicator_table rows of the given regions (None: all) and gender (None: all)."""
-    sql, params = "SELECT * FROM pre_indicator WHERE (? IS NULL OR gender = ?)", [gender, gender]
+                   gender: str | None = None, columns: list[str] | None = None) -> pd.DataFrame:
+    """Stored indicator_table rows of the given regions (None: all) and gender (None: all); only `columns`
+    when given (a narrow read is much cheaper: turning text columns into pandas is most of the time)."""
+    if columns is not None and not set(columns) <= _columns(con, "pre_indicator"):
+        raise ValueError(f"pre_indicator has no column {sorted(set(columns) - _columns(con, 'pre_indicator'))}")
+    selected = ", ".join(f'"{c}"' for c in columns) if columns is not None else "*"
+    sql, params = f"SELECT {selected} FROM pre_indicator WHERE (? IS NULL OR gender = ?)", [gender, gender]
     if regions is not None:
         sql += " AND list_contains(?, [region_category, region_code])"
         params.append([list(r) for r in regions])
     return con.execute(sql, params).df()
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    return {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ?",
+                                      [table]).fetchall()}
 
 
 def pairs_of(con: duckdb.DuckDBPyConnection, category: str, code: str) -> list[tuple[str, str, str]]:
@@ -213,6 +223,14 @@ def frame(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
     if table not in TABLES:
         raise ValueError(table)
     return con.execute(f"SELECT * FROM {table}").df()
+
+
+def export(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
+    """The stored export (through Arrow: its integer columns are NOT NULL, see page_data.arrow_frame)."""
+    from ui.page_data import arrow_frame
+
+    return {"indicators": arrow_frame(con, "SELECT * FROM pre_export_indicators"),
+            "goals": arrow_frame(con, "SELECT * FROM pre_export_goals")}
 
 
 def summary(con: duckdb.DuckDBPyConnection, category: str, code: str) -> list[dict]:

@@ -85,7 +85,8 @@ def heatmap(con, indicator_ids: list[int], year_max: int | None = None) -> pd.Da
 def _stored_heatmap_rows(con, munis: pd.DataFrame, inds: pd.DataFrame) -> pd.DataFrame:
     """The same cells from the stored indicator tables: each municipality's latest value and its
     comparison with the HVA (vs_hva) are what region_indicator_table holds."""
-    rows = precomputed.indicator_rows(con, [("KUNTA", c) for c in munis["code"]], "total")
+    columns = [c for c in HEATMAP_CELL_COLUMNS if c not in ("comparison", "reference_value")] + ["vs_hva", "vs_hva_value"]
+    rows = precomputed.indicator_rows(con, [("KUNTA", c) for c in munis["code"]], "total", columns)
     rows = rows[rows["indicator_id"].isin(inds["id"]) & rows["value"].notna()]
     rows = rows.rename(columns={"vs_hva": "comparison", "vs_hva_value": "reference_value"})
     return rows.sort_values(["region_code", "year"], kind="stable").reset_index(drop=True)
