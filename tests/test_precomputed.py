@@ -62,6 +62,8 @@ def test_every_deployment_region_gets_the_same_page_data_both_ways(demo_db):
         assert_same(*fast_and_live(lambda: page_data.region_indicator_table(con, "KUNTA", "749", newest)))
         assert_same(*fast_and_live(lambda: page_data.tilannekuva(con)))
         assert_same(*fast_and_live(lambda: page_data.action_status(con)))
+        assert_same(*fast_and_live(lambda: page_data.data_years(con)))
+        assert_same(*fast_and_live(lambda: page_data.demo_share(con)))
         assert_same(*fast_and_live(lambda: page_data.overview(con)))
         wanted = [("KUNTA", "297"), ("PALVELUALUE", page_data.area_of(con, "297")), ("MAA", "358")]
         assert_same(*fast_and_live(lambda: page_data.observations(con, wanted, None, 2020, "total", 2012)))
@@ -106,6 +108,8 @@ def test_a_load_recomputes_and_reads_inside_a_load_are_live(fresh_db):
         assert precomputed.state(con) is not None
         after = page_data.action_status(con)
         assert_same(*fast_and_live(lambda: page_data.action_status(con)))
+        assert_same(*fast_and_live(lambda: page_data.data_years(con)))
+        assert_same(*fast_and_live(lambda: page_data.demo_share(con)))
     changed = after[(after["action_id"] == "J-1-1") & (after["municipality_code"] == "749")].iloc[0]
     assert changed["status"] == new_status
 
@@ -123,7 +127,7 @@ def test_tables_stored_by_other_code_are_ignored_and_ensure_recomputes_them(fres
     with mock.patch.object(precomputed, "refresh", lambda con: None):
         with writing("test", path=fresh_db) as load:
             load.con.execute("INSERT INTO meta VALUES (?, ?)",
-                             [precomputed.META_KEY, '{"fingerprint": "older-code", "max_year": 2024}'])
+                             [precomputed.META_KEY, '{"fingerprint": "older-code", "min_year": 2010, "max_year": 2024}'])
     with connect_read(fresh_db) as con:
         assert precomputed.state(con) is None
     done = subprocess.run([sys.executable, "-m", "data_sources", "ensure", "--db", str(fresh_db)], cwd=PROJECT_ROOT,

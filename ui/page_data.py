@@ -327,11 +327,22 @@ def tiles(con) -> pd.DataFrame:
 
 
 def data_years(con) -> tuple[int, int]:
-    row = con.execute("SELECT min(year), max(year) FROM observation").fetchone()
+    current = precomputed.state(con)
+    row = (current.min_year, current.max_year) if current is not None else \
+        con.execute("SELECT min(year), max(year) FROM observation").fetchone()
     return (row[0] or 2010, row[1] or 2024)
 
 
 def demo_share(con) -> dict[str, int]:
+    """How much of each kind of data is demo data (counted at the last load when the stored state is current:
+    counting the observation table is a full scan)."""
+    current = precomputed.state(con)
+    if current is not None:
+        return dict(current.demo_share)
+    return count_demo_share(con)
+
+
+def count_demo_share(con) -> dict[str, int]:
     row = con.execute(
         """SELECT count(*) FILTER (WHERE is_demo), count(*) FROM observation"""
     ).fetchone()

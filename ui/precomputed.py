@@ -49,8 +49,10 @@ DEPLOYMENT_REGION_SQL = "SELECT category, code FROM region WHERE category <> 'KU
 
 @dataclass(frozen=True)
 class State:
+    min_year: int
     max_year: int
-    regions: frozenset[tuple[str, str]]
+    regions: frozenset[tuple[str, str]]  # the deployment's (category, code) pairs
+    demo_share: tuple[tuple[str, int], ...]  # page_data.count_demo_share at the load
 
     def covers(self, year_max: int | None) -> bool:
         """A year limit at or above the newest year changes nothing."""
@@ -73,18 +75,18 @@ _FINGERPRINT = fingerprint()
 
 def state(con: duckdb.DuckDBPyConnection) -> State | None:
     """The stored tables' state when they are current, else None (compute live)."""
-    try:  # one round trip: every page-data call asks this first
-        stored, regions = con.execute(
-            f"""SELECT (SELECT value FROM meta WHERE key = ?),
-                       (SELECT list([category, code]) FROM ({DEPLOYMENT_REGION_SQL}))""", [META_KEY]).fetchone()
+    try:  # one small query: every page-data call asks this first
+        row = con.execute("SELECT value FROM meta WHERE key = ?", [META_KEY]).fetchone()
     except duckdb.CatalogException:
         return None
-    if not stored:
+    if not row:
         return None
-    info = json.loads(stored)
+    info = json.loads(row[0])
     if info.get("fingerprint") != _FINGERPRINT:
         return None
-    return State(max_year=int(info["max_year"]), regions=frozenset(tuple(r) for r in regions or []))
+    return State(min_year=info["min_year"], max_year=info["max_year"],
+                 regions=frozenset(tuple(r) for r in info["regions"]),
+                 demo_share=tuple(sorted(info["demo_share"].items())))
 
 
 def is_stale(con: duckdb.DuckDBPyConnection) -> bool:
@@ -106,7 +108,7 @@ def refresh(con: duckdb.DuckDBPyConnection) -> dict:
     invalidate(con)
     for table in TABLES:
         con.execute(f"DROP TABLE IF EXISTS {table}")
-    max_year = con.execute("SELECT max(year) FROM observation").fetchone()[0]
+    min_year, max_year = con.execute("SELECT min(year), max(year) FROM observation").fetchone()
     if max_year is None:
         return {}  # an empty database: pages compute live, which is instant on no data
     con.execute(
@@ -136,7 +138,9 @@ def refresh(con: duckdb.DuckDBPyConnection) -> dict:
                         ("pre_export_indicators", picture["indicators"]), ("pre_export_goals", picture["goals"])):
         _store(con, name, frame)
     _store(con, "pre_summary", _summaries(regs, inds, totals, pairs, goal_status))
-    info = {"fingerprint": _FINGERPRINT, "max_year": int(max_year)}
+    info = {"fingerprint": _FINGERPRINT, "min_year": int(min_year), "max_year": int(max_year),
+            "regions": [list(r) for r in con.execute(DEPLOYMENT_REGION_SQL).fetchall()],
+            "demo_share": page_data.count_demo_share(con)}
     con.execute("INSERT INTO meta VALUES (?, ?)", [META_KEY, json.dumps(info)])
     return {"series_rows": con.execute("SELECT count(*) FROM pre_series").fetchone()[0], "indicator_rows": len(table)}
 
