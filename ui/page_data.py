@@ -199,12 +199,6 @@ def _precomputed_table(con, category: str, code: str, year_max: int | None,
     return table, (references if references is not None else stored)
 
 
-def region_members(con, category: str, code: str) -> list[str]:
-    """Municipality codes whose actions count for a region (itself; an area's members; HVA/maakunta: all)."""
-    rm = mexport.region_municipalities(regions(con), members(con))
-    return sorted(rm.loc[(rm["region_category"] == category) & (rm["region_code"] == code), "municipality_code"])
-
-
 def goal_status(con, category: str, code: str, year_max: int | None = None,
                 status_year_max: int | None = None) -> pd.DataFrame:
     """Per goal, side by side: the region's goal indicators counted by trend class (columns paranee,

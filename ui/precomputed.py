@@ -187,18 +187,16 @@ def _store(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> No
         con.unregister("_frame")
 
 
-def indicator_rows(con: duckdb.DuckDBPyConnection, regions: list[tuple[str, str]] | None,
-                   gender: str | None = None, columns: list[str] | None = None) -> pd.DataFrame:
-    """Stored indicator_table rows of the given regions (None: all) and gender (None: all); only `columns`
-    when given (a narrow read is much cheaper: turning text columns into pandas is most of the time)."""
+def indicator_rows(con: duckdb.DuckDBPyConnection, regions: list[tuple[str, str]], gender: str,
+                   columns: list[str] | None = None) -> pd.DataFrame:
+    """Stored indicator_table rows of the given regions and gender; only `columns` when given (a narrow
+    read is much cheaper: turning text columns into pandas is most of the time)."""
     if columns is not None and not set(columns) <= _columns(con, "pre_indicator"):
         raise ValueError(f"pre_indicator has no column {sorted(set(columns) - _columns(con, 'pre_indicator'))}")
     selected = ", ".join(f'"{c}"' for c in columns) if columns is not None else "*"
-    sql, params = f"SELECT {selected} FROM pre_indicator WHERE (? IS NULL OR gender = ?)", [gender, gender]
-    if regions is not None:
-        sql += " AND list_contains(?, [region_category, region_code])"
-        params.append([list(r) for r in regions])
-    return con.execute(sql, params).df()
+    return con.execute(f"SELECT {selected} FROM pre_indicator WHERE gender = ? "
+                       "AND list_contains(?, [region_category, region_code])",
+                       [gender, [list(r) for r in regions]]).df()
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
