@@ -139,7 +139,7 @@ def refresh(con: duckdb.DuckDBPyConnection) -> dict:
         _store(con, name, frame)
     _store(con, "pre_summary", _summaries(regs, inds, totals, pairs, goal_status))
     info = {"fingerprint": _FINGERPRINT, "min_year": int(min_year), "max_year": int(max_year),
-            "regions": [list(r) for r in con.execute(DEPLOYMENT_REGION_SQL).fetchall()],
+            "regions": [[c, k] for c, k in zip(regs["category"], regs["code"])],  # the same rows as pre_series
             "demo_share": page_data.count_demo_share(con)}
     con.execute("INSERT INTO meta VALUES (?, ?)", [META_KEY, json.dumps(info)])
     return {"series_rows": con.execute("SELECT count(*) FROM pre_series").fetchone()[0], "indicator_rows": len(table)}
