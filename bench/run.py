@@ -8,8 +8,8 @@ Stages (each reported with the machine it ran on):
 2. ingest: the real loader (`python -m data_sources sotkanet --from-dump`) into a prepared database
    per cut, rows/s and the loader's peak RSS; beside it a naive baseline (json module + pandas +
    one INSERT per row), timed on a subset and extrapolated to rows/s;
-3. page data: p50/p95 of the ui.page_data calls behind each page at every cut; beside them the same
-   calls computed live (the stored page data of ui/precomputed.py switched off) and done the naive way
+3. page data: p50/p95 of the readmodel.page_data calls behind each page at every cut; beside them the same
+   calls computed live (the stored page data of readmodel/precomputed.py switched off) and done the naive way
    (whole indicator_values view into pandas, then filtered), as ratios;
 4. whole pages: AppTest run time of every page (cold caches) on the demo database and the largest cut;
 5. app memory: `streamlit run app.py` on the largest cut, every page fetched with headless Chromium,
@@ -41,7 +41,7 @@ DB_DIR = scale.OUT_DIR / "db"
 PAGES = [  # (file, url path, title prefix shown when rendered)
     ("pages/tilannekuva.py", "tilannekuva", "page_overview"),
     ("pages/kunta.py", "kunta", "page_municipality"),
-    ("pages/alue.py", "palvelukeskustelualue", "page_area"),
+    ("pages/palvelukeskustelualue.py", "palvelukeskustelualue", "page_area"),
     ("pages/vertailu.py", "vertailu", "page_compare"),
     ("pages/trendit.py", "trendit", "page_trends"),
     ("pages/tavoitteet.py", "tavoitteet", "page_plan"),
@@ -134,7 +134,7 @@ def ingest(cut: str) -> dict:
     if proc.returncode != 0:
         raise RuntimeError(f"loader failed ({proc.returncode}): {out[-2000:]} {err[-2000:]}")
     fetch_phase = [float(m) for m in re.findall(r"\(([\d.]+) s\)$", err, re.M)]
-    from data_sources.warehouse import connect_read
+    from store.warehouse import connect_read
 
     con = connect_read(path)
     try:
@@ -160,7 +160,7 @@ def naive_ingest(cut: str, budget_s: float = 8.0) -> dict:
     import pandas as pd
 
     from data_sources.reference import load_catalogues
-    from data_sources.warehouse import writing
+    from store.warehouse import writing
 
     folder = scale.OUT_DIR / f"dump_{cut}"
     manifest = json.loads((folder / "manifest.json").read_text())
@@ -199,7 +199,7 @@ def naive_ingest(cut: str, budget_s: float = 8.0) -> dict:
 
 def page_work(con) -> dict:
     """The page_data calls each page makes (as in pages/*.py and the app.py sidebar), by page."""
-    from ui import page_data as pd_
+    from readmodel import page_data as pd_
 
     area = pd_.area_of(con, "297") or "PK-KUOPIO"
     members = pd_.members(con)
@@ -208,7 +208,7 @@ def page_work(con) -> dict:
     inds = pd_.indicators(con)
     ids = [int(i) for i in inds["id"]]
     goal1 = int(inds[inds["goals"].map(lambda g: 1 in list(g))]["id"].iloc[0])
-    from data_sources.config import region_config
+    from store.config import region_config
     from data_sources.reference import read_rows
 
     own = [r["code"] for r in read_rows(region_config().folder / "municipalities.csv", ("code",))]
@@ -216,7 +216,7 @@ def page_work(con) -> dict:
     trend_inds = [i for i in (181, 127, 5641, 3076, 1074) if i in ids][:5] or ids[:5]
     refs = [("vs_area", "PALVELUALUE", area), ("vs_hva", "HYVINVOINTIALUE", "13"), ("vs_country", "MAA", "358")]
 
-    from ui import view_data
+    from readmodel import view_data
 
     _, newest = pd_.data_years(con)  # the pages pass the year slider's value, the newest year by default
     goal_inds = [int(i) for i in inds[inds["goals"].map(lambda g: 1 in list(g)) & ~inds["unit"].isin(["henkilöä", "euroa"])]["id"]]
@@ -277,7 +277,7 @@ def page_work(con) -> dict:
 
 def naive_observations(con, regions_list, indicator_ids=None, year_max=None, gender="total", year_min=None):
     """The naive way: the whole indicator_values view into pandas, filtered there."""
-    from ui.page_data import SERIES_COLUMNS
+    from readmodel.page_data import SERIES_COLUMNS
 
     cols = SERIES_COLUMNS.split(", ")
     full = con.execute(f"SELECT {SERIES_COLUMNS} FROM indicator_values").df()
@@ -319,7 +319,7 @@ def page_latency_isolated(db: Path, reps: int, naive_reps: int) -> dict:
 
 
 def page_latency(db: Path, reps: int, naive_reps: int) -> dict:
-    from data_sources.warehouse import connect_read
+    from store.warehouse import connect_read
 
     con = connect_read(db)
     results = {}
@@ -334,19 +334,19 @@ def page_latency(db: Path, reps: int, naive_reps: int) -> dict:
                 times.append((time.perf_counter() - t0) * 1000)
             live = []
             if naive_reps:  # the same calls computed from the data, without the stored page data
-                with mock.patch("ui.precomputed.state", lambda con: None):
+                with mock.patch("readmodel.precomputed.state", lambda con: None):
                     for _ in range(max(naive_reps, 3)):
                         t0 = time.perf_counter()
                         fn()
                         live.append((time.perf_counter() - t0) * 1000)
             naive = []
             if naive_reps:
-                from ui import page_data
+                from readmodel import page_data
 
-                patches = [mock.patch("ui.precomputed.state", lambda con: None),
-                           mock.patch("ui.page_data.observations", naive_observations)]
+                patches = [mock.patch("readmodel.precomputed.state", lambda con: None),
+                           mock.patch("readmodel.page_data.observations", naive_observations)]
                 if hasattr(page_data, "series"):
-                    patches.append(mock.patch("ui.page_data.series", make_naive_series(page_data.series)))
+                    patches.append(mock.patch("readmodel.page_data.series", make_naive_series(page_data.series)))
                 with contextlib.ExitStack() as stack:
                     for patch in patches:
                         stack.enter_context(patch)
@@ -534,10 +534,10 @@ def write_results(r: dict) -> None:
         f"{b['rows']:,} rows of the {b['cut']}× dump ({b['files']} indicator files) in {b['seconds']:.1f} s = "
         f"**{b['rows_per_s']:,.0f} rows/s**, measured on that subset and extrapolated (a full 1× load at this rate "
         f"would take {r['ingest'].get(big, {}).get('loaded_rows', 0) / b['rows_per_s'] / 3600:.1f} h).\n")
-    add("## 3. Page data latency (ui.page_data, one read connection, ms)\n")
+    add("## 3. Page data latency (readmodel.page_data, one read connection, ms)\n")
     add("Each page's data calls as the page file makes them (pages/*.py, with the year slider at its default, "
         "the newest year); warm DuckDB connection, no Streamlit cache. Ours: what the app does, reading the page "
-        "data stored by the last load (ui/precomputed.py) where it answers the call. Live: the same calls computed "
+        "data stored by the last load (readmodel/precomputed.py) where it answers the call. Live: the same calls computed "
         "from the data on every call (the stored tables switched off), as before this change. Naive: live, with "
         "`observations()`/`series()` replaced by reading the whole `indicator_values` view into pandas and "
         "filtering there. Live and naive: fewer repetitions.\n")
@@ -634,7 +634,7 @@ def evaluate(r: dict) -> None:
         slow = [f"{n} {p['p95']:.0f} ms" for n, p in r["pages"][big].items() if p["p95"] > 100]
         p50 = [f"{n} {r['pages'][big][n]['p50']:.0f} ms" for n, p in r["pages"][big].items() if p["p95"] > 100]
         unmet.append(f"p95 over 100 ms at {big}×: {', '.join(slow)} (p50 of the same: {', '.join(p50)}). The pages "
-                     "read the page data stored by the last load (ui/precomputed.py); what is left per call is "
+                     "read the page data stored by the last load (readmodel/precomputed.py); what is left per call is "
                      "turning query results into pandas frames and the pages' own pandas work, and the gap between "
                      "p50 and p95 is the shared machine's noise.")
     growth = {n: r["pages"][big][n]["p95"] / max(r["pages"][cuts[0]][n]["p95"], 1e-9) for n in r["pages"][big]}

@@ -75,7 +75,7 @@ CUTS = {
 
 
 def _own_region():
-    from data_sources.config import DEMO_DIR, region_config
+    from store.config import DEMO_DIR, region_config
     from data_sources.reference import read_rows
 
     config = region_config()
@@ -164,7 +164,7 @@ class IndicatorSpec:
 
 def indicator_specs() -> list[IndicatorSpec]:
     """The region's own catalogue (55) first, then synthetic indicators up to 300."""
-    from data_sources.config import region_config
+    from store.config import region_config
     from data_sources.reference import parse_catalogues
 
     cat = parse_catalogues(region_config())
@@ -325,7 +325,7 @@ def build_dump(cut: Cut | str, folder: Path | None = None, *, workers: int | Non
 def prepare_db(path: Path, indicators: int | None = None) -> None:
     """Demo database + synthetic indicators in the catalogue (so the catalogue has 300)."""
     from data_sources.demo import build_demo
-    from data_sources.warehouse import writing
+    from store.warehouse import writing
 
     path = Path(path)
     for stale in path.parent.glob(path.name + "*"):

@@ -1,28 +1,26 @@
 """Command line: everything the admin page does, so loads can be scheduled.
 
     python -m data_sources --help
+
+This is a composition root (like app.py): it wires the loaders to the read model, whose import registers
+the stored page data as a derived step of every write (store/derived.py). The loaders themselves never
+import the read model.
 """
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 
 import requests
 
-from data_sources.warehouse import WarehouseError
+import readmodel  # noqa: F401  (registers the derived page data with the store)
+from data_sources import action_status, admin_auth, commands, geometry, sotkanet_cli, survey
+from readmodel import snapshots
+from store.warehouse import WarehouseError
 
 # Modules that add sub-commands: each has add_cli(subparsers), and each command's handler
 # (set as `func`) takes the parsed args and returns the process exit code.
-COMMAND_MODULES = [
-    "data_sources.commands",
-    "data_sources.sotkanet_cli",
-    "data_sources.survey",
-    "data_sources.action_status",
-    "data_sources.geometry",
-    "data_sources.admin_auth",
-    "data_sources.snapshots",
-]
+COMMAND_MODULES = [commands, sotkanet_cli, survey, action_status, geometry, admin_auth, snapshots]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,13 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(oletus: ympäristömuuttuja TILANNEKUVA_DB tai data/tilannekuva.duckdb).",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="KOMENTO")
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
+    for module in COMMAND_MODULES:
         module.add_cli(sub)
     return parser
 

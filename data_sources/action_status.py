@@ -26,8 +26,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from common.clock import db_timestamp
 from data_sources.uploads import (
-    MAX_FILE_BYTES, MunicipalityResolver, SurveyProblem, SurveyRejected, fold, parse_timestamp, print_problems,
+    MAX_FILE_BYTES,
+    MunicipalityResolver,
+    SurveyProblem,
+    SurveyRejected,
+    fold,
+    parse_timestamp,
+    print_problems,
     read_table,
 )
 
@@ -73,10 +80,6 @@ class StatusEntry:
     def row(self) -> tuple:
         return (self.action_id, self.municipality_code, self.status, self.status_date, self.note,
                 self.recorded_by, self.recorded_at, self.is_demo)
-
-
-def _now() -> datetime:
-    return datetime.now().replace(microsecond=0)
 
 
 def normalise_status(text: str) -> str | None:
@@ -165,8 +168,8 @@ def record_status(action: str, municipality: str, status: str, status_date: str 
                   note: str | None = None, *, by: str | None = None, db: Path | None = None,
                   is_demo: bool = False) -> int:
     """Append one status entry. Raises ActionStatusRejected on an unknown action, municipality, etc."""
-    from data_sources.config import db_path
-    from data_sources.warehouse import writing
+    from store.config import db_path
+    from store.warehouse import writing
 
     by = (by or os.environ.get("USER") or "cli").strip()[:100]
     with writing("action-status", target=(action or "").strip(), params={"municipality": municipality},
@@ -175,7 +178,7 @@ def record_status(action: str, municipality: str, status: str, status_date: str 
         values, problems = validate_entry(action, municipality, status, status_date, note, actions, resolver)
         if problems:
             raise ActionStatusRejected(problems)
-        _insert(load.con, [StatusEntry(**values, recorded_by=by, recorded_at=_now(), is_demo=is_demo)])
+        _insert(load.con, [StatusEntry(**values, recorded_by=by, recorded_at=db_timestamp(), is_demo=is_demo)])
         load.rows = 1
         return load.con.execute("SELECT max(entry_id) FROM action_status").fetchone()[0]
 
@@ -228,7 +231,7 @@ def parse_import(data: bytes, file_name: str, actions: set[str], resolver: Munic
             row_problems.append(SurveyProblem(row_no, names["municipality"], name_text,
                                               f"kunta ei vastaa kuntakoodia {code_text}"))
         at_text = cell(cells, "at")
-        recorded_at = _now()
+        recorded_at = db_timestamp()
         if at_text:
             parsed = parse_timestamp(at_text)
             if parsed is None:
@@ -250,8 +253,8 @@ def parse_import(data: bytes, file_name: str, actions: set[str], resolver: Munic
 
 def import_status_bytes(data: bytes, file_name: str, *, db: Path | None = None, user_name: str | None = None) -> int:
     """Append the file's entries (skipping ones already present). Returns the number added."""
-    from data_sources.config import db_path
-    from data_sources.warehouse import writing
+    from store.config import db_path
+    from store.warehouse import writing
 
     if len(data) > MAX_FILE_BYTES:
         raise ActionStatusRejected([SurveyProblem(None, None, None, "tiedosto on liian suuri")])
@@ -333,8 +336,8 @@ def _cmd_set(args) -> int:
 
 
 def _cmd_export(args) -> int:
-    from data_sources.config import db_path
-    from data_sources.warehouse import connect_read
+    from store.config import db_path
+    from store.warehouse import connect_read
 
     with connect_read(db_path(args.db)) as con:
         frame = current_status(con) if args.current else status_history(con)

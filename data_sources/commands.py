@@ -4,8 +4,9 @@ from __future__ import annotations
 import argparse
 import json
 
-from data_sources.config import db_path
-from data_sources.warehouse import (
+from store import derived
+from store.config import db_path
+from store.warehouse import (
     SCHEMA_VERSION, WarehouseError, connect_read, interrupted_load, schema_version, writing,
 )
 
@@ -49,17 +50,15 @@ def cmd_ensure(args) -> int:
 
         build_demo(path)
         return 0
-    from ui import precomputed
-
     with connect_read(path, require_current_schema=False) as con:
         version = schema_version(con)
-        stale = version == SCHEMA_VERSION and precomputed.is_stale(con)
+        stale = derived.stale_steps(con) if version == SCHEMA_VERSION else []
     if version < SCHEMA_VERSION:
         with writing("migrate", params={"from": version, "to": SCHEMA_VERSION}, path=path) as load:
             load.message = f"skeema {version} → {SCHEMA_VERSION}"
         print(f"Skeema päivitetty {version} → {SCHEMA_VERSION}")
     elif stale:  # stored by an older version of the metrics code: recompute once, not on every page view
-        with writing("precompute", target="ui/precomputed.py", path=path) as load:
+        with writing("precompute", target=", ".join(stale), path=path) as load:
             load.message = "sivujen esilasketut tiedot laskettu uudelleen"
         print("Sivujen esilasketut tiedot laskettu uudelleen")
     return 0

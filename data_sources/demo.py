@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from data_sources.config import DATA_DIR, DEMO_DIR, region_config
+from store.config import DATA_DIR, DEMO_DIR, region_config
 from data_sources.reference import parse_catalogues, store_catalogues
 from data_sources.rollup import POPULATION_INDICATOR, refresh_derived
-from data_sources.warehouse import writing
+from store.warehouse import writing
 from metrics.aggregate import aggregation_kind, rollup
 
 DEMO_YEARS = range(2010, 2025)

@@ -17,8 +17,8 @@ import math
 import sys
 from pathlib import Path
 
-from data_sources.config import db_path
-from data_sources.warehouse import connect_read, writing
+from store.config import db_path
+from store.warehouse import connect_read, writing
 
 SOURCE = "geometry"
 LICENCE = "CC BY 4.0 (Tilastokeskus / Maanmittauslaitos)"
@@ -141,7 +141,7 @@ def read_source(file: str | None = None, url: str | None = None) -> tuple[bytes,
             return path.read_bytes(), str(path.resolve())
         except OSError as exc:
             raise GeometryError(f"{path}: tiedostoa ei voi lukea ({exc.strerror})") from exc
-    from data_sources.config import region_config
+    from store.config import region_config
     from data_sources.http import make_session, user_agent
 
     import requests

@@ -16,7 +16,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from data_sources.config import APP_NAME, APP_VERSION
+from store.config import APP_NAME, APP_VERSION
 
 DEFAULT_TIMEOUT: tuple[float, float] = (10.0, 60.0)  # (connect, read) seconds
 DEFAULT_TOTAL_RETRIES = 4

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import duckdb
 
-from data_sources.config import RegionConfig, region_config
-from data_sources.warehouse import DIRECTIONS, METRIC_KINDS
+from store.config import RegionConfig, region_config
+from store.warehouse import DIRECTIONS, METRIC_KINDS
 
 QUESTION_TYPES = ("yes_no", "scale_1_5", "text")
 RESPONDENTS = ("municipality", "hva", "any")
@@ -259,7 +259,7 @@ def store_catalogues(con: duckdb.DuckDBPyConnection, cat: Catalogues) -> int:
 
 
 def load_catalogues(region_id: str | None = None, path: Path | None = None) -> int:
-    from data_sources.warehouse import writing
+    from store.warehouse import writing
 
     config = region_config(region_id)
     cat = parse_catalogues(config)

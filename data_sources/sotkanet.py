@@ -24,13 +24,15 @@ import io
 import json
 import threading
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode, urljoin
 
 import numpy as np
 import pandas as pd
+
+from common.clock import iso_utc
 
 METADATA_URL = "https://sotkanet.fi/sotkanet/fi/metadata/indicators/{id}"
 GENDERS = ("male", "female", "total")
@@ -83,7 +85,7 @@ class HttpSource:
         import requests
 
         url = urljoin(self.base_url, path)
-        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        now = iso_utc()
         try:
             resp = self.session.get(url, params=list(params))
             fetched = Fetched(path, params, resp.url, resp.status_code, resp.headers.get("Content-Type", ""),
@@ -136,7 +138,7 @@ class DumpWriter:
         with self._lock:
             entries = sorted(self.entries.values(), key=lambda e: e["key"])
         manifest = {"format": "tilannekuva-sotkanet-dump/1", "base_url": self.base_url,
-                    "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "entries": entries}
+                    "created_at": iso_utc(), "entries": entries}
         path = self.folder / "manifest.json"
         tmp = path.with_suffix(".json.tmp")
         tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")

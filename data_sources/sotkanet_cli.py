@@ -20,8 +20,8 @@ from pathlib import Path
 import pandas as pd
 
 from data_sources import sotkanet as sk
-from data_sources.config import db_path, region_config
-from data_sources.warehouse import WarehouseError, connect_read, writing
+from store.config import db_path, region_config
+from store.warehouse import WarehouseError, connect_read, writing
 
 HVA_MISSING = "HVA-aluetta ei löydy Sotkanetin aluelistasta; HVA-rivit jäävät pois"
 MAX_WORKERS = 4

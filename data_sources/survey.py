@@ -44,10 +44,19 @@ from pathlib import Path
 
 import pandas as pd
 
+from common.clock import db_timestamp
 from data_sources import uploads
 from data_sources.uploads import (
-    DEFAULT_HVA_CODE, MunicipalityResolver, ProblemList, SurveyRejected, file_problem,
-    fold, key, parse_timestamp, print_problems, read_table,
+    DEFAULT_HVA_CODE,
+    MunicipalityResolver,
+    ProblemList,
+    SurveyRejected,
+    file_problem,
+    fold,
+    key,
+    parse_timestamp,
+    print_problems,
+    read_table,
 )
 
 MAX_TEXT_ANSWER = 5_000
@@ -388,10 +397,9 @@ def _store(load, parsed: ParsedSurvey, is_demo: bool) -> int:
         f"UPDATE survey_response SET active = FALSE WHERE year = ? AND active AND municipality_code IN ({marks})",
         [parsed.year, *codes],
     )
-    from data_sources.warehouse import _now
 
     con.execute("INSERT INTO survey_file VALUES (?, ?, ?, ?, ?, ?)",
-                [load.load_id, parsed.year, parsed.file_name, parsed.checksum, _now(), is_demo])
+                [load.load_id, parsed.year, parsed.file_name, parsed.checksum, db_timestamp(), is_demo])
     responses = pd.DataFrame(
         [(load.load_id, r.row, parsed.year, r.municipality_code, r.respondent_role, r.submitted_at, is_demo, True)
          for r in parsed.responses],
@@ -419,8 +427,8 @@ def _parse_against(con, data: bytes, file_name: str, year: int | None) -> Parsed
 def load_survey_bytes(data: bytes, file_name: str, year: int | None = None, *, db: Path | None = None,
                       is_demo: bool = False, user_name: str | None = None) -> SurveyLoadResult:
     """Validate and load one survey file. Raises SurveyRejected (nothing written) on any problem."""
-    from data_sources.config import db_path
-    from data_sources.warehouse import connect_read, writing
+    from store.config import db_path
+    from store.warehouse import connect_read, writing
 
     path = db_path(db)
     file_name = Path(file_name).name or "kysely"
@@ -468,8 +476,8 @@ def load_survey_file(path: Path, year: int | None = None, *, db: Path | None = N
 def restore_survey_version(load_id: int, *, db: Path | None = None, user_name: str | None = None) -> SurveyLoadResult:
     """Make an earlier file's answers active again for its year and municipalities (the rows that
     replaced them become inactive; nothing is deleted)."""
-    from data_sources.config import db_path
-    from data_sources.warehouse import connect_read, writing
+    from store.config import db_path
+    from store.warehouse import connect_read, writing
 
     path = db_path(db)
     with connect_read(path) as con:
@@ -512,8 +520,8 @@ def survey_history(con) -> pd.DataFrame:
 
 
 def _cmd_survey(args: argparse.Namespace) -> int:
-    from data_sources.config import db_path
-    from data_sources.warehouse import connect_read
+    from store.config import db_path
+    from store.warehouse import connect_read
 
     db = db_path(args.db)
     if args.list:

@@ -5,6 +5,11 @@ Excel writes; csv.Sniffer with a column-count check), never assumed. XLSX is rea
 without evaluating formulas, behind size and zip-bomb guards. Problems carry row (header = 1), column and value,
 and a file with any problem is rejected whole. Municipality names resolve with or without diacritics, in Swedish
 or as codes, with a suggestion for near misses.
+
+Hostile input costs bounded work: a path is read only when it is a regular file (a device, FIFO or folder is
+refused without reading or blocking) and never more than MAX_FILE_BYTES + 1 bytes of it; a header wider than
+MAX_COLUMNS is refused before any column is looked at; the problem list stops at MAX_PROBLEMS; and the
+"did you mean" suggestions (difflib) run for at most MAX_SUGGESTIONS problems per file.
 """
 from __future__ import annotations
 
@@ -12,7 +17,9 @@ import codecs
 import csv
 import difflib
 import io
+import os
 import re
+import stat
 import sys
 import unicodedata
 import zipfile
@@ -26,6 +33,8 @@ MAX_XLSX_UNCOMPRESSED = 50 * 1024 * 1024  # zip-bomb guard: total uncompressed s
 MAX_XLSX_MEMBERS = 2_000
 MAX_ROWS = 50_000
 MAX_PROBLEMS = 1_000  # beyond this the list ends with a count: a wrong file would otherwise list thousands
+MAX_COLUMNS = 1_000  # a valid file has one column per question or field; wider headers are refused unread
+MAX_SUGGESTIONS = 50  # difflib runs for the first problems only: on a wrong file it would otherwise dominate
 DEFAULT_HVA_CODE = "13"
 
 # ---------------------------------------------------------------- problems
@@ -84,6 +93,14 @@ class ProblemList(list):
         else:
             self.extra += 1
 
+    def close_match(self, word: str, candidates, cutoff: float = 0.6) -> str | None:
+        """difflib's closest candidate, for the first MAX_SUGGESTIONS calls on this list only."""
+        self.suggestions = getattr(self, "suggestions", 0) + 1
+        if self.suggestions > MAX_SUGGESTIONS:
+            return None
+        match = difflib.get_close_matches(word, list(candidates), n=1, cutoff=cutoff)
+        return match[0] if match else None
+
     def final(self) -> list[SurveyProblem]:
         out = list(self)
         if self.extra:
@@ -119,6 +136,58 @@ class Table:
 
 def file_problem(message: str, suggestion: str | None = None) -> SurveyRejected:
     return SurveyRejected([SurveyProblem(None, None, None, message, suggestion)])
+
+
+class UnreadableFile(ValueError):
+    """A path that is not a readable regular file within the size cap (message in Finnish)."""
+
+
+def read_regular_file(path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes, or UnreadableFile.
+
+    Opened with O_NONBLOCK so a FIFO cannot block the open, then checked with fstat on the open
+    descriptor (no race with a rename): devices (/dev/zero reports size 0), FIFOs, sockets and folders
+    are refused unread. At most limit + 1 bytes are ever read, so a file that grows meanwhile cannot
+    exhaust memory."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise UnreadableFile(f"tiedostoa ei ole: {path}") from None
+    except OSError as exc:
+        raise UnreadableFile(f"tiedostoa {path} ei voi lukea ({exc.strerror})") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = ("kansio" if stat.S_ISDIR(info.st_mode) else "nimetty putki (FIFO)" if stat.S_ISFIFO(info.st_mode)
+                    else "laite" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
+                    else "pistoke" if stat.S_ISSOCK(info.st_mode) else "erikoistiedosto")
+            raise UnreadableFile(f"{path} ei ole tavallinen tiedosto vaan {kind}; anna CSV-, XLSX- tai JSON-tiedosto")
+        if info.st_size > limit:
+            raise UnreadableFile(f"tiedosto on liian suuri ({info.st_size // 1024} kt, raja {limit // (1024 * 1024)} Mt)")
+        chunks, total = [], 0
+        while total <= limit:
+            try:
+                chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+            except OSError as exc:
+                raise UnreadableFile(f"tiedostoa {path} ei voi lukea ({exc.strerror})") from None
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > limit:
+            raise UnreadableFile(f"tiedosto on liian suuri (yli {limit // (1024 * 1024)} Mt)")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def read_upload_file(path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """read_regular_file for the upload loaders: problems as a rejected file (SurveyRejected)."""
+    try:
+        return read_regular_file(path, limit)
+    except UnreadableFile as exc:
+        raise file_problem(str(exc)) from None
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
@@ -194,6 +263,14 @@ def read_csv_text(text: str) -> tuple[list[list[str]], str]:
         raise file_problem("CSV-tiedostoa ei voitu lukea (rikkinäinen lainausmerkintä tai liian pitkä kenttä)")
     best = max(scores, key=lambda d: (scores[d][1] > 1, scores[d][0], scores[d][1]))
     return parsed[best], best
+
+
+def _last_filled(cells: list[str], limit: int | None = None) -> int:
+    """1 + the index of the last non-empty cell among the first `limit` (0 for a blank row)."""
+    for index in range(min(len(cells), len(cells) if limit is None else limit) - 1, -1, -1):
+        if cells[index]:
+            return index + 1
+    return 0
 
 
 def _cell_text(value) -> str:
@@ -281,9 +358,13 @@ def read_table(data: bytes, file_name: str) -> Table:
     if not numbered:
         raise file_problem("tiedostossa ei ole otsikkoriviä eikä vastauksia")
     header_row, header = numbered[0]
-    # Trailing blank header cells with no values under them are Excel's empty columns.
-    while header and not header[-1] and not any(len(r) >= len(header) and r[len(header) - 1] for _, r in numbered[1:]):
-        header.pop()
+    # Trailing blank header cells with no values under them are Excel's empty columns (one pass: the
+    # header keeps its last named cell and every column that has a value in some row).
+    used = max((_last_filled(r, len(header)) for _, r in numbered[1:]), default=0)
+    del header[max(_last_filled(header), used):]
+    if len(header) > MAX_COLUMNS:
+        raise file_problem(f"tiedostossa on liikaa sarakkeita ({len(header)}, raja {MAX_COLUMNS})",
+                           "tarkista, että tiedosto on oikea vienti ja erotin on oikein")
     rows = [(i, r) for i, r in numbered[1:]]
     return Table(header=header, rows=rows, format=fmt, encoding=encoding, delimiter=delimiter)
 
@@ -312,6 +393,8 @@ class MunicipalityResolver:
                     self.names[fold(name)] = code
         self.hva_keys = {fold(a) for a in (*HVA_ALIASES, *hva_names) if a}
         self.hva_keys.add(fold(self.hva_code))
+        self._candidates = {fold(n): n for n in self.display.values()}
+        self._suggested: dict[str, str | None] = {}
 
     def resolve(self, value: str) -> str | None:
         k = fold(value)
@@ -325,9 +408,14 @@ class MunicipalityResolver:
         return code == self.hva_code
 
     def suggest(self, value: str) -> str | None:
-        candidates = {fold(n): n for n in self.display.values()}
-        match = difflib.get_close_matches(fold(value), list(candidates), n=1, cutoff=0.6)
-        return f"tarkoititko {candidates[match[0]]}?" if match else None
+        """'tarkoititko X?' for a near miss; difflib runs for MAX_SUGGESTIONS distinct values at most."""
+        k = fold(value)
+        if k not in self._suggested:
+            if len(self._suggested) >= MAX_SUGGESTIONS:
+                return None
+            match = difflib.get_close_matches(k, list(self._candidates), n=1, cutoff=0.6)
+            self._suggested[k] = f"tarkoititko {self._candidates[match[0]]}?" if match else None
+        return self._suggested[k]
 
 
 _FI_DATETIME = re.compile(

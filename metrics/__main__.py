@@ -6,7 +6,8 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from datetime import datetime, timezone
+
+from common.clock import iso_utc
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,10 +21,10 @@ def main(argv: list[str] | None = None) -> int:
     exp.add_argument("--year-max", type=int, default=None, help="viimeinen huomioitava vuosi")
     args = parser.parse_args(argv)
 
-    from data_sources.config import db_path
-    from data_sources.warehouse import WarehouseError, connect_read
     from metrics import export
-    from ui import page_data
+    from readmodel import page_data
+    from store.config import db_path
+    from store.warehouse import WarehouseError, connect_read
 
     path = db_path(args.db)
     if not path.exists():
@@ -45,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"virhe: tuntematon alue {args.region!r}. Alueet: {known}", file=sys.stderr)
             return 2
     elapsed_ms = 1000 * (time.perf_counter() - started)
-    meta = {"generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "database": str(path),
+    meta = {"generated_at": iso_utc(), "database": str(path),
             "region": args.region, "year_max": args.year_max, "compute_ms": round(elapsed_ms, 1),
             "is_demo": bool(ind["is_demo"].fillna(False).any()), "fields": "docs/metrics.md"}
     written = export.write(ind, goals, meta, args.format, args.out)

@@ -1,7 +1,7 @@
 """The computed tilannekuva for every region at once, and its export (JSON / CSV).
 
 Pure functions over DataFrames; `python -m metrics export` (metrics/__main__.py) reads the database
-through ui.page_data and writes what `export_frames` returns. Fields: docs/metrics.md.
+through readmodel.page_data and writes what `export_frames` returns. Fields: docs/metrics.md.
 """
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ sentence), so a page can show the numbers next to the sentence. No sentence stat
 is not in the region's indicator table or goal status.
 
 Kinds: "paranee" (clearest improvements), "heikkenee" (clearest worsening), "vertailu" (where the
-region stands against its area, Pohjois-Savo and koko maa), "toimenpiteet" (yes/no actions done and
+region stands against its area, the HVA and koko maa), "toimenpiteet" (yes/no actions done and
 open), "huomio" (demo data, estimates).
 """
 from __future__ import annotations
@@ -16,9 +16,9 @@ import math
 import pandas as pd
 
 from metrics.trends import IMPROVING, NOT_DISTINGUISHABLE, WORSENING
-from ui.format import fi_number
+from common.format import fi_number
 
-REFERENCE_NAMES = {"vs_area": "Palvelukeskustelualueeseen", "vs_hva": "Pohjois-Savoon (hyvinvointialue)",
+REFERENCE_NAMES = {"vs_area": "Palvelukeskustelualueeseen", "vs_hva": "Hyvinvointialueeseen",
                    "vs_country": "Koko maahan"}
 # What the sentences read from a region_indicator_table (besides the vs_* columns).
 SUMMARY_COLUMNS = {"indicator_id", "title_fi", "unit", "decimals", "year", "value", "window_start_year",

@@ -2,7 +2,7 @@
 
 Input `answers` is one row per respondent and question of the active survey rows:
     year, municipality_code, respondent_role, submitted_at, row_number, load_id, question_id, answer, is_demo
-(`survey_answer_rows_sql` below is the query that produces it.)
+(`readmodel.survey.ANSWER_ROWS_SQL` is the query that produces it.)
 
 Rules:
 - yes/no items are counted per municipality ("12/19 kuntaa"). A municipality that did not answer
@@ -32,15 +32,6 @@ OTHERS = "muut"
 TOTAL = "Kaikki vastaajat"
 HVA_GROUP = "Hyvinvointialue"
 UNKNOWN_ROLE = "rooli ei tiedossa"
-
-survey_answer_rows_sql = """
-    SELECT r.year, r.municipality_code, r.respondent_role, r.submitted_at, r.row_number, r.load_id,
-           a.question_id, a.answer, r.is_demo
-    FROM survey_response r
-    JOIN survey_answer a ON a.load_id = r.load_id AND a.row_number = r.row_number
-    WHERE r.active
-"""
-
 
 def min_group_size() -> int:
     """MIN_GROUP_SIZE, or env TILANNEKUVA_MIN_GROUP when it is an integer of at least 1."""
@@ -185,7 +176,7 @@ def _merge_small(sizes: pd.Series, min_group: int) -> tuple[dict[str, str], list
 
 def scale_distribution(answers: pd.DataFrame, question_id: str, year: int, *, by: str | None = None,
                        members: pd.DataFrame | None = None, areas: pd.DataFrame | None = None,
-                       hva_code: str = "13", min_group: int | None = None) -> tuple[pd.DataFrame, list[str]]:
+                       hva_code: str | None = None, min_group: int | None = None) -> tuple[pd.DataFrame, list[str]]:
     """%-distribution of one scale item, overall and per group.
 
     Returns (table, notes). Table rows: group, n, then one column per category in SCALE_CATEGORIES

@@ -7,8 +7,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from metrics import survey_results as sr
-from ui.data import query
-from ui.format import fi_int, fi_number
+from readmodel import survey
+from ui import data
+from common.format import fi_int, fi_number
 from ui.layout import demo_banner, select_from_url
 from ui.strings import t
 from ui.tables import download_buttons
@@ -24,56 +25,30 @@ st.title(t("page_survey"))
 st.caption("Kuntafoorumin vuosittainen kompassikysely: miten yhteiset tavoitteet ja yhdyspintojen toimenpiteet "
            "ovat edenneet kunnissa ja hyvinvointialueella.")
 
-answers = query(sr.survey_answer_rows_sql)
-if answers.empty:
+years = data.get(survey.survey_years)
+if not years:
     st.info("Kompassikyselyn vastauksia ei ole vielä ladattu. Lataa vastaustiedosto Ylläpito-sivulla tai "
             "komennolla `python -m data_sources survey TIEDOSTO`.")
     st.stop()
 
-questions = query(
-    """SELECT q.question_id, q.text_fi, q.type, q.metric_id, q.respondent, q.sort,
-              a.goal_id, a.level_id, g.title_fi AS goal_title, l.title_fi AS level_title, l.sort AS level_sort
-       FROM survey_question q
-       LEFT JOIN metric m ON m.metric_id = q.metric_id
-       LEFT JOIN action a ON a.action_id = m.action_id
-       LEFT JOIN goal g ON g.goal_id = a.goal_id
-       LEFT JOIN level l ON l.level_id = a.level_id
-       ORDER BY a.goal_id NULLS LAST, l.sort NULLS LAST, q.sort""")
-municipalities = query("SELECT code, name_fi FROM own_municipality ORDER BY name_fi")
-members = query("SELECT group_category, group_code, member_code FROM region_member")
-areas = query("SELECT code, name_fi FROM region WHERE category = 'PALVELUALUE'")
-hva = query("SELECT code FROM region WHERE category = 'HYVINVOINTIALUE' ORDER BY code")
-hva_code = str(hva["code"].iloc[0]) if not hva.empty else "13"
-
-years = sorted({int(y) for y in answers["year"]}, reverse=True)
 left, right = st.columns(2)
 with left:
     year = select_from_url("Kyselyvuosi", years, "kyselyvuosi", key="survey_year")
 with right:
     grouping = select_from_url("Asteikkokysymysten erittely", list(GROUPINGS), "erittely",
                                format_func=GROUPINGS.get, key="survey_grouping")
-by = None if grouping == "none" else grouping
-
-shown = answers[answers["year"] <= year]
-if bool(shown.loc[shown["year"] == year, "is_demo"].any()) or bool(shown["is_demo"].any()):
+page = data.get(survey.survey_page, int(year), None if grouping == "none" else grouping)
+if page["is_demo"]:
     demo_banner(True)
 
-# ---------------------------------------------------------------- compute
-
-min_group = sr.min_group_size()
-this_year = answers[answers["year"] == year]
-respondents = this_year.drop_duplicates(["load_id", "row_number"])
-answered = respondents.loc[respondents["municipality_code"].isin(municipalities["code"]), "municipality_code"].nunique()
-summary = sr.yes_no_summary(answers, questions, municipalities, year, hva_code)
-summary_by_id = summary.set_index("question_id") if not summary.empty else summary
-
 c1, c2, c3 = st.columns(3)
-c1.metric("Vastaajia", fi_number(len(respondents), 0))
-c2.metric("Kuntia vastannut", f"{answered}/{municipalities['code'].nunique()}")
-c3.metric("Hyvinvointialue vastannut", "kyllä" if (respondents["municipality_code"] == hva_code).any() else "ei")
+c1.metric("Vastaajia", fi_number(page["respondents"], 0))
+c2.metric("Kuntia vastannut", f"{page['answered']}/{page['municipality_total']}")
+c3.metric("Hyvinvointialue vastannut", "kyllä" if page["hva_answered"] else "ei")
 st.caption("Kyllä/ei-kysymykset lasketaan kunnittain: kunta, joka ei vastannut, on \u201dei vastausta\u201d, ei koskaan "
            "\u201dei\u201d. Asteikkokysymykset ovat prosenttijakaumia vastanneista (1–5, 0 = en osaa sanoa); alle "
-           f"{min_group} vastaajan ryhmiä ei näytetä erikseen.")
+           f"{page['min_group']} vastaajan ryhmiä ei näytetä erikseen.")
+results = page["results"]
 
 
 # ---------------------------------------------------------------- render
@@ -114,17 +89,13 @@ def scale_table(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-downloads: list[pd.DataFrame] = []
-
-
 def render_yes_no(q) -> None:
-    row = summary_by_id.loc[q.question_id]
+    result = results[q.question_id]
+    row = result["summary"]
     if q.respondent == "hva":
         st.markdown(f"**{q.text_fi}**")
         previous = f" (edellinen {int(row['previous_year'])}: {row['previous_label']})" if pd.notna(row["previous_year"]) else ""
         st.write(f"Hyvinvointialueen vastaus: {row['label']}{previous}")
-        downloads.append(pd.DataFrame([{"kysymys": q.question_id, "teksti": q.text_fi, "ryhmä": "Hyvinvointialue",
-                                        "tulos": row["label"]}]))
         return
     delta = None
     if pd.notna(row["change"]):
@@ -132,25 +103,22 @@ def render_yes_no(q) -> None:
     st.metric(q.text_fi, row["label"], delta=delta)
     st.caption(f"Kyllä {fi_int(row['kyllä'])} · Ei {fi_int(row['ei'])} · En osaa sanoa {fi_int(row['eos'])} · "
                f"Ei vastausta {fi_int(row['ei vastausta'])}")
-    per_muni = sr.municipality_answers(answers, q.question_id, year, municipalities)
+    per_muni = result["per_municipality"]
     with st.expander("Erittely kunnittain ja palvelukeskustelualueittain"):
         table = per_muni.assign(Vastaus=per_muni["answer"].map(sr.YES_NO_LABELS))
         table = table.rename(columns={"name_fi": "Kunta", "respondents": "Vastaajia", "ristiriita": "Vastaajat eri mieltä"})
         st.dataframe(table[["Kunta", "Vastaus", "Vastaajia", "Vastaajat eri mieltä"]], hide_index=True, width="stretch")
-        by_area = sr.yes_no_by_area(per_muni, members, areas)
+        by_area = result["by_area"]
         st.dataframe(by_area.rename(columns={"area": "Palvelukeskustelualue", "label": "Kyllä / kuntia",
                                              "kyllä": "Kyllä", "ei": "Ei", "eos": "En osaa sanoa",
                                              "ei vastausta": "Ei vastausta"})
                      [["Palvelukeskustelualue", "Kyllä / kuntia", "Kyllä", "Ei", "En osaa sanoa", "Ei vastausta"]],
                      hide_index=True, width="stretch")
-    downloads.append(per_muni.assign(kysymys=q.question_id, teksti=q.text_fi)
-                     .rename(columns={"name_fi": "ryhmä", "answer": "tulos"})[["kysymys", "teksti", "ryhmä", "tulos"]])
 
 
 def render_scale(q) -> None:
     st.markdown(f"**{q.text_fi}**")
-    table, notes = sr.scale_distribution(answers, q.question_id, year, by=by, members=members, areas=areas,
-                                         hva_code=hva_code, min_group=min_group)
+    table, notes = results[q.question_id]["table"], results[q.question_id]["notes"]
     for note in notes:
         st.caption(note)
     if table.empty:
@@ -161,9 +129,6 @@ def render_scale(q) -> None:
                     key=f"chart_{q.question_id}")
     with st.expander("Taulukkona"):
         st.dataframe(scale_table(table), hide_index=True, width="stretch")
-    long = sr.scale_long(table).assign(kysymys=q.question_id, teksti=q.text_fi)
-    downloads.append(long.rename(columns={"group": "ryhmä", "category": "luokka", "percent": "osuus %"})
-                     [["kysymys", "teksti", "ryhmä", "n", "luokka", "osuus %"]])
 
 
 def render_question(q) -> None:
@@ -172,13 +137,12 @@ def render_question(q) -> None:
     elif q.type == "scale_1_5":
         render_scale(q)
     else:
-        count = int(this_year.loc[this_year["question_id"] == q.question_id, "answer"].notna().sum())
+        count = results[q.question_id]["count"]
         st.markdown(f"**{q.text_fi}**")
         st.caption(f"Avoimia vastauksia {count} kpl (ei näytetä koontinäkymässä vastaajien suojaamiseksi).")
 
 
-asked = set(this_year["question_id"])
-visible = questions[questions["question_id"].isin(asked)]
+visible = page["questions"]
 if visible.empty:
     st.info("Tämän vuoden tiedostossa ei ole luettelon kysymyksiä.")
 for goal_id, goal_questions in visible.groupby(visible["goal_id"].fillna(0), sort=True):
@@ -191,7 +155,7 @@ for goal_id, goal_questions in visible.groupby(visible["goal_id"].fillna(0), sor
         for q in level_questions.itertuples(index=False):
             render_question(q)
 
-if downloads:
+if not page["download"].empty:
     st.divider()
     st.markdown("**Lataa tämän sivun tulokset**")
-    download_buttons(pd.concat(downloads, ignore_index=True), f"kompassikysely_{year}", key="survey_all")
+    download_buttons(page["download"], f"kompassikysely_{year}", key="survey_all")

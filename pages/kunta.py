@@ -1,50 +1,42 @@
-"""Kunta — one municipality against its service-discussion area, Pohjois-Savo and koko maa."""
+"""Kunta — one municipality against its service-discussion area, the HVA and koko maa."""
 import pandas as pd
 import streamlit as st
 
 from metrics.goals import STATUS_SYMBOL
 from metrics.summary import clearest_changes
+from readmodel import municipality, page_data, view_data
 from ui import data
 from ui.brief import BriefSection, build_brief, sparks_for
 from ui.charts import line_chart, small_multiples
-from ui.format import fi_number
+from common.format import fi_number
 from ui.indicator_table import display_table
-from ui.layout import brief_downloads, page_demo_banner, snapshot_changes, source_caption, status_year, summary_sentences
+from ui.layout import brief_downloads, footer_text, page_demo_banner, region_facts, snapshot_changes, source_caption, status_year
 from ui.strings import t
 from ui.tables import download_buttons
 
-code = st.session_state.get("municipality", "297")
+code = st.session_state.get("municipality") or region_facts().default_municipality
 year = st.session_state.get("year")
-munis = data.get("municipalities")
-name = dict(zip(munis["code"], munis["name_fi"])).get(code, code)
-area = data.get("area_of", code)
-regions = data.get("regions")
-area_name = dict(zip(regions["code"], regions["name_fi"])).get(area, area)
+context = data.get(municipality.municipality_context, code)
+name, area, area_name = context["name"], context["area"], context["area_name"]
 
 st.title(f"{t('page_municipality')}: {name}")
-st.caption(f"Palvelukeskustelualue: {area_name} · vertailu alueeseen, Pohjois-Savon hyvinvointialueeseen ja koko maahan"
+st.caption(f"Palvelukeskustelualue: {area_name} · vertailu alueeseen, hyvinvointialueeseen ({context['hva_name']}) ja koko maahan"
            + (f" · tiedot vuoteen {year} asti" if year else ""))
 is_demo = page_demo_banner()
 
-refs = [("vs_area", "PALVELUALUE", area), ("vs_hva", "HYVINVOINTIALUE", "13"), ("vs_country", "MAA", "358")]
-table = data.get("region_indicator_table", "KUNTA", code, year_max=year, references=refs)
-plan = data.get("plan")
-labels = {("KUNTA", code): name, ("PALVELUALUE", area): area_name,
-          ("HYVINVOINTIALUE", "13"): "Pohjois-Savon HVA", ("MAA", "358"): "Koko maa"}
-all_series = data.get("observations", list(labels), None, year)
+table = data.get(page_data.region_indicator_table, "KUNTA", code, year_max=year, references=context["references"])
+plan = data.get(page_data.plan)
+labels = context["labels"]
+all_series = data.get(page_data.observations, list(labels), None, year)
 all_series = all_series.assign(alue=[labels.get((c, k), k) for c, k in zip(all_series["region_category"], all_series["region_code"])])
 
 # ---- summary
 st.header("Yhteenveto")
-counts = table["trend_class"].value_counts()
-fallback = (f"{name}: {counts.get('paranee', 0)} mittaria paranee, {counts.get('heikkenee', 0)} heikkenee, "
-            f"{counts.get('ennallaan', 0)} ennallaan, {counts.get('ei erotu', 0)} muutosta ei erotu satunnaisvaihtelusta "
-            f"(viimeiset 5 vuotta, joilta on tieto).")
-summary = summary_sentences("KUNTA", code, year) or [fallback]
+summary = data.get(municipality.municipality_summary, code, year_max=year, status_year_max=status_year())
 st.markdown("  \n".join(summary))
 worse_than_hva = table[table["vs_hva"] == "heikompi"]["title_fi"].tolist()
 if worse_than_hva:
-    st.markdown(f"**Heikompi kuin Pohjois-Savo ({len(worse_than_hva)}):** " + "; ".join(worse_than_hva[:6])
+    st.markdown(f"**Heikompi kuin hyvinvointialue ({len(worse_than_hva)}):** " + "; ".join(worse_than_hva[:6])
                 + (" …" if len(worse_than_hva) > 6 else ""))
 
 # ---- indicators per goal
@@ -66,9 +58,9 @@ for tab, goal in zip(tabs, plan["goals"].itertuples()):
         if panels:
             st.subheader("Kehitys pienkuvina: selvimmin muuttuneet")
             st.plotly_chart(small_multiples(all_series[all_series["indicator_id"].isin([p[0] for p in panels])], panels,
-                                            name, "Pohjois-Savon HVA"),
+                                            name, context["hva_name"]),
                             width="stretch", key=f"kunta_small_{goal.goal_id}")
-            st.caption(f"{name} (yhtenäinen viiva) ja Pohjois-Savon hyvinvointialue (katkoviiva), vuodet x-akselilla, "
+            st.caption(f"{name} (yhtenäinen viiva) ja {context['hva_name']} (katkoviiva), vuodet x-akselilla, "
                        "yksikkö kunkin kuvan otsikossa. Taulukkona: yllä oleva mittaritaulukko ja alla valitun mittarin vuosiarvot.")
             source_caption(goal_rows)
             options = [p[0] for p in panels]
@@ -93,10 +85,8 @@ download_buttons(display_table(table, ["vs_area", "vs_hva", "vs_country"]), f"ku
 
 # ---- actions
 st.header("Toimenpiteet kunnassa")
-matrix = data.get("action_status", status_year())
-tracked = data.get("tracked_actions")
-mine = matrix[matrix["municipality_code"] == code].merge(plan["actions"], on="action_id")
-mine = mine.assign(tracked=mine["action_id"].isin(tracked)).sort_values(["tracked", "goal_id", "level_id"], ascending=[False, True, True])
+own_actions = data.get(municipality.municipality_actions, code, status_year())
+mine = own_actions["actions"]
 levels = plan["levels"].set_index("level_id")["short_fi"]
 actions_shown = pd.DataFrame({
     "Tavoite": mine["goal_id"],
@@ -107,17 +97,15 @@ actions_shown = pd.DataFrame({
     "Lähde": mine["source"].fillna("–"),
     "Päivä": [d.strftime("%-d.%-m.%Y") if pd.notna(d) else "–" for d in pd.to_datetime(mine["date"])],
 })
-followed = mine[mine["tracked"]]
-done = (followed["status"] == "kyllä").sum()
-st.markdown(f"Valmiina **{done}/{len(followed)}** kunnittain seurattavaa toimenpidettä (kyselyn tai kirjauksen mukaan, "
-            f"kumpi uudempi); suunnitelmassa toimenpiteitä kaikkiaan {len(mine)}. "
-            + " · ".join(f"{STATUS_SYMBOL[s]} {s}: {(followed['status'] == s).sum()}" for s in STATUS_SYMBOL))
+st.markdown(f"Valmiina **{own_actions['done']}/{own_actions['followed']}** kunnittain seurattavaa toimenpidettä "
+            f"(kyselyn tai kirjauksen mukaan, kumpi uudempi); suunnitelmassa toimenpiteitä kaikkiaan {own_actions['total']}. "
+            + " · ".join(f"{STATUS_SYMBOL[s]} {s}: {n}" for s, n in own_actions["counts"].items()))
 st.dataframe(actions_shown, hide_index=True, width="stretch")
 download_buttons(actions_shown, f"kunta_{name}_toimenpiteet")
 
 # ---- survey answers
 st.header("Kompassikyselyn vastaukset")
-answers = data.get_from("ui.view_data", "survey_answers", code, year_max=status_year())
+answers = data.get(view_data.survey_answers, code, year_max=status_year())
 survey_shown = pd.DataFrame()
 if answers.empty:
     st.caption("Kunnalta ei ole kompassikyselyn vastauksia valitulle ajalle.")
@@ -145,7 +133,7 @@ st.caption(f"{name}: yhteenveto, mittarit tavoitteittain pienkuvaajin, toimenpit
 brief_sections.append(BriefSection("Toimenpiteet", actions_shown[["Toimenpide", "Tavoite", "Taso", "Tila", "Päivä"]]))
 if not survey_shown.empty:
     brief_sections.append(BriefSection(f"Kompassikysely {int(answers['year'].max())}", survey_shown))
-document = build_brief(f"{name} — kuntakooste", f"Palvelukeskustelualue {area_name} · Pohjois-Savon yhteinen tilannekuva"
+document = build_brief(f"{name} — kuntakooste", f"Palvelukeskustelualue {area_name} · {region_facts().region_name}: yhteinen tilannekuva"
                        + (f" · tiedot vuoteen {year} asti" if year else ""), brief_sections,
-                       summary=summary, is_demo=is_demo, footer=t("footer"))
+                       summary=summary, is_demo=is_demo, footer=footer_text())
 brief_downloads(document, f"kuntakooste_{name}", key="kunta")

@@ -4,6 +4,7 @@ import streamlit as st
 
 from metrics.goals import STATUS_SYMBOL
 from metrics.survey_results import YES_NO_LABELS
+from readmodel import page_data, view_data
 from ui import data
 from ui.layout import page_demo_banner, select_from_url, status_year
 from ui.strings import t
@@ -15,12 +16,12 @@ st.title(t("page_plan"))
 st.caption("Yhdyspintasuunnitelma 2030, toimenpiteet 2023–2025: neljä yhteistä tavoitetta × johdon taso ja viisi yhdyspintaa.")
 page_demo_banner()
 
-plan = data.get("plan")
+plan = data.get(page_data.plan)
 goals, levels, actions, metrics = plan["goals"], plan["levels"], plan["actions"], plan["metrics"]
-matrix = data.get("action_status", status_year())
-munis = data.get("municipalities")
-tracked = data.get("tracked_actions")
-hva_items = data.get_from("ui.view_data", "hva_item_answers", year_max=status_year())
+matrix = data.get(page_data.action_status, status_year())
+munis = data.get(page_data.municipalities)
+tracked = data.get(page_data.tracked_actions)
+hva_items = data.get(view_data.hva_item_answers, year_max=status_year())
 # Actions the HVA answers for itself in the survey: its own answer first. Per municipality only when a
 # municipality answers or a coordinator has recorded a status for it (else 19 × "ei vastausta" says nothing).
 hva_only = set(hva_items["action_id"]) - tracked

@@ -2,23 +2,25 @@
 import pandas as pd
 import streamlit as st
 
+from readmodel import page_data, sources, view_data
 from ui import data
-from ui.format import fi_date, fi_datetime, fi_int
-from ui.layout import page_demo_banner
+from common.format import fi_date, fi_datetime, fi_int
+from ui.layout import page_demo_banner, region_facts
 from ui.strings import t
 from ui.tables import download_buttons
 
 st.title(t("page_sources"))
 is_demo = page_demo_banner()
-share = data.get("demo_share")
+share = data.get(page_data.demo_share)
 
+dep = region_facts()
 st.header("Lähteet ja lisenssit")
 st.markdown(
     "- **THL, Sotkanet.fi** — hyvinvointi-indikaattorit (REST-rajapinta). THL:n tuottamat tiedot: CC BY 4.0. "
     "Muiden tuottajien (Tilastokeskus, TEM, ETK, Kela …) indikaattorit tuottajan käyttöehdoin. "
     "Viittaus: *Lähde: THL, Sotkanet.fi, indikaattori N, päivitetty pp.kk.vvvv.*\n"
-    "- **Kompassikysely** — Pohjois-Savon hyvinvointialueen vuosittainen kysely kunnille (yhdyspintasuunnitelman seuranta).\n"
-    "- **Yhdyspintasuunnitelma 2030** — Pohjois-Savon hyvinvointialue, kunnat ja Pohjois-Savon liitto: tavoitteet, toimenpiteet ja mittarit.\n"
+    f"- **Kompassikysely** — {dep.survey_owner}: vuosittainen kysely kunnille (suunnitelman seuranta).\n"
+    f"- **{dep.plan_name or 'Suunnitelma'}** — {dep.parties}: tavoitteet, toimenpiteet ja mittarit.\n"
     "- **Kuntarajat** (kun ladattu) — Tilastokeskus / Maanmittauslaitos, CC BY 4.0."
 )
 st.metric("Esimerkkiaineiston osuus indikaattoririveistä (is_demo)",
@@ -35,12 +37,7 @@ st.markdown("Tietojen lataus (Sotkanet, kompassikysely, toimenpiteiden tilat, ku
 st.page_link("pages/yllapito.py", label="Siirry Ylläpito-sivulle (kirjautuminen)", icon=":material/lock:")
 
 st.header("Indikaattorit")
-inds = data.get("indicators")
-loaded = data.query(
-    """SELECT o.indicator_id, count(*) AS rows, bool_or(o.is_demo) AS is_demo, min(o.year) AS first_year,
-              max(o.year) AS last_year, max(l.finished_at) AS last_load
-       FROM observation o LEFT JOIN load_log l ON l.load_id = o.load_id GROUP BY o.indicator_id""")
-table = inds.merge(loaded, left_on="id", right_on="indicator_id", how="left")
+table = data.get(sources.indicator_loads)
 st.dataframe(pd.DataFrame({
     "Id": table["id"], "Indikaattori": table["title_fi"], "Tuottaja": table["organisation"].fillna("–"),
     "Päivitetty (Sotkanet)": [fi_date(d) if pd.notna(d) else "–" for d in table["data_updated"]],
@@ -55,28 +52,27 @@ st.dataframe(pd.DataFrame({
     column_config={"Metatiedot": st.column_config.LinkColumn("Metatiedot", display_text="sotkanet.fi")})
 
 st.header("Latausloki")
-log = data.query("SELECT load_id, source, target, status, started_at, finished_at, rows, is_demo, message, licence "
-                 "FROM load_log ORDER BY load_id DESC LIMIT 200")
+log = data.get(sources.load_log)
 st.dataframe(log.rename(columns={"load_id": "#", "source": "Lähde", "target": "Kohde", "status": "Tila", "started_at": "Alkoi",
                                  "finished_at": "Päättyi", "rows": "Rivejä", "is_demo": "Esimerkki", "message": "Viesti",
                                  "licence": "Lisenssi"}), hide_index=True, width="stretch")
-items = data.query("SELECT load_id, item, status, rows, data_updated, message FROM load_item ORDER BY load_id DESC, item LIMIT 500")
+items = data.get(sources.load_items)
 if len(items):
     with st.expander("Latausten kohdekohtaiset rivit (indikaattorit, tiedostot)"):
         st.dataframe(items, hide_index=True, width="stretch")
 
 st.header("Kuntarajat ja tallennetut tilannekuvat")
-geo = data.query("SELECT count(*) AS n, max(load_id) AS load_id FROM geometry")
-geo_src = data.get_from("ui.view_data", "geometry_source")
-if int(geo["n"].iloc[0]):
-    st.markdown(f"Kuntarajat ladattu: **{int(geo['n'].iloc[0])} kuntaa** ({geo_src['target'] if geo_src else '–'}, "
+geo_count = data.get(sources.geometry_count)
+geo_src = data.get(view_data.geometry_source)
+if geo_count:
+    st.markdown(f"Kuntarajat ladattu: **{geo_count} kuntaa** ({geo_src['target'] if geo_src else '–'}, "
                 f"{fi_datetime(geo_src['finished_at']) if geo_src else '–'}). Lisenssi: {geo_src['licence'] if geo_src else 'CC BY 4.0'}. "
                 "Viittaus: *Kuntarajat: © Maanmittauslaitos / Tilastokeskus, CC BY 4.0.*")
 else:
     st.markdown("Kuntarajoja ei ole ladattu: Vertailu-sivu näyttää ruutukartan. Lataa rajat: "
                 "`python -m data_sources geometry --file kuntarajat.json [--code-property NATCODE]` "
                 "(Tilastokeskuksen / MML:n avoimet kuntarajat, CC BY 4.0).")
-snaps = data.get_from("ui.view_data", "snapshot_list")
+snaps = data.get(view_data.snapshot_list)
 if len(snaps):
     st.dataframe(pd.DataFrame({"#": snaps["snapshot_id"], "Kuntafoorumin tilannekuva": snaps["name"],
                                "Tallennettu": [fi_datetime(d) for d in snaps["created_at"]]}), hide_index=True, width="stretch")
@@ -84,11 +80,10 @@ else:
     st.caption("Ei tallennettuja kuntafoorumin tilannekuvia (python -m data_sources snapshot save --name NIMI).")
 
 st.header("Aluejaot")
-members = data.get("members")
-st.markdown("Palvelukeskustelualueista suunnitelma vahvistaa, että **Kuopiolla on oma keskustelu** ja että **Kaavi, Tuusniemi, "
-            "Lapinlahti ja Siilinjärvi** keskustelevat yhdessä. Muiden kuntien ryhmittely noudattaa hyvinvointialueen "
-            "aluejakoa, joka ei ole julkinen: ne on ryhmitelty seutukuntien mukaan ja merkitty **oletetuiksi**. "
-            "Jako on tiedostossa `data/regions/pohjois-savo/areas.csv` ja sen voi korjata ilman koodimuutoksia.")
+members = data.get(page_data.members)
+notes = data.get(sources.area_notes)
+st.markdown((notes["note"] + " " if notes["note"] else "")
+            + f"Jako on aluekansion tiedostossa `{notes['file']}` ja sen voi korjata ilman koodimuutoksia.")
 st.dataframe(pd.DataFrame({
     "Luokka": members["group_category"].map({"PALVELUALUE": "palvelukeskustelualue", "TYP_ALUE": "TYP-alue"}),
     "Alue": members["group_name"], "Kunta": members["member_name"],

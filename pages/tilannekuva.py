@@ -4,33 +4,36 @@ import streamlit as st
 
 from metrics.goals import STATUS_SYMBOL
 from metrics.summary import clearest_changes
+from readmodel import page_data
+from readmodel.snapshots import save_snapshot
 from ui import data
-from ui.format import fi_datetime, fi_number
+from common.format import fi_datetime, fi_number
 from ui.indicator_table import display_table
-from ui.layout import is_admin, page_demo_banner, snapshot_changes, source_caption, status_year, summary_sentences
+from ui.layout import is_admin, page_demo_banner, region_facts, snapshot_changes, source_caption, status_year, summary_sentences
 from ui.strings import t
 from ui.tables import download_buttons
 
 year = st.session_state.get("year")
 st.title(t("page_overview"))
-st.caption("Pohjois-Savon hyvinvointialueen, 19 kunnan ja Pohjois-Savon liiton yhteiset tavoitteet: "
-           "mittarit hyvinvointialueen tasolla koko maahan verrattuna ja toimenpiteiden eteneminen kunnissa.")
+dep = region_facts()
+st.caption(f"Yhteiset tavoitteet ({dep.parties}): mittarit hyvinvointialueen tasolla koko maahan verrattuna "
+           "ja toimenpiteiden eteneminen kunnissa.")
 page_demo_banner()
 
-overview = data.get("overview", status_year())
-plan = data.get("plan")
-loads = data.query("SELECT source, max(finished_at) AS last FROM load_log WHERE status IN ('ok', 'partial') GROUP BY source")
+overview = data.get(page_data.overview, status_year())
+plan = data.get(page_data.plan)
+loads = data.get(page_data.latest_loads)
 indicators = overview["indicators"]  # status_year() is None only when the year is the latest
 latest_year = int(indicators["year"].max()) if indicators["year"].notna().any() else None
 freshness = ", ".join(f"{r.source}: {fi_datetime(r.last)}" for r in loads.itertuples())
 st.info(f"Tilastotiedot vuoteen **{latest_year or '–'}** asti · viimeisimmät lataukset: {freshness or 'ei latauksia'}", icon=":material/schedule:")
 
-goal_status = data.get("goal_status", "HYVINVOINTIALUE", "13", year_max=year,
+goal_status = data.get(page_data.goal_status, *dep.hva, year_max=year,
                        status_year_max=status_year()).set_index("goal_id")
 
-summary = summary_sentences("HYVINVOINTIALUE", "13", year)
+summary = summary_sentences(*dep.hva, year)
 if summary:
-    with st.expander("Yhteenveto: Pohjois-Savon hyvinvointialue", expanded=False):
+    with st.expander(f"Yhteenveto: {dep.hva_name}", expanded=False):
         st.markdown("  \n".join(summary))
 
 completion = overview["completion"].merge(plan["actions"], on="action_id")
@@ -45,7 +48,7 @@ for goal in plan["goals"].itertuples():
         g = goal_status.loc[goal.goal_id]
         trend_text = " · ".join(f"{sym} {word} {int(g[word])}" for word, sym in TREND_WORDS if word in g and int(g[word] or 0))
         completion_text = g.get("completion_text") if isinstance(g.get("completion_text"), str) else ""
-        st.markdown(f"**Mittarit (Pohjois-Savo):** {trend_text or '–'}  \n**Toimenpiteet:** {completion_text or '–'}")
+        st.markdown(f"**Mittarit ({dep.hva_name}):** {trend_text or '–'}  \n**Toimenpiteet:** {completion_text or '–'}")
     left, right = st.columns([1, 1])
     with left:
         st.subheader("Toimenpiteiden eteneminen")
@@ -75,7 +78,7 @@ for goal in plan["goals"].itertuples():
         st.caption("Valmis = kunnat, joissa toimenpide on tehty (kyllä). Tila on uusimman kompassikyselyn tai "
                    "koordinaattorin kirjauksen mukainen (kumpi uudempi); vastaamatta jäänyt ei ole 'ei'.")
     with right:
-        st.subheader("Mittarit: Pohjois-Savon hyvinvointialue")
+        st.subheader(f"Mittarit: {dep.hva_name}")
         goal_inds = indicators[indicators["goals"].map(lambda g: goal.goal_id in list(g))]
         shown = display_table(goal_inds, ["vs_country"])
         st.dataframe(shown, hide_index=True, width="stretch")
@@ -91,7 +94,7 @@ for goal in plan["goals"].itertuples():
 st.subheader("Lataa")
 download_buttons(display_table(indicators, ["vs_country"]), "tilannekuva_mittarit")
 
-snapshot_changes("HVA", year, "Pohjois-Savo")
+snapshot_changes("HVA", year, dep.hva_name)
 
 if is_admin():
     st.header("Tallenna kuntafoorumin tilannekuva")
@@ -100,12 +103,9 @@ if is_admin():
     with st.form("save_snapshot"):
         name = st.text_input("Nimi", placeholder="esim. Kuntafoorumi syksy 2025")
         if st.form_submit_button("Tallenna kuntafoorumin tilannekuva"):
-            from data_sources.config import db_path
-            from data_sources.snapshots import save_snapshot
-
             try:
                 with st.spinner("Tallennetaan…"):
-                    new_id = save_snapshot(name, db=db_path(), year_max=year if status_year() else None,
+                    new_id = save_snapshot(name, year_max=year if status_year() else None,
                                            user_name=str(st.session_state.get("admin_user") or "ylläpito"))
                 st.success(f"Tilannekuva #{new_id} tallennettu.")
             except ValueError as exc:

@@ -1,22 +1,25 @@
 """Trendit — analysts pick indicators, regions and years freely; line chart, table, download."""
-import pandas as pd
 import streamlit as st
 
+from metrics.trends import index_to_base_year
+from readmodel import page_data
 from ui import data
 from ui.charts import line_chart
-from ui.format import fi_number
-from ui.layout import page_demo_banner, query_param, set_query_param, source_caption
+from common.format import fi_number
+from ui.layout import page_demo_banner, region_facts, query_param, set_query_param, source_caption
 from ui.strings import t
 from ui.tables import download_buttons
 
 st.title(t("page_trends"))
 page_demo_banner()
 
-inds = data.get("indicators")
-regions = data.get("regions")
+inds = data.get(page_data.indicators)
+regions = data.get(page_data.regions)
 titles = dict(zip(inds["id"].astype(int), inds["title_fi"]))
 category_names = {"KUNTA": "kunta", "PALVELUALUE": "palvelukeskustelualue", "TYP_ALUE": "TYP-alue",
                   "HYVINVOINTIALUE": "hyvinvointialue", "MAAKUNTA": "maakunta", "MAA": "koko maa"}
+dep = region_facts()
+default_regions = [":".join(dep.hva), ":".join(dep.country), f"KUNTA:{dep.default_municipality}"]
 region_keys = [f"{c}:{k}" for c, k in zip(regions["category"], regions["code"])]
 region_label = {f"{c}:{k}": f"{n} ({category_names.get(c, c)})" for c, k, n in zip(regions["category"], regions["code"], regions["name_fi"])}
 
@@ -30,9 +33,9 @@ def from_url(name: str, valid: list, default: list) -> list:
 ind_keys = [str(i) for i in titles]
 chosen_inds = st.multiselect("Indikaattorit", ind_keys, default=from_url("indikaattorit", ind_keys, ["181"] if "181" in ind_keys else ind_keys[:1]),
                              format_func=lambda i: f"{titles[int(i)]} ({i})", max_selections=8)
-chosen_regions = st.multiselect("Alueet", region_keys, default=from_url("alueet", region_keys, [r for r in ("HYVINVOINTIALUE:13", "MAA:358", "KUNTA:297") if r in region_keys]),
+chosen_regions = st.multiselect("Alueet", region_keys, default=from_url("alueet", region_keys, [r for r in default_regions if r in region_keys]),
                                 format_func=lambda r: region_label[r], max_selections=25)
-first, last = data.get("data_years")
+first, last = data.get(page_data.data_years)
 
 
 def years_from_url() -> tuple[int, int]:
@@ -76,15 +79,13 @@ if not chosen_inds or not chosen_regions:
     st.stop()
 
 wanted = [tuple(r.split(":", 1)) for r in chosen_regions]
-series = data.get("observations", wanted, [int(i) for i in chosen_inds], years[1], gender, years[0])
+series = data.get(page_data.observations, wanted, [int(i) for i in chosen_inds], years[1], gender, years[0])
 if series.empty:
     st.info(t("no_data") + " (Sukupuolittaiset tiedot ovat saatavilla vain osalle indikaattoreista.)")
     st.stop()
 series = series.assign(alue=[region_label[f"{c}:{k}"] for c, k in zip(series["region_category"], series["region_code"])])
 if base_year:
-    base = series[series["year"] == base_year].set_index(["indicator_id", "region_category", "region_code"])["value"]
-    key = pd.MultiIndex.from_frame(series[["indicator_id", "region_category", "region_code"]])
-    series = series.assign(value=100 * series["value"].to_numpy() / base.reindex(key).to_numpy())
+    series = index_to_base_year(series, base_year)
 
 for ind in chosen_inds:
     part = series[series["indicator_id"] == int(ind)]

@@ -1,11 +1,13 @@
-"""Vertailu — HYTE coordinators compare the 19 municipalities on an indicator."""
+"""Vertailu — HYTE coordinators compare the own municipalities on an indicator."""
 import pandas as pd
 import streamlit as st
 
 from metrics.compare import COMPARISON_SYMBOL as _SYMBOLS
+from readmodel import comparison, page_data, view_data
+from readmodel.deployment import deployment
 from ui import data
 from ui.charts import CHART_SAFE, comparison_heatmap, fi, ranking_chart, tile_map
-from ui.format import fi_datetime, fi_number
+from common.format import fi_datetime, fi_number
 from ui.layout import page_demo_banner, select_from_url, source_caption
 from ui.maps import choropleth
 from ui.strings import t
@@ -18,7 +20,7 @@ st.title(t("page_compare"))
 st.caption("Kuntien vertailu indikaattorilla: järjestys, kartta ja tavoitteen mittarit yhdellä silmäyksellä.")
 page_demo_banner()
 
-inds = data.get("indicators")
+inds = data.get(page_data.indicators)
 titles = dict(zip(inds["id"], inds["title_fi"]))
 ids = [int(i) for i in inds["id"]]
 indicator = int(select_from_url("Indikaattori", ids, "indikaattori", format_func=lambda i: f"{titles[i]} ({i})",
@@ -27,18 +29,16 @@ meta = inds[inds["id"] == indicator].iloc[0]
 decimals = int(meta["decimals"]) if pd.notna(meta["decimals"]) else 1
 unit = meta["unit"] or ""
 
-munis = data.get("municipalities")
-obs = data.get("observations", [("KUNTA", c) for c in munis["code"]] + [("HYVINVOINTIALUE", "13"), ("MAA", "358")], [indicator], year)
-if obs.dropna(subset=["value"]).empty:
+dep = data.get(deployment)
+munis = data.get(page_data.municipalities)
+ranking = data.get(comparison.municipality_ranking, indicator, year)
+if ranking["year"] is None:
     st.info(t("no_data"))
     st.stop()
-chosen_year = int(obs.dropna(subset=["value"])["year"].max())
-rows = obs[obs["year"] == chosen_year]
-kunnat = rows[rows["region_category"] == "KUNTA"].merge(munis, left_on="region_code", right_on="code", how="right")
-refs = {
-    "Pohjois-Savo": rows.loc[rows["region_category"] == "HYVINVOINTIALUE", "value"].mean(),
-    "Koko maa": rows.loc[rows["region_category"] == "MAA", "value"].mean(),
-}
+chosen_year = ranking["year"]
+kunnat = ranking["rows"]
+refs = {dep.hva_name: ranking["hva_value"], dep.country_name: ranking["country_value"]}
+rows = kunnat.assign(region_category="KUNTA")
 direction = {"higher_better": "suurempi arvo on parempi", "lower_better": "pienempi arvo on parempi"}.get(meta["direction"], "ei arvosuuntaa")
 names = dict(zip(munis["code"], munis["name_fi"]))
 caption_src = rows.assign(data_updated=meta["data_updated"], licence=meta["licence"])
@@ -46,22 +46,23 @@ caption_src = rows.assign(data_updated=meta["data_updated"], licence=meta["licen
 st.header(f"{meta['title_fi']}, {chosen_year}")
 st.plotly_chart(ranking_chart(kunnat, "value", "name_fi", f"{meta['title_fi']}, {chosen_year} ({unit})", unit, decimals, refs,
                               names.get(highlight)), width="stretch", key="ranking")
-st.caption(f"Yksikkö: {unit} · vuosi {chosen_year} · {direction}. Pystyviivat: Pohjois-Savon hyvinvointialue "
-           f"({fi_number(refs['Pohjois-Savo'], decimals)}) ja koko maa ({fi_number(refs['Koko maa'], decimals)}). "
+st.caption(f"Yksikkö: {unit} · vuosi {chosen_year} · {direction}. Pystyviivat: {dep.hva_name} "
+           f"({fi_number(ranking['hva_value'], decimals)}) ja {dep.country_name.lower()} "
+           f"({fi_number(ranking['country_value'], decimals)}). "
            f"Korostettu (oranssi): {names.get(highlight, '–')}. Taulukkona alla.")
 source_caption(caption_src)
 
 st.header("Kartta")
-tile_pos = data.get("tiles")
+tile_pos = data.get(page_data.tiles)
 tile_data = tile_pos.merge(kunnat[["code", "name_fi", "value"]], on="code", how="left")
-geo = data.get_from("ui.view_data", "geometry")
+geo = data.get(view_data.geometry)
 if geo:
     left, right = st.columns(2)
     with left:
         st.plotly_chart(choropleth(geo, kunnat[["code", "name_fi", "value"]], "code", "value", "name_fi",
                                    f"Kuntarajat: {meta['title_fi'][:50]}, {chosen_year}", unit, decimals),
                         width="stretch", key="choropleth", config={"scrollZoom": False})
-        src = data.get_from("ui.view_data", "geometry_source")
+        src = data.get(view_data.geometry_source)
         st.caption("Koropleettikartta: tummempi = suurempi arvo (Cividis-väriasteikko). Kuntarajat: © Maanmittauslaitos / "
                    "Tilastokeskus, CC BY 4.0" + (f" (ladattu {fi_datetime(src['finished_at'])})" if src else "") + ".")
     target = right
@@ -79,9 +80,8 @@ st.subheader("Taulukko")
 table = pd.DataFrame({
     "Kunta": kunnat["name_fi"],
     f"Arvo ({unit})": [fi_number(v, decimals) for v in kunnat["value"]],
-    "Sija": kunnat["value"].rank(ascending=meta["direction"] == "lower_better", method="min").map(lambda r: "–" if pd.isna(r) else int(r)),
-    "vs. Pohjois-Savo": [("–" if pd.isna(v) or pd.isna(refs["Pohjois-Savo"]) else fi_number(v - refs["Pohjois-Savo"], decimals, signed=True))
-                         for v in kunnat["value"]],
+    "Sija": kunnat["rank"].map(lambda r: "–" if pd.isna(r) else int(r)),
+    t("col_vs_hva"): [("–" if pd.isna(v) else fi_number(v, decimals, signed=True)) for v in kunnat["vs_hva"]],
 }).sort_values("Kunta")
 st.dataframe(table, hide_index=True, width="stretch")
 download_buttons(kunnat[["code", "name_fi", "value", "abs_value"]].rename(columns={"code": "kuntanumero", "name_fi": "kunta", "value": "arvo"})
@@ -89,27 +89,27 @@ download_buttons(kunnat[["code", "name_fi", "value", "abs_value"]].rename(column
 
 # ---- heatmap: municipalities × the goal's indicators
 st.header("Tavoitteen mittarit kunnittain")
-plan = data.get("plan")
+plan = data.get(page_data.plan)
 goals = plan["goals"]
 goal_ids = [int(g) for g in goals["goal_id"]]
 own_goals = [g for g in meta["goals"]] if len(meta["goals"]) else goal_ids[:1]
 goal = int(select_from_url("Tavoite", goal_ids, "tavoite", format_func=lambda g: f"{g}. {goals.set_index('goal_id').loc[g, 'title_fi']}",
                            default_index=goal_ids.index(int(own_goals[0])) if int(own_goals[0]) in goal_ids else 0))
-goal_inds = inds[inds["goals"].map(lambda g: goal in list(g))]
-goal_inds = goal_inds[~goal_inds["unit"].isin(["henkilöä", "euroa"])]  # amounts are not compared across municipalities
-cells = data.get_from("ui.view_data", "heatmap", [int(i) for i in goal_inds["id"]], year_max=year)
+goal_inds = data.get(comparison.comparable_indicators, goal)
+cells = data.get(view_data.heatmap, [int(i) for i in goal_inds["id"]], year_max=year)
 if cells.empty:
     st.info(t("no_data"))
 else:
-    cells = cells.assign(vihje=[f"{ti}<br>{fi(v, int(d))} {u} ({y}) · {c} (Pohjois-Savo {fi(r, int(d))})"
+    hva_short = t("hva_short")
+    cells = cells.assign(vihje=[f"{ti}<br>{fi(v, int(d))} {u} ({y}) · {c} ({hva_short} {fi(r, int(d))})"
                                 for ti, v, d, u, y, c, r in zip(cells["title_fi"], cells["value"], cells["decimals"],
                                                                 cells["unit"].fillna(""), cells["year"], cells["comparison"],
                                                                 cells["reference_value"])])
     st.plotly_chart(comparison_heatmap(cells, "name_fi", "title_fi", "comparison", "vihje",
-                                       f"Tavoite {goal}: kunnat verrattuna Pohjois-Savoon (viimeisin vuosi)", COMPARISON_SYMBOL),
+                                       f"Tavoite {goal}: kunnat verrattuna hyvinvointialueeseen (viimeisin vuosi)", COMPARISON_SYMBOL),
                     width="stretch", key="heatmap")
     legend = " · ".join(f"{COMPARISON_SYMBOL[k]} {k}" for k in ["parempi", "samaa tasoa", "heikompi", "suurempi", "pienempi", "ei vertailua"])
-    st.caption(f"Jokainen ruutu: kunnan viimeisin arvo verrattuna Pohjois-Savon hyvinvointialueeseen samana vuonna. "
+    st.caption(f"Jokainen ruutu: kunnan viimeisin arvo verrattuna hyvinvointialueeseen ({dep.hva_name}) samana vuonna. "
                f"Symboli kertoo tuloksen värin lisäksi: {legend}. Samaa tasoa = ero enintään 5 % tai luottamusvälit päällekkäin. "
                "Taulukkona alla.")
     source_caption(cells.assign(data_updated=None, licence=None))

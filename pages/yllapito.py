@@ -15,7 +15,7 @@ from data_sources import admin_auth
 from data_sources import survey as survey_mod
 from data_sources import uploads
 from ui import data
-from ui.format import fi_datetime
+from common.format import fi_datetime
 from ui.strings import t
 from ui.tables import to_xlsx
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+import readmodel  # noqa: F401  (the tests' composition root: registers the stored page data with the store)
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHARED = PROJECT_ROOT.parent / "shared"
 

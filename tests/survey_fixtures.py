@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from data_sources.warehouse import connect_read, table_checksum, writing
+from store.warehouse import connect_read, table_checksum, writing
 
 MUNICIPALITIES = [
     ("140", "Iisalmi", "Idensalmi"),

@@ -9,7 +9,7 @@ from data_sources.__main__ import main as cli
 from data_sources.action_status import (
     ActionStatusRejected, current_status, export_csv_bytes, import_status_bytes, record_status, status_history,
 )
-from data_sources.warehouse import connect_read
+from store.warehouse import connect_read
 from tests.survey_fixtures import checksums, make_db, query
 
 TABLES = ("action_status", "load_log")

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from data_sources.admin_auth import hash_password
-from data_sources.warehouse import connect_read, table_checksum
+from store.warehouse import connect_read, table_checksum
 from tests.browser import ARTIFACTS, chromium, exception_boxes, require_browser, running_app, wait_for_page
 
 PASSWORD = "koordinaattori-testi"

@@ -55,7 +55,7 @@ def test_municipality_page_follows_the_url(demo_env):
     at = run("pages/kunta.py", kunta="844")
     assert at.title[0].value == "Kunta: Tervo"
     table = next(f for f in frames(at) if "vs. koko maa" in f.columns)
-    assert {"vs. alue", "vs. Pohjois-Savo", "Kehitys", "Viimeisin"} <= set(table.columns)
+    assert {"vs. alue", "vs. hyvinvointialue", "Kehitys", "Viimeisin"} <= set(table.columns)
     assert DEMO in texts(at)
     assert "Sisä-Savo" in texts(at)
     body = texts(at)
@@ -70,7 +70,7 @@ def test_municipality_page_follows_the_url(demo_env):
 
 
 def test_area_page_lists_members_and_assumption(demo_env):
-    at = run("pages/alue.py", alue="PK-KESKI")
+    at = run("pages/palvelukeskustelualue.py", alue="PK-KESKI")
     assert at.title[0].value.endswith("Siilinjärvi, Lapinlahti, Kaavi ja Tuusniemi")
     assert "vahvistettu" in texts(at)
     for heading in ("Väestö ja palvelutarpeet", "Hyvinvoinnin ja terveyden edistäminen (HYTE)", "Talouden mittarit",
@@ -79,7 +79,7 @@ def test_area_page_lists_members_and_assumption(demo_env):
     side = next(f for f in frames(at) if "Alue" in f.columns)
     assert {"Siilinjärvi", "Lapinlahti", "Kaavi", "Tuusniemi"} <= set(side.columns)
     assert any("Kaavi" in f.columns and "Taso" in f.columns for f in frames(at))
-    at = run("pages/alue.py", alue="PK-YLASAVO")
+    at = run("pages/palvelukeskustelualue.py", alue="PK-YLASAVO")
     assert "oletettu" in texts(at)
 
 
@@ -119,9 +119,9 @@ def test_plan_page_shows_the_matrix(demo_env):
 
 
 def test_plan_page_shows_the_hvas_own_answer_for_its_own_actions(demo_env):
-    from data_sources.warehouse import connect_read
+    from store.warehouse import connect_read
     from metrics.survey_results import YES_NO_LABELS
-    from ui import view_data
+    from readmodel import view_data
 
     with connect_read(demo_env) as con:
         own = view_data.hva_item_answers(con)

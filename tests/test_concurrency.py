@@ -1,6 +1,6 @@
 """Refresh while serving: page queries in several threads while loads replace data and swap the file.
 
-Readers use what the app uses (connect_read + ui.page_data), keep their connection until
+Readers use what the app uses (connect_read + readmodel.page_data), keep their connection until
 database_version() changes and then reopen. The writer runs real writing() loads that replace every
 observation of several indicators with a new version number. Every read must see exactly one version
 (never a mix of old and new rows, never a half-written indicator), versions never go backwards within
@@ -12,8 +12,8 @@ import os
 import threading
 import time
 
-from data_sources.warehouse import connect_read, database_version, writing
-from ui import page_data
+from store.warehouse import connect_read, database_version, writing
+from readmodel import page_data
 
 READERS = int(os.environ.get("TILANNEKUVA_TEST_READERS", "4"))
 LONG = os.environ.get("TILANNEKUVA_LONG_TESTS") == "1"

@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 from data_sources.demo import build_demo
-from data_sources.warehouse import connect_read, table_checksum
+from store.warehouse import connect_read, table_checksum
 
 
 def test_every_indicator_for_every_region_and_year(demo_db):

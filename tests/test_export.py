@@ -29,8 +29,8 @@ def test_json_export_has_every_region(demo_db, tmp_path):
 
 
 def test_export_agrees_with_the_page_table(demo_db, tmp_path):
-    from data_sources.warehouse import connect_read
-    from ui import page_data
+    from store.warehouse import connect_read
+    from readmodel import page_data
 
     out = tmp_path / "t.csv"
     assert main(["export", "--db", str(demo_db), "--region", "921", "--format", "csv", "--out", str(out)]) == 0

@@ -27,7 +27,7 @@ import duckdb
 import pytest
 
 from data_sources import sotkanet_cli
-from data_sources.warehouse import WarehouseError, connect_read, interrupted_load, table_checksum, writing
+from store.warehouse import WarehouseError, connect_read, interrupted_load, table_checksum, writing
 from tests.sotkanet_replay import JSON, PREFIX, ReplayServer, ReplayState, _Handler
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]

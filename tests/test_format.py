@@ -1,4 +1,4 @@
-from ui.format import THOUSANDS, fi_number, fi_percent
+from common.format import THOUSANDS, fi_number, fi_percent
 
 
 def test_decimal_comma_and_thousands_space():

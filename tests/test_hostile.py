@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data_sources.warehouse import connect_read, table_checksum
+from store.warehouse import connect_read, table_checksum
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 APP = str(PROJECT_ROOT / "app.py")
@@ -42,15 +42,15 @@ SQL_INTERPOLATIONS_REVIEWED = {
     ("data_sources/reference.py", "marks"),  # "?, ?, …" for the column count
     ("data_sources/rollup.py", "where"),  # "AND indicator_id IN (?, ?, …)"
     ("data_sources/survey.py", "marks"),  # "?, ?, …" for the municipality codes
-    ("data_sources/warehouse.py", "table"),  # table_checksum: test/diagnostic helper, callers pass literals
-    ("data_sources/warehouse.py", "where"),  # table_checksum: idem, values go in `params`
-    ("ui/page_data.py", "SERIES_COLUMNS"),  # module constant column list
-    ("ui/page_data.py", "source"),  # "pre_series" / "indicator_values" / the SERIES_SQL constant
-    ("ui/precomputed.py", "table"),  # loop over the fixed TABLES tuple
-    ("ui/precomputed.py", "name"),  # _store: the fixed table names of refresh()
-    ("ui/precomputed.py", "selected"),  # indicator_rows: column names checked against the table's own
-    ("ui/precomputed.py", "SERIES_SQL"),  # module constant
-    ("ui/precomputed.py", "DEPLOYMENT_REGION_SQL"),  # module constant
+    ("store/warehouse.py", "table"),  # table_checksum: test/diagnostic helper, callers pass literals
+    ("store/warehouse.py", "where"),  # table_checksum: idem, values go in `params`
+    ("readmodel/page_data.py", "SERIES_COLUMNS"),  # module constant column list
+    ("readmodel/page_data.py", "source"),  # "pre_series" / "indicator_values" / the SERIES_SQL constant
+    ("readmodel/precomputed.py", "table"),  # loop over the fixed TABLES tuple
+    ("readmodel/precomputed.py", "name"),  # _store: the fixed table names of refresh()
+    ("readmodel/precomputed.py", "selected"),  # indicator_rows: column names checked against the table's own
+    ("readmodel/precomputed.py", "SERIES_SQL"),  # module constant
+    ("readmodel/precomputed.py", "DEPLOYMENT_REGION_SQL"),  # module constant
 }
 SQL_WORD = re.compile(r"\b(SELECT|INSERT|DELETE|UPDATE|CREATE|DROP|ALTER|ATTACH|DESCRIBE|PRAGMA|COPY)\b")
 
@@ -260,7 +260,7 @@ def test_hostile_arguments_through_a_real_process(fresh_db):
 
 
 PARAMS = ["kunta", "alue", "indikaattori", "indikaattorit", "alueet", "vuosi", "tavoite", "taso"]
-PAGES = ["pages/tilannekuva.py", "pages/kunta.py", "pages/alue.py", "pages/vertailu.py", "pages/trendit.py",
+PAGES = ["pages/tilannekuva.py", "pages/kunta.py", "pages/palvelukeskustelualue.py", "pages/vertailu.py", "pages/trendit.py",
          "pages/tavoitteet.py", "pages/kompassikysely.py", "pages/tietolahteet.py", "pages/yllapito.py"]
 URL_HOSTILE = HOSTILE + ["%00\x00nul", "297,'; DROP TABLE region; --,KUNTA:297", "-1", "99999999999999999999"]
 

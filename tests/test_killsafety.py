@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 
 from data_sources.commands import status_report
-from data_sources.warehouse import connect_read, table_checksum, writing
+from store.warehouse import connect_read, table_checksum, writing
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 LONG = os.environ.get("TILANNEKUVA_LONG_TESTS") == "1"
@@ -44,7 +44,7 @@ N_INDICATORS = 12
 LAUNCHER = (
     "import os, sys, json\n"
     "import pandas, duckdb\n"
-    "import data_sources.sotkanet_cli, data_sources.rollup, data_sources.warehouse\n"
+    "import data_sources.sotkanet_cli, data_sources.rollup, store.warehouse\n"
     "from data_sources.__main__ import main\n"
     "print('ready', flush=True)\n"
     "for line in sys.stdin:\n"

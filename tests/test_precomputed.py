@@ -1,4 +1,4 @@
-"""The page data stored at load time (ui/precomputed.py) answers exactly like the live computation,
+"""The page data stored at load time (readmodel/precomputed.py) answers exactly like the live computation,
 is recomputed by every load, and is never used when it does not fit the question."""
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from unittest import mock
 import pandas as pd
 import pytest
 
-from data_sources.warehouse import connect_read, writing
+from store.warehouse import connect_read, writing
 from tests.conftest import PROJECT_ROOT
-from ui import page_data, precomputed, view_data
+from readmodel import derive, page_data, precomputed, view_data
 
 
 def fast_and_live(call):
@@ -31,7 +31,7 @@ def assert_same(fast, live):
     elif isinstance(fast, pd.DataFrame):
         pd.testing.assert_frame_equal(fast.reset_index(drop=True), live.reset_index(drop=True), check_dtype=False)
     elif isinstance(fast, list):  # region_summary: items of plain values (numpy scalars when computed live)
-        plain = lambda items: json.dumps(items, ensure_ascii=False, default=precomputed._plain)  # noqa: E731
+        plain = lambda items: json.dumps(items, ensure_ascii=False, default=derive._plain)  # noqa: E731
         assert plain(fast) == plain(live)
     else:
         assert fast == live
@@ -120,14 +120,13 @@ def test_a_load_recomputes_and_reads_inside_a_load_are_live(fresh_db):
 def test_tables_stored_by_other_code_are_ignored_and_ensure_recomputes_them(fresh_db):
     with connect_read(fresh_db) as con:
         assert precomputed.state(con) is not None
-    with mock.patch.object(precomputed, "_FINGERPRINT", "older-code"):
+    with mock.patch.object(precomputed, "FINGERPRINT", "older-code"):
         with connect_read(fresh_db) as con:
             assert precomputed.state(con) is None and precomputed.is_stale(con)
     # A file whose tables were stored by older code (refresh switched off to leave its meta behind).
-    with mock.patch.object(precomputed, "refresh", lambda con: None):
-        with writing("test", path=fresh_db) as load:
-            load.con.execute("INSERT INTO meta VALUES (?, ?)",
-                             [precomputed.META_KEY, '{"fingerprint": "older-code", "min_year": 2010, "max_year": 2024}'])
+    with writing("test", path=fresh_db, derive=[]) as load:
+        load.con.execute("INSERT INTO meta VALUES (?, ?)",
+                         [precomputed.META_KEY, '{"fingerprint": "older-code", "min_year": 2010, "max_year": 2024}'])
     with connect_read(fresh_db) as con:
         assert precomputed.state(con) is None
     done = subprocess.run([sys.executable, "-m", "data_sources", "ensure", "--db", str(fresh_db)], cwd=PROJECT_ROOT,

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from data_sources.config import region_config
+from store.config import region_config
 from data_sources.reference import CatalogueError, parse_catalogues
 
 SEED_TYP = {  # seed 000, "TYP:n alueelliset johtoryhmät"

@@ -4,8 +4,8 @@ from __future__ import annotations
 import duckdb
 
 from data_sources.__main__ import main as cli
-from data_sources.snapshots import HVA_KEY, diff
-from data_sources.warehouse import connect_read
+from readmodel.snapshots import HVA_KEY, diff
+from store.warehouse import connect_read
 
 
 def test_save_and_list_through_the_cli(fresh_db, capsys):
@@ -18,7 +18,7 @@ def test_save_and_list_through_the_cli(fresh_db, capsys):
 
 
 def test_diff_reports_new_years_trend_changes_and_completed_actions(fresh_db):
-    from ui import view_data
+    from readmodel import view_data
 
     assert cli(["snapshot", "save", "--name", "vanha", "--year", "2022", "--db", str(fresh_db)]) == 0
     con = connect_read(fresh_db)

@@ -21,7 +21,7 @@ import requests
 from data_sources import sotkanet as sk
 from data_sources import sotkanet_cli
 from data_sources.http import make_session, user_agent
-from data_sources.warehouse import connect_read, table_checksum, writing
+from store.warehouse import connect_read, table_checksum, writing
 from tests.sotkanet_replay import ReplayServer, ReplayState
 
 HERE = Path(__file__).resolve().parent

@@ -63,8 +63,8 @@ def test_demo_note_only_for_demo_data():
 
 
 def test_page_summary_matches_page_table(demo_db):
-    from data_sources.warehouse import connect_read
-    from ui import page_data
+    from store.warehouse import connect_read
+    from readmodel import page_data
 
     con = connect_read(demo_db)
     items = page_data.region_summary(con, "KUNTA", "921")

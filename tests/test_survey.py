@@ -16,6 +16,7 @@ from data_sources.__main__ import main as cli
 from data_sources.survey import load_survey_bytes, parse_survey, restore_survey_version
 from data_sources.uploads import SurveyRejected
 from metrics import survey_results as sr
+from readmodel.survey import ANSWER_ROWS_SQL
 from tests.survey_fixtures import (
     AREAS, HEADER, MUNICIPALITIES, QUESTIONS, ROWS, checksums, csv_bytes, make_db, query, xlsx_bytes,
 )
@@ -290,7 +291,7 @@ def test_cli_restore_and_list(db, capsys):
 
 
 def _answers(db):
-    con_rows = query(db, sr.survey_answer_rows_sql)
+    con_rows = query(db, ANSWER_ROWS_SQL)
     return pd.DataFrame(con_rows, columns=["year", "municipality_code", "respondent_role", "submitted_at", "row_number",
                                            "load_id", "question_id", "answer", "is_demo"])
 

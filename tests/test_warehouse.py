@@ -6,7 +6,7 @@ import hashlib
 import duckdb
 import pytest
 
-from data_sources.warehouse import (
+from store.warehouse import (
     SCHEMA_VERSION, WarehouseError, connect_read, database_version, interrupted_load, migrate, writing,
 )
 
@@ -116,7 +116,7 @@ def test_a_newer_schema_than_the_program_is_refused(tmp_path):
 
 
 def test_version_1_file_is_migrated_and_keeps_its_own_municipalities(tmp_path):
-    from data_sources.warehouse import MIGRATIONS
+    from store.warehouse import MIGRATIONS
 
     path = tmp_path / "v1.duckdb"
     con = duckdb.connect(str(path))
@@ -134,7 +134,7 @@ def test_version_1_file_is_migrated_and_keeps_its_own_municipalities(tmp_path):
 
 
 def test_national_municipalities_do_not_join_the_regions_own_lists(fresh_db):
-    from ui import page_data
+    from readmodel import page_data
 
     with writing("test", path=fresh_db) as load:
         load.con.execute("INSERT INTO region (category, code, name_fi) VALUES ('KUNTA', '091', 'Helsinki')")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ui.format import fi_number
+from common.format import fi_number
 
 LINE, REF_LINE, MARK = "#0072B2", "#6b6b6b", "#D55E00"
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 import pandas as pd
 
 from metrics.compare import COMPARISON_SYMBOL
-from ui.format import fi_number
+from common.format import fi_number
 
 # Full-width ＝/＋ lack a glyph in common fonts (seen as boxes in Chromium); the ASCII forms read the same.
 SAFE = {"＝": "=", "＋": "+"}
-COMPARISON_COLUMNS = {"vs_area": "vs. alue", "vs_hva": "vs. Pohjois-Savo", "vs_country": "vs. koko maa"}
+COMPARISON_COLUMNS = {"vs_area": "vs. alue", "vs_hva": "vs. hyvinvointialue", "vs_country": "vs. koko maa"}
 
 
 def display_table(table: pd.DataFrame, comparisons: list[str]) -> pd.DataFrame:

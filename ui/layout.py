@@ -4,8 +4,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from readmodel import page_data, view_data
+from readmodel.deployment import deployment
 from ui import data
-from ui.format import fi_date
+from common.format import fi_date
 from ui.strings import t
 
 
@@ -17,7 +19,7 @@ def demo_banner(is_demo: bool) -> None:
 
 def page_demo_banner() -> bool:
     """Banner for pages showing warehouse numbers: on when any demo row is in use."""
-    share = data.get("demo_share")
+    share = data.get(page_data.demo_share)
     is_demo = bool(share["observations_demo"] or share["survey_demo"] or share["status_demo"])
     demo_banner(is_demo)
     return is_demo
@@ -47,7 +49,7 @@ def select_from_url(label: str, options: list, param: str, format_func=str, defa
 
 
 def year_selector(sidebar: bool = True) -> int:
-    first, last = data.get("data_years")
+    first, last = data.get(page_data.data_years)
     target = st.sidebar if sidebar else st
     current = query_param("vuosi")
     try:
@@ -74,9 +76,19 @@ def source_caption(indicator_rows: pd.DataFrame) -> None:
                  licence="; ".join(licences) or "CC BY 4.0"))
 
 
+def region_facts():
+    """The deployment's region facts (readmodel/deployment.py), cached like any page question."""
+    return data.get(deployment)
+
+
+def footer_text() -> str:
+    dep = region_facts()
+    return t("footer", survey_owner=dep.survey_owner, plan=dep.plan_name or "–")
+
+
 def footer() -> None:
     st.divider()
-    st.caption(t("footer"))
+    st.caption(footer_text())
 
 
 # ---------------------------------------------------------------- shared page pieces (issue 6)
@@ -106,13 +118,13 @@ def is_admin() -> bool:
 def summary_sentences(category: str, code: str, year: int | None) -> list[str]:
     """The region's plain-language summary (metrics/summary.py), with the same year rules as the page:
     statistics up to `year`, survey and action status per status_year()."""
-    items = data.get("region_summary", category, code, year_max=year, status_year_max=status_year())
+    items = data.get(page_data.region_summary, category, code, year_max=year, status_year_max=status_year())
     return [item["text"] for item in items]
 
 
 def snapshot_changes(region_key: str, year: int | None, label: str) -> None:
     """'Mitä on muuttunut tallennetun kuntafoorumin tilannekuvan jälkeen?' (?vertailukohta=ID)."""
-    snaps = data.get_from("ui.view_data", "snapshot_list")
+    snaps = data.get(view_data.snapshot_list)
     st.header("Muutokset tallennetun tilannekuvan jälkeen")
     if snaps.empty:
         st.caption("Ei tallennettuja kuntafoorumin tilannekuvia. Ylläpito tallentaa tilannekuvan kuntafoorumia varten "
@@ -122,7 +134,7 @@ def snapshot_changes(region_key: str, year: int | None, label: str) -> None:
     labels = {int(r.snapshot_id): f"{r.name} ({fi_date(r.created_at)})" for r in snaps.itertuples()}
     chosen = int(select_from_url("Vertailukohta: tallennettu tilannekuva", ids, "vertailukohta",
                                  format_func=lambda i: labels.get(int(i), str(i)), key="snapshot_pick"))
-    changes = data.get_from("ui.view_data", "snapshot_diff", chosen, region_key, year_max=year)
+    changes = data.get(view_data.snapshot_diff, chosen, region_key, year_max=year)
     if changes is None:
         st.info("Tilannekuvaa ei löydy.")
         return

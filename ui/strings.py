@@ -9,8 +9,8 @@ import os
 LANGUAGE = os.environ.get("TILANNEKUVA_LANG", "fi")
 
 FI: dict[str, str] = {
-    "app_title": "Tilannekuva — Pohjois-Savo",
-    "app_caption": "Hyvinvointialueen, kuntien ja Pohjois-Savon liiton yhteinen tilannekuva (Yhdyspintasuunnitelma 2030)",
+    "app_title": "Tilannekuva — {region}",
+    "app_caption": "{parties}: yhteinen tilannekuva ({plan})",
     "demo_banner": "Esimerkkiaineisto — ei todellisia lukuja",
     "demo_banner_detail": "Osa tai kaikki tämän sivun luvuista on tuotettu esimerkkiaineiston rakentajalla "
                           "(python -m data_sources demo). Lataa todelliset tiedot Tietolähteet-sivun ohjeilla.",
@@ -28,7 +28,7 @@ FI: dict[str, str] = {
     "sidebar_year": "Tarkasteluvuosi",
     "sidebar_year_help": "Viimeisin vuosi, jonka tiedot otetaan mukaan (uudemmat jätetään pois).",
     "footer": "Lähteet: THL, Sotkanet.fi (CC BY 4.0; muiden tuottajien indikaattorit tuottajan ehdoin) · "
-              "kompassikysely (Pohjois-Savon hyvinvointialue) · Yhdyspintasuunnitelma 2030. "
+              "kompassikysely ({survey_owner}) · {plan}. "
               "Katso Tietolähteet-sivu: lataushetket, lisenssit ja latausloki.",
     "source_caption": "Lähde: THL, Sotkanet.fi, ind. {ids}; päivitetty {updated}; {licence}.",
     "source_caption_demo": "Lähde: esimerkkiaineisto (ind. {ids}) — ei todellisia lukuja.",
@@ -42,7 +42,8 @@ FI: dict[str, str] = {
     "col_trend": "Kehitys",
     "col_change": "Muutos",
     "col_vs_area": "vs. alue",
-    "col_vs_hva": "vs. Pohjois-Savo",
+    "col_vs_hva": "vs. hyvinvointialue",
+    "hva_short": "HVA",
     "col_vs_country": "vs. koko maa",
     "col_action": "Toimenpide",
     "col_responsible": "Vastuutaho",

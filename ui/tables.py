@@ -1,29 +1,25 @@
-"""Tables with downloads: CSV as Finnish Excel expects (';' and decimal comma) and XLSX."""
+"""Tables with downloads: CSV as Finnish Excel expects (';' and decimal comma) and XLSX.
+
+Both go through common.spreadsheet: in XLSX every text cell (headers too) is a string cell, never a
+formula; in CSV text that a spreadsheet would evaluate gets OWASP's leading `'`, numbers stay numbers.
+"""
 from __future__ import annotations
 
-import io
 import re
 
 import pandas as pd
 import streamlit as st
 
+from common.spreadsheet import to_csv_bytes, to_xlsx_bytes
 from ui.strings import t
 
 
 def to_finnish_csv(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(sep=";", decimal=",", index=False).encode("utf-8-sig")
+    return to_csv_bytes(frame, sep=";", decimal=",")
 
 
 def to_xlsx(frame: pd.DataFrame, sheet: str = "tiedot") -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        safe = frame.copy()
-        for column in safe.columns:
-            if safe[column].dtype == object:
-                # Text that starts with =, +, - or @ would run as a formula in Excel.
-                safe[column] = safe[column].map(lambda v: "'" + v if isinstance(v, str) and v[:1] in "=+-@" else v)
-        safe.to_excel(writer, sheet_name=sheet[:31], index=False)
-    return buffer.getvalue()
+    return to_xlsx_bytes(frame, sheet)
 
 
 def download_buttons(frame: pd.DataFrame, name: str, key: str | None = None) -> None:

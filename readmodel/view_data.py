@@ -1,4 +1,4 @@
-"""Data for the pages beyond ui/page_data.py: geometry, survey answers, heatmap, snapshots, briefs.
+"""Data for the pages beyond readmodel/page_data.py: geometry, survey answers, heatmap, snapshots, briefs.
 
 No streamlit here: every function takes a DuckDB connection first (ui.data.get_from caches them).
 """
@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data_sources import snapshots as snap
+from readmodel import snapshots as snap
 from metrics import compare as cmp
 from metrics import survey_results as sr
-from ui import page_data, precomputed
+from readmodel import page_data, precomputed
+from readmodel.survey import ANSWER_ROWS_SQL
 
 
 def hva_item_answers(con, year_max: int | None = None) -> pd.DataFrame:
@@ -20,7 +21,7 @@ def hva_item_answers(con, year_max: int | None = None) -> pd.DataFrame:
     items = con.execute(
         """SELECT m.action_id, q.question_id, q.text_fi FROM survey_question q JOIN metric m USING (metric_id)
            WHERE q.type = 'yes_no' AND q.respondent = 'hva' ORDER BY q.sort""").df()
-    answers = con.execute(sr.survey_answer_rows_sql + " AND r.municipality_code = ? AND r.year <= ?",
+    answers = con.execute(ANSWER_ROWS_SQL + " AND r.municipality_code = ? AND r.year <= ?",
                           [hva_code, year_max or 9999]).df()
     year = int(answers["year"].max()) if not answers.empty else None
     return items.assign(year=year, answer=[sr.hva_answer(answers, q, year, hva_code) if year else "ei vastausta"

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import math
+from datetime import datetime
+
+from common.clock import to_local
 
 THOUSANDS = "\u202f"  # narrow no-break space, as the Finnish standard (SFS 4175) recommends
 MINUS = "\u2212"
@@ -45,7 +48,16 @@ def fi_date(value) -> str:
 
 
 def fi_datetime(value) -> str:
+    """A stored timestamp (UTC) as Finnish local time: '2.12.2026 klo 23.30'. The one place that converts."""
+    if value is None or value != value:  # None, NaN, NaT
+        return "–"
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
     try:
-        return f"{value.day}.{value.month}.{value.year} klo {value.hour:02d}.{value.minute:02d}"
-    except AttributeError:
-        return str(value) if value is not None else "–"
+        value = to_local(value.to_pydatetime() if hasattr(value, "to_pydatetime") else value)
+    except (AttributeError, TypeError, ValueError):
+        return str(value)
+    return f"{value.day}.{value.month}.{value.year} klo {value.hour:02d}.{value.minute:02d}"

@@ -12,11 +12,12 @@ from __future__ import annotations
 import json
 import math
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
 
-from data_sources.config import db_path
-from data_sources.warehouse import connect_read, writing
+from common.clock import db_timestamp
+from readmodel import page_data
+from store.config import db_path
+from store.warehouse import connect_read, writing
 
 SOURCE = "snapshot"
 PAYLOAD_VERSION = 1
@@ -39,8 +40,6 @@ def _clean(value):
 def compute_payload(con, year_max: int | None = None, only: list[str] | None = None) -> dict:
     """The picture as the pages compute it now (read-only connection). `only`: region keys
     (HVA_KEY, municipality codes) to compute indicators for — the pages' diffs need one."""
-    from ui import page_data
-
     hva, country = page_data.hva_and_country(con)
     regions = {HVA_KEY: hva}
     for code in page_data.municipalities(con)["code"]:
@@ -79,7 +78,7 @@ def save_snapshot(name: str, *, db: Path | None = None, year_max: int | None = N
     with writing(SOURCE, target=name, params={"year_max": year_max}, path=path, user_name=user_name) as load:
         snapshot_id = load.con.execute("SELECT coalesce(max(snapshot_id), 0) + 1 FROM snapshot").fetchone()[0]
         load.con.execute("INSERT INTO snapshot VALUES (?, ?, ?, ?)",
-                         [snapshot_id, name, datetime.now(timezone.utc).replace(tzinfo=None), text])
+                         [snapshot_id, name, db_timestamp(), text])
         load.rows = 1
         load.message = f"tilannekuva #{snapshot_id}: {name}"
     return int(snapshot_id)

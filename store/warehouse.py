@@ -17,13 +17,14 @@ import os
 import shutil
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
 import duckdb
 
-from data_sources.config import db_path
+from common.clock import db_timestamp, iso_utc
+from store import derived
+from store.config import db_path
 
 SCHEMA_VERSION = 2
 
@@ -219,10 +220,6 @@ def connect_read(path: Path | None = None, *, require_current_schema: bool = Tru
 # ---------------------------------------------------------------- writing
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
 def _inflight_path(path: Path) -> Path:
     return path.with_name(path.name + ".inflight")
 
@@ -264,8 +261,8 @@ def _record_interrupted(con: duckdb.DuckDBPyConnection, info: dict) -> None:
             info.get("source", "?"),
             info.get("target"),
             json.dumps(info.get("params", {}), ensure_ascii=False),
-            info.get("started_at", _now().isoformat()),
-            _now(),
+            info.get("started_at", iso_utc()),
+            db_timestamp(),
             "Lataus keskeytyi ennen valmistumista; tietokanta jäi latausta edeltäneeseen tilaan.",
             bool(info.get("is_demo", False)),
         ],
@@ -294,8 +291,11 @@ def writing(
     path: Path | None = None,
     user_name: str | None = None,
     lock_timeout_s: float = 600.0,
+    derive: "list[derived.DerivedStep] | None" = None,
 ) -> Iterator[Load]:
     """Open a load: a transaction over a copy of the database that is swapped in on success.
+
+    derive: the steps to run after the loader has written (default: every registered step).
 
     Raises WarehouseError with a clear message when the path is unwritable or the disk is full;
     the live file is untouched in every failure.
@@ -319,7 +319,7 @@ def writing(
             marker.write_text(
                 json.dumps(
                     {"source": source, "target": target, "params": params or {},
-                     "started_at": _now().isoformat(), "is_demo": is_demo, "pid": os.getpid()},
+                     "started_at": iso_utc(), "is_demo": is_demo, "pid": os.getpid()},
                     ensure_ascii=False,
                 ),
                 encoding="utf-8",
@@ -345,23 +345,23 @@ def writing(
             if previous_marker:
                 _record_interrupted(con, previous_marker)
             load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM load_log").fetchone()[0]
-            started = _now()
+            started = db_timestamp()
             load = Load(con=con, load_id=load_id, path=path)
-            # The stored page data (ui/precomputed.py) is recomputed in the same transaction, so it always
-            # belongs to the data beside it; imported here so the CLI does not load pandas/metrics for nothing.
-            from ui import precomputed
-
             con.execute("BEGIN TRANSACTION")
-            precomputed.invalidate(con)
+            # What the layers above derive from the data (store/derived.py) is recomputed in the same
+            # transaction, so it always belongs to the data beside it.
+            steps = derived.registered() if derive is None else list(derive)
+            derived.invalidate_all(con)
             yield load
-            precomputed.refresh(con)
+            for step in steps:
+                step.refresh(con)
             all_params = {**(params or {}), **load.extra_params}
             con.execute(
                 "INSERT INTO load_log (load_id, source, target, params, checksum, rows, started_at,"
                 " finished_at, status, message, licence, is_demo, user_name)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [load_id, source, target, json.dumps(all_params, ensure_ascii=False), load.checksum,
-                 load.rows, started, _now(), load.status, load.message, licence, is_demo,
+                 load.rows, started, db_timestamp(), load.status, load.message, licence, is_demo,
                  user_name or os.environ.get("USER") or "cli"],
             )
             con.execute("COMMIT")

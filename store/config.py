@@ -28,8 +28,11 @@ def db_path(cli_value: str | os.PathLike | None = None) -> Path:
 
 
 def region_dir(region_id: str | None = None) -> Path:
+    """The region folder: a name under data/regions/ or a path to a folder anywhere
+    (argument beats env TILANNEKUVA_REGION beats the default)."""
     region_id = region_id or os.environ.get("TILANNEKUVA_REGION") or DEFAULT_REGION
-    path = REGIONS_DIR / region_id
+    path = REGIONS_DIR / region_id if "/" not in str(region_id) and not Path(region_id).is_absolute() \
+        else Path(region_id).expanduser().resolve()
     if not (path / "region.toml").is_file():
         raise FileNotFoundError(f"Aluekansiota ei löydy: {path} (region.toml puuttuu)")
     return path
@@ -55,6 +58,13 @@ class RegionConfig:
     sotkanet_base_url: str
     contact_url: str
     default_years: str
+    name_sv: str = ""
+    default_municipality: str = ""
+    plan_name_fi: str = ""
+    parties_fi: str = ""
+    survey_owner_fi: str = ""
+    hva_aliases: tuple[str, ...] = ()
+    areas_note_fi: str = ""
 
 
 def _level(raw: dict) -> AreaLevel:
@@ -81,4 +91,11 @@ def region_config(region_id: str | None = None) -> RegionConfig:
         sotkanet_base_url=raw["sotkanet"]["base_url"],
         contact_url=raw["sotkanet"]["contact_url"],
         default_years=raw["sotkanet"]["default_years"],
+        name_sv=raw["region"].get("name_sv", ""),
+        default_municipality=str(raw["region"].get("default_municipality", "")),
+        plan_name_fi=raw.get("plan", {}).get("name_fi", ""),
+        parties_fi=raw.get("plan", {}).get("parties_fi", ""),
+        survey_owner_fi=raw.get("plan", {}).get("survey_owner_fi", ""),
+        areas_note_fi=raw.get("areas", {}).get("note_fi", ""),
+        hva_aliases=tuple(a.lower() for a in raw.get("survey", {}).get("hva_aliases", [])),
     )

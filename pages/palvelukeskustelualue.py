@@ -3,11 +3,13 @@ annual service discussion: väestö ja palvelutarpeet, HYTE, talous, and the int
 import streamlit as st
 
 from metrics.goals import STATUS_SYMBOL
+from readmodel import area as area_model
+from readmodel import page_data
 from ui import data
 from ui.brief import BriefSection, build_brief, sparks_for
-from ui.format import fi_number
+from common.format import fi_number
 from ui.indicator_table import display_table
-from ui.layout import brief_downloads, page_demo_banner, source_caption, status_year, summary_sentences
+from ui.layout import brief_downloads, footer_text, page_demo_banner, source_caption, status_year, summary_sentences
 from ui.strings import t
 from ui.tables import download_buttons
 
@@ -24,25 +26,22 @@ THEMES = [
 
 area = st.session_state.get("area")
 year = st.session_state.get("year")
-members = data.get("members")
-mine = members[(members["group_category"] == "PALVELUALUE") & (members["group_code"] == area)]
-area_name = mine["group_name"].iloc[0] if len(mine) else area
+context = data.get(area_model.area_context, area)
+mine = context["members"]
+area_name = context["name"]
 st.title(f"{t('page_area')}: {area_name}")
-status = "vahvistettu (Yhdyspintasuunnitelma 2030)" if (mine["status"] == "verified").all() else \
+status = f"vahvistettu ({context['plan_name'] or 'aluekansio'})" if context["all_verified"] else \
     "osin oletettu — hyvinvointialueen aluejako ei ole julkinen; ks. Tietolähteet"
 st.caption(f"Kunnat: {', '.join(mine['member_name'])} · jäsenyys: {status}"
            + (f" · tiedot vuoteen {year} asti" if year else ""))
 is_demo = page_demo_banner()
 
-table = data.get("region_indicator_table", "PALVELUALUE", area, year_max=year,
-                 references=[("vs_hva", "HYVINVOINTIALUE", "13"), ("vs_country", "MAA", "358")])
+table = data.get(page_data.region_indicator_table, "PALVELUALUE", area, year_max=year,
+                 references=context["references"])
 codes = list(mine["member_code"])
 names = dict(zip(mine["member_code"], mine["member_name"]))
-obs = data.get("observations", [("KUNTA", c) for c in codes] + [("PALVELUALUE", area)], None, year)
-estimates = data.query(
-    "SELECT indicator_id, bool_or(is_estimate) AS area_estimate, bool_or(is_incomplete) AS area_incomplete "
-    "FROM derived_observation WHERE region_category = 'PALVELUALUE' AND region_code = ? AND year <= ? GROUP BY indicator_id",
-    (area, year or 9999))
+obs = data.get(page_data.observations, [("KUNTA", c) for c in codes] + [("PALVELUALUE", area)], None, year)
+estimates = data.get(area_model.rollup_flags, area, year)
 table = table.merge(estimates, on="indicator_id", how="left")
 
 summary = summary_sentences("PALVELUALUE", area, year)
@@ -84,8 +83,8 @@ st.caption("Aluearvot lasketaan jäsenkunnista: osuudet ja suhdeluvut osoittajie
 download_buttons(display_table(table, ["vs_hva", "vs_country"]), f"alue_{area_name}")
 
 st.header("Toimenpiteiden eteneminen alueen kunnissa")
-plan = data.get("plan")
-matrix = data.get("action_status", status_year())
+plan = data.get(page_data.plan)
+matrix = data.get(page_data.action_status, status_year())
 matrix = matrix[matrix["municipality_code"].isin(codes)].merge(plan["actions"][["action_id", "level_id"]], on="action_id")
 levels = plan["levels"].set_index("level_id")["short_fi"]
 progress = (matrix.assign(kunta=matrix["municipality_code"].map(names), taso=matrix["level_id"].map(levels))
@@ -100,5 +99,5 @@ st.header("Tulostettava kooste")
 st.caption("Palvelukeskusteluun: alueen tilannekuva teemoittain jäsenkuntien arvoineen, pienkuvaajat ja toimenpiteet.")
 document = build_brief(f"{area_name} — palvelukeskustelun tilannekuva",
                        f"Kunnat: {', '.join(mine['member_name'])} · jäsenyys {status}", brief_sections,
-                       summary=summary, is_demo=is_demo, footer=t("footer"))
+                       summary=summary, is_demo=is_demo, footer=footer_text())
 brief_downloads(document, f"aluekooste_{area}", key="alue")

@@ -22,20 +22,33 @@ tests/test_precomputed.py checks that both ways give the same frames.
 """
 from __future__ import annotations
 
-import hashlib
 import json
+import logging
+import warnings
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-META_KEY = "precomputed"
+from common.fingerprint import fingerprint
+from metrics import export as mexport
+from store.derived import META_PREFIX
+
+log = logging.getLogger(__name__)
+
+# arrow_frame copies the rows once more than con.sql(…).to_arrow_table() would, and DuckDB warns about it
+# on every call. Measured, that copy is cheaper than the relation (and a relation fails while an earlier
+# execute() result on the connection is unfinished), so the copy is kept and the warning silenced.
+warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
+
+META_KEY = META_PREFIX + "page_data"
 TABLES = ("pre_series", "pre_indicator", "pre_pair", "pre_action_status", "pre_completion", "pre_goal_level",
           "pre_goal", "pre_summary", "pre_export_indicators", "pre_export_goals")
-_ROOT = Path(__file__).resolve().parent.parent
-# The code whose results are stored: a change to any of it makes the stored tables stale.
-_SOURCES = sorted((_ROOT / "metrics").glob("*.py")) + [_ROOT / "ui" / "page_data.py", Path(__file__).resolve()]
+# The declared inputs of the stored tables: the derive step and every product module it imports
+# (metrics, the readers, the Finnish formatting of the summaries), and the libraries that compute them.
+# A change to any of these makes the stored tables stale.
+INPUTS = ("readmodel.derive",)
+LIBRARIES = ("pandas", "numpy", "duckdb", "scipy", "pyarrow")
 
 SERIES_SQL = """
     SELECT indicator_id, region_category, region_code, gender, year, value, abs_value, is_demo,
@@ -62,15 +75,8 @@ class State:
         return all(tuple(r) in self.regions for r in wanted)
 
 
-def fingerprint() -> str:
-    digest = hashlib.sha256()
-    for path in _SOURCES:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-_FINGERPRINT = fingerprint()
+FINGERPRINT = fingerprint(INPUTS, ("common", "store", "metrics", "readmodel"), LIBRARIES)
+_warned_stale: set[str] = set()
 
 
 def state(con: duckdb.DuckDBPyConnection) -> State | None:
@@ -82,7 +88,11 @@ def state(con: duckdb.DuckDBPyConnection) -> State | None:
     if not row:
         return None
     info = json.loads(row[0])
-    if info.get("fingerprint") != _FINGERPRINT:
+    if info.get("fingerprint") != FINGERPRINT:
+        if info.get("fingerprint") not in _warned_stale:  # once per process, not on every page call
+            _warned_stale.add(info.get("fingerprint"))
+            log.warning("stored page data was computed by other code (%s, now %s): pages compute live until "
+                        "the next load or `python -m data_sources ensure`", info.get("fingerprint"), FINGERPRINT)
         return None
     return State(min_year=info["min_year"], max_year=info["max_year"],
                  regions=frozenset(tuple(r) for r in info["regions"]),
@@ -94,97 +104,18 @@ def is_stale(con: duckdb.DuckDBPyConnection) -> bool:
     return state(con) is None and con.execute("SELECT count(*) FROM observation").fetchone()[0] > 0
 
 
-def invalidate(con: duckdb.DuckDBPyConnection) -> None:
-    """At the start of a load: whatever the load reads before `refresh` is computed live."""
-    con.execute("DELETE FROM meta WHERE key = ?", [META_KEY])
-
-
-def refresh(con: duckdb.DuckDBPyConnection) -> dict:
-    """Recompute the stored tables from the data in `con` (inside the caller's transaction)."""
-    from metrics import export as mexport
-    from metrics import goals
-    from ui import page_data  # page_data reads through this module, so import it late
-
-    invalidate(con)
-    for table in TABLES:
-        con.execute(f"DROP TABLE IF EXISTS {table}")
-    min_year, max_year = con.execute("SELECT min(year), max(year) FROM observation").fetchone()
-    if max_year is None:
-        return {}  # an empty database: pages compute live, which is instant on no data
-    con.execute(
-        f"""CREATE TABLE pre_series AS SELECT o.* FROM ({SERIES_SQL}) o
-            JOIN indicator i ON i.id = o.indicator_id
-            JOIN ({DEPLOYMENT_REGION_SQL}) r ON r.category = o.region_category AND r.code = o.region_code
-            ORDER BY o.region_category, o.region_code, o.indicator_id, o.gender, o.year"""
-    )
-    inds = page_data.indicators(con)
-    regs = page_data.deployment_regions(con)
-    pairs = mexport.default_pairs(regs, page_data.members(con))
-    obs = con.execute("SELECT s.* FROM pre_series s JOIN indicator i ON i.id = s.indicator_id AND i.in_catalogue").df()
-    table = mexport.indicator_table(obs, inds, pairs)
-    matrix = page_data.action_status(con, None)
-    picture = page_data.tilannekuva_of(con, table, matrix=matrix)
-    keys = regs[["category", "code"]].rename(columns={"category": "region_category", "code": "region_code"})
-    # goal_status counts every catalogue indicator of a region, those without data too.
-    every_indicator = keys.merge(inds.rename(columns={"id": "indicator_id"})[["indicator_id", "goals"]], how="cross")
-    totals = table[table["gender"] == "total"].drop(columns=["gender"])
-    every_indicator = every_indicator.merge(totals, on=["region_category", "region_code", "indicator_id"], how="left")
-    goal_status = page_data.goal_rows(con, every_indicator.assign(gender="total"), matrix, keys)
-    tracked = page_data.tracked_actions(con)
-    for name, frame in (("pre_indicator", table), ("pre_pair", pairs), ("pre_action_status", matrix),
-                        ("pre_completion", goals.action_completion(matrix)),
-                        ("pre_goal_level", goals.goal_level_completion(matrix, page_data.plan(con)["actions"], tracked)),
-                        ("pre_goal", goal_status),
-                        ("pre_export_indicators", picture["indicators"]), ("pre_export_goals", picture["goals"])):
-        _store(con, name, frame)
-    _store(con, "pre_summary", _summaries(regs, inds, totals, pairs, goal_status))
-    info = {"fingerprint": _FINGERPRINT, "min_year": int(min_year), "max_year": int(max_year),
-            "regions": [[c, k] for c, k in zip(regs["category"], regs["code"])],  # the same rows as pre_series
-            "demo_share": page_data.count_demo_share(con)}
-    con.execute("INSERT INTO meta VALUES (?, ?)", [META_KEY, json.dumps(info)])
-    return {"series_rows": con.execute("SELECT count(*) FROM pre_series").fetchone()[0], "indicator_rows": len(table)}
-
-
-def _summaries(regs: pd.DataFrame, inds: pd.DataFrame, totals: pd.DataFrame, pairs: pd.DataFrame,
-               goal_status: pd.DataFrame) -> pd.DataFrame:
-    """page_data.region_summary of every region, from the frames refresh() has in memory (the same
-    steps region_summary takes through the stored tables)."""
-    from metrics import summary
-    from ui import page_data
-
-    keys = ["region_category", "region_code"]
-    rows_of = dict(iter(totals.groupby(keys, sort=False)))
-    status_of = dict(iter(goal_status.groupby(keys, sort=False)))
-    refs_of = {key: [(r.label, r.ref_category, r.ref_code) for r in part.itertuples()]
-               for key, part in pairs.groupby(keys, sort=False)}
-    every_label = set(pairs["label"])
-    out = []
-    for category, code, name in zip(regs["category"], regs["code"], regs["name_fi"]):
-        key = (category, code)
-        refs = refs_of.get(key, [])
-        rows = rows_of.get(key, totals.iloc[0:0])
-        table = page_data.shape_region_table(without_other_labels(rows, every_label, refs), inds, refs)
-        status = status_of.get(key, goal_status.iloc[0:0]).drop(columns=keys)
-        items = summary.summarise_region(table, status, name)
-        out.append((category, code, json.dumps(items, ensure_ascii=False, default=_plain)))
-    return pd.DataFrame(out, columns=keys + ["items"])
-
-
 def without_other_labels(table: pd.DataFrame, every_label: set[str], refs: list[tuple[str, str, str]]) -> pd.DataFrame:
     """Drop the comparison columns of labels that are not the region's own references (the stored table
     has a column for every label; a region's live table only for its own)."""
-    from metrics import export as mexport
-
     unused = every_label - {label for label, *_ in refs}
     return table.drop(columns=[c for label in unused for c in mexport.label_columns(label)], errors="ignore")
 
 
-def _store(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
-    con.register("_frame", frame)
-    try:
-        con.execute(f"CREATE TABLE {name} AS SELECT * FROM _frame")
-    finally:
-        con.unregister("_frame")
+def arrow_frame(con, sql: str, params: list | None = None) -> pd.DataFrame:
+    """A query's rows through Arrow: several times faster than .df() for text columns, and the same frame
+    where every integer column is NOT NULL (.df() gives nullable Int32 for integer columns with NULLs,
+    Arrow gives float64), so only for results like that."""
+    return con.execute(sql, params or []).to_arrow_table().to_pandas()
 
 
 def indicator_rows(con: duckdb.DuckDBPyConnection, regions: list[tuple[str, str]], gender: str,
@@ -228,9 +159,7 @@ def frame(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
 
 
 def export(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
-    """The stored export (through Arrow: its integer columns are NOT NULL, see page_data.arrow_frame)."""
-    from ui.page_data import arrow_frame
-
+    """The stored export (through Arrow: its integer columns are NOT NULL, see arrow_frame)."""
     return {"indicators": arrow_frame(con, "SELECT * FROM pre_export_indicators"),
             "goals": arrow_frame(con, "SELECT * FROM pre_export_goals")}
 
@@ -239,8 +168,3 @@ def summary(con: duckdb.DuckDBPyConnection, category: str, code: str) -> list[di
     row = con.execute("SELECT items FROM pre_summary WHERE region_category = ? AND region_code = ?",
                       [category, code]).fetchone()
     return json.loads(row[0]) if row else []
-
-
-def _plain(value):
-    """numpy scalars in the summaries' values -> JSON numbers (anything else as its text)."""
-    return value.item() if hasattr(value, "item") else str(value)

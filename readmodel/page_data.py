@@ -5,19 +5,14 @@ database version for the pages.
 """
 from __future__ import annotations
 
-import warnings
-
 import duckdb
 import pandas as pd
 
 from metrics import export as mexport
 from metrics import goals, summary
-from ui import precomputed
+from readmodel import precomputed
+from readmodel.precomputed import arrow_frame
 
-# arrow_frame copies the rows once more than con.sql(…).to_arrow_table() would, and DuckDB warns about it
-# on every call. Measured, that copy is cheaper than the relation (and a relation fails while an earlier
-# execute() result on the connection is unfinished), so the copy is kept and the warning silenced.
-warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
 
 SERIES_COLUMNS = "indicator_id, region_category, region_code, gender, year, value, abs_value, is_demo"
 
@@ -89,13 +84,6 @@ def observations(con, regions_list: list[tuple[str, str]], indicator_ids: list[i
         sql += " AND list_contains(?, v.indicator_id)"
         params.append([int(i) for i in indicator_ids])
     return arrow_frame(con, sql + " ORDER BY indicator_id, region_category, region_code, year", params)
-
-
-def arrow_frame(con, sql: str, params: list | None = None) -> pd.DataFrame:
-    """A query's rows through Arrow: several times faster than .df() for text columns, and the same frame
-    where every integer column is NOT NULL (.df() gives nullable Int32 for integer columns with NULLs,
-    Arrow gives float64), so only for results like that."""
-    return con.execute(sql, params or []).to_arrow_table().to_pandas()
 
 
 def _precomputed_series(con, regions_list: list[tuple[str, str]] | None) -> bool:
@@ -315,7 +303,7 @@ def overview(con, year_max: int | None = None) -> dict[str, pd.DataFrame]:
 
 def tiles(con) -> pd.DataFrame:
     """Tile-map positions of the municipalities: authored data in the region folder."""
-    from data_sources.config import region_config
+    from store.config import region_config
 
     return pd.read_csv(region_config().folder / "tiles.csv", dtype={"code": str})
 
@@ -344,3 +332,9 @@ def count_demo_share(con) -> dict[str, int]:
     status = con.execute("SELECT count(*) FILTER (WHERE is_demo), count(*) FROM action_status").fetchone()
     return {"observations_demo": row[0], "observations": row[1], "survey_demo": survey[0], "survey": survey[1],
             "status_demo": status[0], "status": status[1]}
+
+
+def latest_loads(con) -> pd.DataFrame:
+    """Per source, when its newest successful load finished (UTC)."""
+    return con.execute("SELECT source, max(finished_at) AS last FROM load_log WHERE status IN ('ok', 'partial') "
+                       "GROUP BY source ORDER BY source").df()

@@ -1,0 +1,43 @@
+"""Who the tilannekuva is about: the deployment's HVA, maakunta and country, and what the region folder says
+of its plan. Pages read region facts only from here, never from literals."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from store.config import region_config
+
+
+@dataclass(frozen=True)
+class Deployment:
+    region_name: str                # "Pohjois-Savo"
+    hva: tuple[str, str]            # (category, code)
+    hva_name: str
+    maakunta: tuple[str, str]
+    country: tuple[str, str]
+    country_name: str
+    plan_name: str                  # "Yhdyspintasuunnitelma 2030" ("" when the folder names none)
+    parties: str                    # who agreed on the plan, as one phrase
+    survey_owner: str               # who runs the compass survey
+    default_municipality: str       # the sidebar's first choice
+    municipality_count: int
+
+
+def _first(con, category: str) -> tuple[str, str] | None:
+    row = con.execute("SELECT code, name_fi FROM region WHERE category = ? ORDER BY code LIMIT 1", [category]).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def deployment(con) -> Deployment:
+    """Codes and names from the database (what the data is about), texts from the region folder."""
+    config = region_config()
+    hva = _first(con, "HYVINVOINTIALUE") or (config.hva.code, config.hva.name_fi)
+    maakunta = _first(con, "MAAKUNTA") or (config.maakunta.code, config.maakunta.name_fi)
+    country = _first(con, "MAA") or (config.country.code, config.country.name_fi)
+    munis = [r[0] for r in con.execute("SELECT code FROM own_municipality ORDER BY name_fi").fetchall()]
+    default = config.default_municipality if config.default_municipality in munis else (munis[0] if munis else "")
+    return Deployment(
+        region_name=config.name_fi, hva=("HYVINVOINTIALUE", hva[0]), hva_name=hva[1],
+        maakunta=("MAAKUNTA", maakunta[0]), country=("MAA", country[0]), country_name=country[1],
+        plan_name=config.plan_name_fi, parties=config.parties_fi or hva[1],
+        survey_owner=config.survey_owner_fi or hva[1], default_municipality=default, municipality_count=len(munis),
+    )

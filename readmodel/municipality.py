@@ -1,0 +1,53 @@
+"""The municipality page's questions: who it is compared with, its actions with their counts, and a summary
+that always says something."""
+from __future__ import annotations
+
+
+from metrics.goals import STATUS_SYMBOL
+from readmodel import page_data
+from readmodel.deployment import deployment
+
+
+def municipality_context(con, code: str) -> dict:
+    """Name, service-discussion area, the default references (area, HVA, country) and a display name for
+    each region the page draws."""
+    dep = deployment(con)
+    munis = page_data.municipalities(con)
+    name = dict(zip(munis["code"], munis["name_fi"])).get(code, code)
+    area = page_data.area_of(con, code)
+    regions = page_data.regions(con)
+    area_name = dict(zip(regions["code"], regions["name_fi"])).get(area, area)
+    references = [("vs_area", "PALVELUALUE", area), ("vs_hva", *dep.hva), ("vs_country", *dep.country)]
+    labels = {("KUNTA", code): name, ("PALVELUALUE", area): area_name, dep.hva: dep.hva_name,
+              dep.country: dep.country_name}
+    return {"name": name, "area": area, "area_name": area_name, "references": references, "labels": labels,
+            "hva_name": dep.hva_name}
+
+
+def municipality_summary(con, code: str, year_max: int | None = None,
+                         status_year_max: int | None = None) -> list[str]:
+    """The region summary's sentences, or one sentence of trend counts when the summary has none."""
+    items = page_data.region_summary(con, "KUNTA", code, year_max=year_max, status_year_max=status_year_max)
+    if items:
+        return [item["text"] for item in items]
+    table = page_data.region_indicator_table(con, "KUNTA", code, year_max=year_max)
+    name = municipality_context(con, code)["name"]
+    counts = table["trend_class"].value_counts()
+    return [f"{name}: {counts.get('paranee', 0)} mittaria paranee, {counts.get('heikkenee', 0)} heikkenee, "
+            f"{counts.get('ennallaan', 0)} ennallaan, {counts.get('ei erotu', 0)} muutosta ei erotu "
+            "satunnaisvaihtelusta (viimeiset 5 vuotta, joilta on tieto)."]
+
+
+def municipality_actions(con, code: str, status_year_max: int | None = None) -> dict:
+    """The municipality's row of the action-status matrix with the plan's texts, the actions followed per
+    municipality first, and the counts of those followed: done and per status."""
+    plan = page_data.plan(con)
+    matrix = page_data.action_status(con, status_year_max)
+    tracked = page_data.tracked_actions(con)
+    mine = matrix[matrix["municipality_code"] == code].merge(plan["actions"], on="action_id")
+    mine = mine.assign(tracked=mine["action_id"].isin(tracked)).sort_values(
+        ["tracked", "goal_id", "level_id"], ascending=[False, True, True])
+    followed = mine[mine["tracked"]]
+    counts = {status: int((followed["status"] == status).sum()) for status in STATUS_SYMBOL}
+    return {"actions": mine.reset_index(drop=True), "followed": len(followed), "done": counts.get("kyllä", 0),
+            "counts": counts, "total": len(mine)}
