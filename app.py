@@ -7,10 +7,18 @@ from __future__ import annotations
 import streamlit as st
 
 import readmodel  # noqa: F401  (the app's composition root: registers the stored page data with the store)
+from data_sources.__main__ import main as cli
 from readmodel import page_data
 from store.config import db_path, region_config
 from ui import data
-from ui.layout import accessibility_css, footer, query_param, region_facts, set_query_param, year_selector
+from ui.layout import (
+    accessibility_css,
+    footer,
+    query_param,
+    region_facts,
+    set_query_param,
+    year_selector,
+)
 from ui.page_registry import PAGES
 from ui.strings import t
 
@@ -20,8 +28,6 @@ accessibility_css()
 
 @st.cache_resource(show_spinner="Rakennetaan esimerkkitietokantaa ensimmäistä käynnistystä varten…")
 def _ensure_database(path: str) -> None:
-    from data_sources.__main__ import main as cli
-
     cli(["ensure", "--db", path])
 
 

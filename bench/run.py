@@ -34,21 +34,12 @@ from pathlib import Path
 from unittest import mock
 
 from bench import scale
+from ui import page_registry
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 DB_DIR = scale.OUT_DIR / "db"
-PAGES = [  # (file, url path, title prefix shown when rendered)
-    ("pages/tilannekuva.py", "tilannekuva", "page_overview"),
-    ("pages/kunta.py", "kunta", "page_municipality"),
-    ("pages/palvelukeskustelualue.py", "palvelukeskustelualue", "page_area"),
-    ("pages/vertailu.py", "vertailu", "page_compare"),
-    ("pages/trendit.py", "trendit", "page_trends"),
-    ("pages/tavoitteet.py", "tavoitteet", "page_plan"),
-    ("pages/kompassikysely.py", "kompassikysely", "page_survey"),
-    ("pages/tietolahteet.py", "tietolahteet", "page_sources"),
-    ("pages/yllapito.py", "yllapito", "page_admin"),
-]
+PAGES = [(p.file, p.url_path, p.title_key) for p in page_registry.PAGES]  # (file, url path, title key)
 
 
 def log(text: str) -> None:
@@ -198,69 +189,66 @@ def naive_ingest(cut: str, budget_s: float = 8.0) -> dict:
 
 
 def page_work(con) -> dict:
-    """The page_data calls each page makes (as in pages/*.py and the app.py sidebar), by page."""
+    """The read-model calls each page makes (as in pages/*.py and the app.py sidebar), by page, for the
+    deployment's default municipality and its area (readmodel/deployment.py: no region literal here)."""
+    from readmodel import area as area_model
+    from readmodel import comparison as comparison_model
+    from readmodel import municipality as muni_model
     from readmodel import page_data as pd_
+    from readmodel import survey as survey_model
+    from readmodel import view_data
+    from readmodel.deployment import deployment
 
-    area = pd_.area_of(con, "297") or "PK-KUOPIO"
-    members = pd_.members(con)
-    area_members = list(members.loc[(members["group_category"] == "PALVELUALUE") & (members["group_code"] == "PK-KESKI"),
-                                    "member_code"])
+    dep = deployment(con)
+    muni = dep.default_municipality
+    area = pd_.area_of(con, muni)
     inds = pd_.indicators(con)
     ids = [int(i) for i in inds["id"]]
-    goal1 = int(inds[inds["goals"].map(lambda g: 1 in list(g))]["id"].iloc[0])
-    from store.config import region_config
-    from data_sources.reference import read_rows
-
-    own = [r["code"] for r in read_rows(region_config().folder / "municipalities.csv", ("code",))]
-    trend_regions = [("KUNTA", c) for c in own] + [("MAA", "358")]  # 20 regions
+    own = list(pd_.municipalities(con)["code"])
+    trend_regions = [("KUNTA", c) for c in own] + [dep.country]
     trend_inds = [i for i in (181, 127, 5641, 3076, 1074) if i in ids][:5] or ids[:5]
-    refs = [("vs_area", "PALVELUALUE", area), ("vs_hva", "HYVINVOINTIALUE", "13"), ("vs_country", "MAA", "358")]
-
-    from readmodel import view_data
-
     _, newest = pd_.data_years(con)  # the pages pass the year slider's value, the newest year by default
-    goal_inds = [int(i) for i in inds[inds["goals"].map(lambda g: 1 in list(g)) & ~inds["unit"].isin(["henkilöä", "euroa"])]["id"]]
+    survey_years = survey_model.survey_years(con)
 
     def sidebar():
-        pd_.municipalities(con), pd_.regions(con), pd_.area_of(con, "297"), pd_.data_years(con), pd_.demo_share(con)
+        deployment(con), pd_.municipalities(con), pd_.regions(con), pd_.area_of(con, muni), pd_.data_years(con)
+        pd_.demo_share(con)
 
     def overview():  # pages/tilannekuva.py
         pd_.overview(con)
         pd_.plan(con)
-        con.execute("SELECT source, max(finished_at) AS last FROM load_log WHERE status IN ('ok', 'partial') GROUP BY source").df()
-        pd_.goal_status(con, "HYVINVOINTIALUE", "13", year_max=newest)
-        pd_.region_summary(con, "HYVINVOINTIALUE", "13", year_max=newest)
+        pd_.latest_loads(con)
+        pd_.goal_status(con, *dep.hva, year_max=newest)
+        pd_.region_summary(con, *dep.hva, year_max=newest)
 
     def municipality():  # pages/kunta.py
-        pd_.region_indicator_table(con, "KUNTA", "297", year_max=newest, references=refs)
+        context = muni_model.municipality_context(con, muni)
+        pd_.region_indicator_table(con, "KUNTA", muni, year_max=newest, references=context["references"])
         pd_.plan(con)
-        pd_.observations(con, [("KUNTA", "297"), ("PALVELUALUE", area), ("HYVINVOINTIALUE", "13"), ("MAA", "358")], None, newest)
-        pd_.region_summary(con, "KUNTA", "297", year_max=newest)
-        pd_.action_status(con)
-        pd_.tracked_actions(con)
-        view_data.survey_answers(con, "297")
+        pd_.observations(con, list(context["labels"]), None, newest)
+        muni_model.municipality_summary(con, muni, year_max=newest)
+        muni_model.municipality_actions(con, muni)
+        view_data.survey_answers(con, muni)
 
-    def area_page():  # pages/alue.py
-        pd_.members(con)
-        pd_.region_indicator_table(con, "PALVELUALUE", "PK-KESKI", year_max=newest,
-                                   references=[("vs_hva", "HYVINVOINTIALUE", "13"), ("vs_country", "MAA", "358")])
-        pd_.observations(con, [("KUNTA", c) for c in area_members] + [("PALVELUALUE", "PK-KESKI")], None, newest)
-        con.execute("SELECT indicator_id, bool_or(is_estimate), bool_or(is_incomplete) FROM derived_observation "
-                    "WHERE region_category = 'PALVELUALUE' AND region_code = ? AND year <= ? GROUP BY indicator_id",
-                    ["PK-KESKI", newest]).df()
-        pd_.region_summary(con, "PALVELUALUE", "PK-KESKI", year_max=newest)
+    def area_page():  # pages/palvelukeskustelualue.py
+        context = area_model.area_context(con, area)
+        pd_.region_indicator_table(con, "PALVELUALUE", area, year_max=newest, references=context["references"])
+        pd_.observations(con, [("KUNTA", c) for c in context["members"]["member_code"]] + [("PALVELUALUE", area)],
+                         None, newest)
+        area_model.rollup_flags(con, area, newest)
+        pd_.region_summary(con, "PALVELUALUE", area, year_max=newest)
         pd_.plan(con)
         pd_.action_status(con)
 
     def comparison():  # pages/vertailu.py
         pd_.indicators(con)
-        m = pd_.municipalities(con)
-        pd_.observations(con, [("KUNTA", c) for c in m["code"]] + [("HYVINVOINTIALUE", "13"), ("MAA", "358")],
-                         [181 if 181 in ids else ids[0]], newest)
+        pd_.municipalities(con)
+        comparison_model.municipality_ranking(con, 181 if 181 in ids else ids[0], newest)
         pd_.tiles(con)
         view_data.geometry(con)
         pd_.plan(con)
-        view_data.heatmap(con, goal_inds, year_max=newest)
+        goal_inds = comparison_model.comparable_indicators(con, 1)
+        view_data.heatmap(con, [int(i) for i in goal_inds["id"]], year_max=newest)
 
     def trends():  # pages/trendit.py
         pd_.indicators(con)
@@ -268,10 +256,14 @@ def page_work(con) -> dict:
         pd_.data_years(con)
         pd_.observations(con, trend_regions, trend_inds, newest, "total", 2010)
 
+    def survey():  # pages/kompassikysely.py
+        survey_model.survey_years(con)
+        if survey_years:
+            survey_model.survey_page(con, survey_years[0], "role")
+
     work = {"sidebar (every page)": sidebar, "overview": overview, "municipality": municipality, "area": area_page,
-            "comparison": comparison, "trends (5 ind × 20 regions)": trends}
-    if hasattr(pd_, "tilannekuva"):  # what `python -m metrics export` computes (metrics/__main__.py)
-        work["export (python -m metrics export)"] = lambda: pd_.tilannekuva(con)
+            "comparison": comparison, "trends (5 ind × 20 regions)": trends, "survey": survey,
+            "export (python -m metrics export)": lambda: pd_.tilannekuva(con)}
     return work
 
 

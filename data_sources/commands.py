@@ -4,10 +4,17 @@ from __future__ import annotations
 import argparse
 import json
 
+from data_sources.demo import DEMO_LABEL, build_demo
+from data_sources.reference import CatalogueError, load_catalogues
 from store import derived
 from store.config import db_path
 from store.warehouse import (
-    SCHEMA_VERSION, WarehouseError, connect_read, interrupted_load, schema_version, writing,
+    SCHEMA_VERSION,
+    WarehouseError,
+    connect_read,
+    interrupted_load,
+    schema_version,
+    writing,
 )
 
 
@@ -33,8 +40,6 @@ def add_cli(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_demo(args) -> int:
-    from data_sources.demo import DEMO_LABEL, build_demo
-
     result = build_demo(db_path(args.db), args.region)
     print(f"Esimerkkitietokanta rakennettu: {db_path(args.db)}")
     print(f"  havaintoja {result['observations']}, kompassikyselyn vastausrivejä {result['surveys']}")
@@ -46,7 +51,6 @@ def cmd_ensure(args) -> int:
     path = db_path(args.db)
     if not path.exists():
         print(f"Tietokantaa ei ole ({path}); rakennetaan esimerkkiaineistolla…")
-        from data_sources.demo import build_demo
 
         build_demo(path)
         return 0
@@ -65,8 +69,6 @@ def cmd_ensure(args) -> int:
 
 
 def cmd_catalogue(args) -> int:
-    from data_sources.reference import CatalogueError, load_catalogues
-
     try:
         rows = load_catalogues(args.region, db_path(args.db))
     except CatalogueError as exc:

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import duckdb
 
+from data_sources.rollup import refresh_derived
 from store.config import RegionConfig, region_config
-from store.warehouse import DIRECTIONS, METRIC_KINDS
+from store.warehouse import DIRECTIONS, METRIC_KINDS, writing
 
 QUESTION_TYPES = ("yes_no", "scale_1_5", "text")
 RESPONDENTS = ("municipality", "hva", "any")
@@ -259,13 +260,10 @@ def store_catalogues(con: duckdb.DuckDBPyConnection, cat: Catalogues) -> int:
 
 
 def load_catalogues(region_id: str | None = None, path: Path | None = None) -> int:
-    from store.warehouse import writing
-
     config = region_config(region_id)
     cat = parse_catalogues(config)
     with writing("catalogue", target=str(config.folder), params={"region": config.id}, path=path) as load:
         load.rows = store_catalogues(load.con, cat)
-        from data_sources.rollup import refresh_derived
 
         refresh_derived(load.con)
     return load.rows

@@ -20,6 +20,9 @@ from pathlib import Path
 import pandas as pd
 
 from data_sources import sotkanet as sk
+from data_sources.http import make_session, user_agent
+from data_sources.reference import licence_for, read_rows
+from data_sources.rollup import refresh_derived
 from store.config import db_path, region_config
 from store.warehouse import WarehouseError, connect_read, writing
 
@@ -182,8 +185,6 @@ def _read_state(path: Path) -> dict:
 
 
 def _own_municipalities(config) -> list[str]:
-    from data_sources.reference import read_rows
-
     rows = read_rows(config.folder / "municipalities.csv", ("code", "name_fi"))
     return [r["code"] for r in rows]
 
@@ -277,8 +278,6 @@ def process_indicator(ctx: Context, indicator_id: int) -> ItemResult:
 
 
 def _meta_frame(metas: list[sk.IndicatorMeta]) -> pd.DataFrame:
-    from data_sources.reference import licence_for
-
     return pd.DataFrame([{
         "id": m.id, "title_fi": m.title_fi, "title_sv": m.title_sv, "title_en": m.title_en, "unit": m.unit,
         "decimals": m.decimals, "organisation": m.organisation, "data_updated": m.data_updated,
@@ -312,7 +311,6 @@ ON CONFLICT (id) DO UPDATE SET
 
 def apply_results(load, results: list[ItemResult], new_regions: pd.DataFrame) -> list[int]:
     """Inside one writing() load: replace series, update metadata, log every indicator. -> changed ids."""
-    from data_sources.rollup import refresh_derived
 
     con = load.con
     if not new_regions.empty:
@@ -398,7 +396,6 @@ def run_load(options: Options, *, out=None, err=None) -> int:
             print(f"virhe: {exc}", file=err)
             return 2
     else:
-        from data_sources.http import make_session, user_agent
 
         base_url = options.base_url or config.sotkanet_base_url
         if options.dump:
@@ -478,6 +475,4 @@ def run_load(options: Options, *, out=None, err=None) -> int:
 
 
 def sk_licence(meta: sk.IndicatorMeta) -> str:
-    from data_sources.reference import licence_for
-
     return licence_for(meta.organisation or "")

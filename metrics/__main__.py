@@ -8,6 +8,10 @@ import sys
 import time
 
 from common.clock import iso_utc
+from metrics import export
+from readmodel import page_data
+from store.config import db_path
+from store.warehouse import WarehouseError, connect_read
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,10 +25,6 @@ def main(argv: list[str] | None = None) -> int:
     exp.add_argument("--year-max", type=int, default=None, help="viimeinen huomioitava vuosi")
     args = parser.parse_args(argv)
 
-    from metrics import export
-    from readmodel import page_data
-    from store.config import db_path
-    from store.warehouse import WarehouseError, connect_read
 
     path = db_path(args.db)
     if not path.exists():

@@ -6,10 +6,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from metrics import survey_results as sr
+from common.format import fi_int, fi_number
+from readmodel import rules as sr
 from readmodel import survey
 from ui import data
-from common.format import fi_int, fi_number
 from ui.layout import demo_banner, select_from_url
 from ui.strings import t
 from ui.tables import download_buttons

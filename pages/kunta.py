@@ -2,15 +2,22 @@
 import pandas as pd
 import streamlit as st
 
-from metrics.goals import STATUS_SYMBOL
-from metrics.summary import clearest_changes
+from common.format import fi_number
 from readmodel import municipality, page_data, view_data
+from readmodel.rules import STATUS_SYMBOL, clearest_changes
 from ui import data
 from ui.brief import BriefSection, build_brief, sparks_for
 from ui.charts import line_chart, small_multiples
-from common.format import fi_number
 from ui.indicator_table import display_table
-from ui.layout import brief_downloads, footer_text, page_demo_banner, region_facts, snapshot_changes, source_caption, status_year
+from ui.layout import (
+    brief_downloads,
+    footer_text,
+    page_demo_banner,
+    region_facts,
+    snapshot_changes,
+    source_caption,
+    status_year,
+)
 from ui.strings import t
 from ui.tables import download_buttons
 

@@ -2,14 +2,21 @@
 annual service discussion: väestö ja palvelutarpeet, HYTE, talous, and the interfaces."""
 import streamlit as st
 
-from metrics.goals import STATUS_SYMBOL
+from common.format import fi_number
 from readmodel import area as area_model
 from readmodel import page_data
+from readmodel.rules import STATUS_SYMBOL
 from ui import data
 from ui.brief import BriefSection, build_brief, sparks_for
-from common.format import fi_number
 from ui.indicator_table import display_table
-from ui.layout import brief_downloads, footer_text, page_demo_banner, source_caption, status_year, summary_sentences
+from ui.layout import (
+    brief_downloads,
+    footer_text,
+    page_demo_banner,
+    source_caption,
+    status_year,
+    summary_sentences,
+)
 from ui.strings import t
 from ui.tables import download_buttons
 

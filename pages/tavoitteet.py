@@ -2,9 +2,8 @@
 import pandas as pd
 import streamlit as st
 
-from metrics.goals import STATUS_SYMBOL
-from metrics.survey_results import YES_NO_LABELS
 from readmodel import page_data, view_data
+from readmodel.rules import STATUS_SYMBOL, YES_NO_LABELS
 from ui import data
 from ui.layout import page_demo_banner, select_from_url, status_year
 from ui.strings import t

@@ -2,14 +2,21 @@
 import pandas as pd
 import streamlit as st
 
-from metrics.goals import STATUS_SYMBOL
-from metrics.summary import clearest_changes
+from common.format import fi_datetime, fi_number
 from readmodel import page_data
+from readmodel.rules import STATUS_SYMBOL, clearest_changes
 from readmodel.snapshots import save_snapshot
 from ui import data
-from common.format import fi_datetime, fi_number
 from ui.indicator_table import display_table
-from ui.layout import is_admin, page_demo_banner, region_facts, snapshot_changes, source_caption, status_year, summary_sentences
+from ui.layout import (
+    is_admin,
+    page_demo_banner,
+    region_facts,
+    snapshot_changes,
+    source_caption,
+    status_year,
+    summary_sentences,
+)
 from ui.strings import t
 from ui.tables import download_buttons
 

@@ -1,12 +1,18 @@
 """Trendit — analysts pick indicators, regions and years freely; line chart, table, download."""
 import streamlit as st
 
-from metrics.trends import index_to_base_year
+from common.format import fi_number
 from readmodel import page_data
+from readmodel.rules import index_to_base_year
 from ui import data
 from ui.charts import line_chart
-from common.format import fi_number
-from ui.layout import page_demo_banner, region_facts, query_param, set_query_param, source_caption
+from ui.layout import (
+    page_demo_banner,
+    query_param,
+    region_facts,
+    set_query_param,
+    source_caption,
+)
 from ui.strings import t
 from ui.tables import download_buttons
 

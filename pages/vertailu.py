@@ -2,12 +2,12 @@
 import pandas as pd
 import streamlit as st
 
-from metrics.compare import COMPARISON_SYMBOL as _SYMBOLS
+from common.format import fi_datetime, fi_number
 from readmodel import comparison, page_data, view_data
 from readmodel.deployment import deployment
+from readmodel.rules import COMPARISON_SYMBOL as _SYMBOLS
 from ui import data
 from ui.charts import CHART_SAFE, comparison_heatmap, fi, ranking_chart, tile_map
-from common.format import fi_datetime, fi_number
 from ui.layout import page_demo_banner, select_from_url, source_caption
 from ui.maps import choropleth
 from ui.strings import t

@@ -12,7 +12,7 @@ from metrics import export as mexport
 from metrics import goals, summary
 from readmodel import precomputed
 from readmodel.precomputed import arrow_frame
-
+from store.config import region_config
 
 SERIES_COLUMNS = "indicator_id, region_category, region_code, gender, year, value, abs_value, is_demo"
 
@@ -303,7 +303,6 @@ def overview(con, year_max: int | None = None) -> dict[str, pd.DataFrame]:
 
 def tiles(con) -> pd.DataFrame:
     """Tile-map positions of the municipalities: authored data in the region folder."""
-    from store.config import region_config
 
     return pd.read_csv(region_config().folder / "tiles.csv", dtype={"code": str})
 

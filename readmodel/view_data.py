@@ -4,12 +4,14 @@ No streamlit here: every function takes a DuckDB connection first (ui.data.get_f
 """
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 
-from readmodel import snapshots as snap
 from metrics import compare as cmp
 from metrics import survey_results as sr
 from readmodel import page_data, precomputed
+from readmodel import snapshots as snap
 from readmodel.survey import ANSWER_ROWS_SQL
 
 
@@ -30,12 +32,10 @@ def hva_item_answers(con, year_max: int | None = None) -> pd.DataFrame:
 
 def geometry(con) -> dict | None:
     """The loaded municipal borders as a FeatureCollection, or None when none are loaded."""
-    from data_sources.geometry import feature_collection
-
     rows = con.execute("SELECT geojson FROM geometry ORDER BY municipality_code").fetchall()
     if not rows:
         return None
-    return feature_collection(r[0] for r in rows)
+    return {"type": "FeatureCollection", "features": [json.loads(r[0]) for r in rows]}
 
 
 def geometry_source(con) -> dict | None:

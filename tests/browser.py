@@ -13,23 +13,25 @@ from pathlib import Path
 
 import pytest
 
+from ui import page_registry
+from ui.strings import t
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 
-# Every page, by URL, with a text it shows once it has rendered.
-PAGES = [
-    ("", "Tavoite 1"),  # the default page lives at the root (/tilannekuva is not a page URL)
-    ("kunta?kunta=749", "Kunta: Siilinjärvi"),
-    ("palvelukeskustelualue?alue=PK-KESKI", "Palvelukeskustelualue"),
-    ("vertailu?indikaattori=181", "Ruutukartta"),
-    ("trendit?indikaattorit=181&alueet=KUNTA:297,MAA:358", "Trendit"),
-    ("tavoitteet", "Tavoitteet ja toimenpiteet"),
-    ("kompassikysely", "Kompassikysely"),
-    ("tietolahteet", "Latausloki"),
-    ("yllapito", "Ylläpito"),
-]
+# The demo region's example parameters per page (tests may name the bundled region's data).
+EXAMPLE_QUERY = {
+    "kunta": "kunta=749",
+    "palvelukeskustelualue": "alue=PK-KESKI",
+    "vertailu": "indikaattori=181",
+    "trendit": "indikaattorit=181&alueet=KUNTA:297,MAA:358",
+}
+# Every page of the registry, by URL, with the start of its own heading (h1): a page counts as loaded only
+# when that is shown (the sidebar's navigation also names every page, so body text is no proof).
+PAGES = [("" if p.default else p.url_path + (f"?{EXAMPLE_QUERY[p.url_path]}" if p.url_path in EXAMPLE_QUERY else ""),
+          t(p.title_key)) for p in page_registry.PAGES]
 
 
 def require_browser() -> None:
@@ -103,15 +105,27 @@ def chromium(width: int = 1400, height: int = 1800):
         driver.quit()
 
 
+def wait_for_heading(driver, text: str, timeout: float = 60) -> None:
+    """Wait until the page's own heading (h1) starts with `text` and the app has stopped running: how a
+    page counts as loaded (the sidebar's navigation names every page, so body text is no proof)."""
+    _wait(driver, lambda body, headings: any(h.startswith(text) for h in headings), text, timeout)
+
+
 def wait_for_page(driver, text: str, timeout: float = 60) -> None:
-    """Wait until the app has rendered `text` and stopped running."""
+    """Wait until the app shows `text` anywhere and has stopped running (a message, a form's result)."""
+    _wait(driver, lambda body, headings: text in body, text, timeout)
+
+
+def _wait(driver, done, text: str, timeout: float) -> None:
     from selenium.webdriver.common.by import By
 
     deadline = time.monotonic() + timeout
+    body = ""
     while time.monotonic() < deadline:
         body = driver.find_element(By.TAG_NAME, "body").text
+        headings = [h.text for h in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stMain"] h1')]
         running = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stStatusWidget"]')
-        if text in body and not running:
+        if done(body, headings) and not running:
             time.sleep(1.0)  # let charts finish drawing
             return
         time.sleep(0.5)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import ARTIFACTS, PAGES, chromium, exception_boxes, require_browser, running_app, wait_for_page
+from tests.browser import ARTIFACTS, PAGES, chromium, exception_boxes, require_browser, running_app, wait_for_heading
 
 AXE = Path(__file__).resolve().parent / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -48,7 +48,7 @@ def audit_pages(url: str, driver, pages=PAGES) -> dict[str, list[dict]]:
     report = {}
     for path, expected in pages:
         driver.get(f"{url}/{path}")
-        wait_for_page(driver, expected)
+        wait_for_heading(driver, expected)
         assert exception_boxes(driver) == [], f"{path}: {exception_boxes(driver)}"
         report[path or "tilannekuva"] = run_axe(driver)
     return report

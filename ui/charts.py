@@ -65,7 +65,7 @@ def _ink_on_cividis(values: pd.Series) -> list[str]:
 
 def tile_map(tiles: pd.DataFrame, value: str, label: str, title: str, unit: str, decimals: int,
              symbol: str | None = None) -> go.Figure:
-    """Equal squares laid out like the region: small municipalities weigh as much as Kuopio."""
+    """Equal squares laid out like the region: a small municipality weighs as much as the largest."""
     fig = go.Figure(go.Scatter(
         x=tiles["col"], y=-tiles["row"], mode="markers+text",
         marker=dict(symbol="square", size=70, color=tiles[value], colorscale="Cividis", showscale=True,

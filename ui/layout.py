@@ -4,10 +4,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from common.format import fi_date
 from readmodel import page_data, view_data
 from readmodel.deployment import deployment
 from ui import data
-from common.format import fi_date
+from ui.brief import chromium_binary, html_to_pdf
 from ui.strings import t
 
 
@@ -154,15 +155,11 @@ def snapshot_changes(region_key: str, year: int | None, label: str) -> None:
 
 @st.cache_data(max_entries=16, show_spinner="Tulostetaan PDF:ää (Chromium)…")
 def _pdf(document: str) -> bytes | None:
-    from ui.brief import html_to_pdf
-
     return html_to_pdf(document)
 
 
 def brief_downloads(document: str, slug: str, key: str) -> None:
     """The printable brief: HTML always; PDF when Chromium is available (printed on request)."""
-    from ui.brief import chromium_binary
-
     left, right = st.columns(2)
     left.download_button("Lataa tulostettava kooste (HTML)", document.encode("utf-8"), f"{slug}.html", "text/html",
                          key=f"brief_html_{key}", help="Yksi tiedosto: avaa selaimessa ja tulosta (Ctrl+P).")
