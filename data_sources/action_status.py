@@ -14,11 +14,21 @@ kirjaaja; kirjattu), in any encoding/delimiter the survey loader accepts (CSV or
 with any problem is rejected whole. Rows that are identical to an existing entry (same action,
 municipality, status, date, note, recorder and time) are skipped, so importing an export back
 changes nothing.
+
+Export → import is lossless for every note the product stores (any text; a note is stored trimmed,
+with line breaks as "\n" and without control characters, which are refused when it is recorded):
+- XLSX (`export_xlsx_bytes`, and the admin page's download): every text cell is a string cell, never a
+  formula, so "= sama tilanne kuin 2024" stays that text and comes back as it was.
+- CSV (`export_csv_bytes`): text that a spreadsheet would evaluate (starting with = + - @, tab, CR,
+  LF, unless it is a plain number such as "-3,5") gets one leading `'` (OWASP), as does text starting
+  with `'` followed by one of those characters or another `'`. The CSV import removes one leading `'`
+  exactly when the next character is one of those or `'` (common.spreadsheet.restore_cell), so only
+  what the export added is removed; an ordinary leading apostrophe in a hand-made file stays.
 """
 from __future__ import annotations
 
-import io
 import os
+import re
 import sys
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -27,14 +37,19 @@ from pathlib import Path
 import pandas as pd
 
 from common.clock import db_timestamp
+from common.spreadsheet import restore_cell, to_csv_bytes, to_xlsx_bytes
 from data_sources.uploads import (
     MAX_FILE_BYTES,
+    MAX_PROBLEMS,
+    MAX_SUGGESTIONS,
     MunicipalityResolver,
     SurveyProblem,
     SurveyRejected,
+    UnreadableFile,
     fold,
     parse_timestamp,
     print_problems,
+    read_regular_file,
     read_table,
 )
 
@@ -56,6 +71,8 @@ IMPORT_ALIASES = {
     "demo": ("esimerkki", "is_demo"),
 }
 _IMPORT_LOOKUP = {fold(a): k for k, aliases in IMPORT_ALIASES.items() for a in aliases}
+# What a note may not hold: the control characters a CSV import refuses and an XLSX cannot carry.
+_NOTE_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 
 
 class ActionStatusRejected(SurveyRejected):
@@ -102,8 +119,9 @@ def _reference(con) -> tuple[set[str], MunicipalityResolver]:
 
 def validate_entry(action: str, municipality: str, status: str, status_date: str | date | None, note: str | None,
                    actions: set[str], resolver: MunicipalityResolver, *, row: int | None = None,
-                   columns: dict[str, str] | None = None, today: date | None = None) -> tuple[dict, list[SurveyProblem]]:
-    """Check one entry; returns (normalised values, problems)."""
+                   columns: dict[str, str] | None = None, today: date | None = None,
+                   suggest: bool = True) -> tuple[dict, list[SurveyProblem]]:
+    """Check one entry; returns (normalised values, problems). suggest=False skips the difflib suggestion."""
     columns = columns or {}
     today = today or date.today()
     problems: list[SurveyProblem] = []
@@ -114,7 +132,7 @@ def validate_entry(action: str, municipality: str, status: str, status_date: str
     elif action not in actions:
         import difflib
 
-        match = difflib.get_close_matches(action.upper(), sorted(actions), n=1, cutoff=0.6)
+        match = difflib.get_close_matches(action.upper(), sorted(actions), n=1, cutoff=0.6) if suggest else None
         problems.append(SurveyProblem(row, columns.get("action", "toimenpide"), action, "tuntematon toimenpide",
                                       f"tarkoititko {match[0]}?" if match else None))
     out["action_id"] = action
@@ -123,7 +141,7 @@ def validate_entry(action: str, municipality: str, status: str, status_date: str
     if code is None:
         problems.append(SurveyProblem(row, columns.get("municipality", "kunta"), municipality,
                                       "kunta puuttuu" if not municipality else "tuntematon kunta",
-                                      resolver.suggest(municipality) if municipality else None))
+                                      resolver.suggest(municipality) if municipality and suggest else None))
     out["municipality_code"] = code
     value = normalise_status(status or "")
     if value is None:
@@ -143,7 +161,11 @@ def validate_entry(action: str, municipality: str, status: str, status_date: str
         problems.append(SurveyProblem(row, columns.get("date", "päivämäärä"), parsed.isoformat(),
                                       "päivämäärä on tulevaisuudessa", "tila kirjataan toteutuneelle päivälle"))
     out["status_date"] = parsed
-    note = (note or "").strip()
+    note = (note or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    bad = _NOTE_FORBIDDEN.search(note)
+    if bad:
+        problems.append(SurveyProblem(row, columns.get("note", "huomio"), repr(bad.group())[1:-1],
+                                      "huomiossa on ohjausmerkki", "poista ohjausmerkit huomiosta"))
     if len(note) > MAX_NOTE:
         problems.append(SurveyProblem(row, columns.get("note", "huomio"), note[:40], f"huomio on liian pitkä "
                                       f"({len(note)} merkkiä, raja {MAX_NOTE})"))
@@ -190,6 +212,9 @@ def parse_import(data: bytes, file_name: str, actions: set[str], resolver: Munic
         table = read_table(data, file_name)
     except SurveyRejected as exc:
         raise ActionStatusRejected(exc.problems) from None
+    if table.format == "csv":  # undo the export's formula neutralisation (module docstring)
+        table.header = [restore_cell(c) for c in table.header]
+        table.rows = [(n, [restore_cell(c) for c in cells]) for n, cells in table.rows]
     problems: list[SurveyProblem] = []
     cols: dict[str, int] = {}
     for idx, name in enumerate(table.header):
@@ -218,12 +243,16 @@ def parse_import(data: bytes, file_name: str, actions: set[str], resolver: Munic
 
     entries = []
     for row_no, cells in table.rows:
+        if len(problems) >= MAX_PROBLEMS:  # a wrong file: stop here, the list is long enough to act on
+            problems.append(SurveyProblem(None, None, None, f"tarkistus lopetettiin {MAX_PROBLEMS} ongelman jälkeen "
+                                          f"(rivillä {row_no}); korjaa nämä ja tuo tiedosto uudelleen"))
+            break
         code_text, name_text = cell(cells, "code"), cell(cells, "municipality")
         municipality = code_text or name_text
         muni_column = names.get("code") if code_text else names.get("municipality", names.get("code"))
         values, row_problems = validate_entry(
             cell(cells, "action"), municipality, cell(cells, "status"), cell(cells, "date"), cell(cells, "note"),
-            actions, resolver, row=row_no, today=today,
+            actions, resolver, row=row_no, today=today, suggest=len(problems) < MAX_SUGGESTIONS,
             columns={"action": names["action"], "municipality": muni_column, "status": names["status"],
                      "date": names.get("date", "päivämäärä"), "note": names.get("note", "huomio")})
         if code_text and name_text and values["municipality_code"] is not None \
@@ -309,15 +338,22 @@ def latest_per_action(history: pd.DataFrame) -> pd.DataFrame:
     return ordered.drop_duplicates(["toimenpide", "kuntakoodi"]).sort_values(["toimenpide", "kunta"]).reset_index(drop=True)
 
 
-def export_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV for Excel: ';', UTF-8 with BOM; same columns the import reads."""
+def _export_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     out["esimerkki"] = out["esimerkki"].map(lambda v: "kyllä" if bool(v) else "ei")
     out["päivämäärä"] = pd.to_datetime(out["päivämäärä"]).dt.strftime("%Y-%m-%d")
     out["kirjattu"] = pd.to_datetime(out["kirjattu"]).dt.strftime("%Y-%m-%d %H:%M:%S")
-    buffer = io.StringIO()
-    out[EXPORT_COLUMNS].to_csv(buffer, sep=";", index=False, lineterminator="\r\n")
-    return buffer.getvalue().encode("utf-8-sig")
+    return out[EXPORT_COLUMNS]
+
+
+def export_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """CSV for Excel: ';', UTF-8 with BOM; same columns the import reads; formula-like text neutralised."""
+    return to_csv_bytes(_export_frame(frame), sep=";")
+
+
+def export_xlsx_bytes(frame: pd.DataFrame) -> bytes:
+    """XLSX with the CSV export's columns; every text cell a string cell (never a formula)."""
+    return to_xlsx_bytes(_export_frame(frame), "tilat")
 
 
 # ---------------------------------------------------------------- CLI
@@ -353,10 +389,11 @@ def _cmd_export(args) -> int:
 def _cmd_import(args) -> int:
     path = Path(args.file)
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            print(f"virhe: tiedosto {path} on liian suuri", file=sys.stderr)
-            return 1
-        added = import_status_bytes(path.read_bytes(), path.name, db=args.db, user_name=args.by)
+        data = read_regular_file(path, MAX_FILE_BYTES)  # regular files only, at most the cap + 1 byte
+        added = import_status_bytes(data, path.name, db=args.db, user_name=args.by)
+    except UnreadableFile as exc:
+        print(f"virhe: {exc}", file=sys.stderr)
+        return 1
     except OSError as exc:
         print(f"virhe: tiedostoa {path} ei voi lukea ({exc.strerror})", file=sys.stderr)
         return 1
