@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from metrics.__main__ import main as metrics_main
 from store.warehouse import connect_read, table_checksum
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -181,16 +182,11 @@ def _cli_results(fresh_db, tmp_path, monkeypatch):
     for case_id, argv in _cli_cases(fresh_db):
         code, output, crash = _run_main(main, argv)
         results.append((case_id, code, output, crash))
-    try:
-        from metrics.__main__ import main as metrics_main
-    except ImportError:
-        metrics_main = None
-    if metrics_main is not None:
-        for n, value in enumerate(HOSTILE):
-            for argv in (["export", "--db", str(fresh_db), "--region", value],
-                         ["export", "--db", str(fresh_db), "--region", value, "--format", "csv"]):
-                code, output, crash = _run_main(metrics_main, argv)
-                results.append((f"metrics export --region[{n}]", code, output, crash))
+    for n, value in enumerate(HOSTILE):
+        for argv in (["export", "--db", str(fresh_db), "--region", value],
+                     ["export", "--db", str(fresh_db), "--region", value, "--format", "csv"]):
+            code, output, crash = _run_main(metrics_main, argv)
+            results.append((f"metrics export --region[{n}]", code, output, crash))
     return results
 
 

@@ -1,6 +1,6 @@
 """Sotkanet client, parsing and loader — against a local replay server, no network.
 
-Real recorded responses are read by path from /work/shared/fixtures/sotkanet/ (tests that need
+Real recorded responses are read by path from ../shared/fixtures/sotkanet/ (tests that need
 them skip when the folder is absent); constructed responses in the same formats live in
 tests/fixtures/sotkanet/ (see its README).
 """
@@ -26,7 +26,7 @@ from tests.sotkanet_replay import ReplayServer, ReplayState
 
 HERE = Path(__file__).resolve().parent
 OWN = HERE / "fixtures" / "sotkanet"
-SHARED = Path("/work/shared/fixtures/sotkanet")
+SHARED = HERE.parents[1] / "shared" / "fixtures" / "sotkanet"  # ../shared beside the project
 CONTACT = "https://github.com/pohjois-savo/tilannekuva"
 
 
