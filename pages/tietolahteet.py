@@ -2,9 +2,9 @@
 import pandas as pd
 import streamlit as st
 
+from common.format import fi_date, fi_datetime, fi_int
 from readmodel import page_data, sources, view_data
 from ui import data
-from common.format import fi_date, fi_datetime, fi_int
 from ui.layout import page_demo_banner, region_facts
 from ui.strings import t
 from ui.tables import download_buttons
