@@ -57,7 +57,7 @@ for tab, goal in zip(tabs, plan["goals"].itertuples()):
         st.dataframe(shown, hide_index=True, width="stretch")
         source_caption(goal_rows)
         brief_sections.append(BriefSection(f"Tavoite {goal.goal_id}: {goal.title_fi}",
-                                           shown.drop(columns=["Suunta", "Muutos (ikkuna)"]), sparks_for(goal_rows, all_series, "KUNTA", code),
+                                           shown.drop(columns=["Suunta", "Muutos (ikkuna)"]), lambda rows=goal_rows: sparks_for(rows, all_series, "KUNTA", code),
                                            source="Lähde: THL, Sotkanet.fi" + (" (esimerkkiaineisto)" if is_demo else "")))
         moving = clearest_changes(goal_rows, None, 9)
         panels = [(int(r.indicator_id), r.title_fi, r.unit or "", int(r.decimals) if pd.notna(r.decimals) else 1)
@@ -140,7 +140,7 @@ st.caption(f"{name}: yhteenveto, mittarit tavoitteittain pienkuvaajin, toimenpit
 brief_sections.append(BriefSection("Toimenpiteet", actions_shown[["Toimenpide", "Tavoite", "Taso", "Tila", "Päivä"]]))
 if not survey_shown.empty:
     brief_sections.append(BriefSection(f"Kompassikysely {int(answers['year'].max())}", survey_shown))
-document = build_brief(f"{name} — kuntakooste", f"Palvelukeskustelualue {area_name} · {region_facts().region_name}: yhteinen tilannekuva"
+make_document = lambda: build_brief(  # noqa: E731  (built only when downloaded)f"{name} — kuntakooste", f"Palvelukeskustelualue {area_name} · {region_facts().region_name}: yhteinen tilannekuva"
                        + (f" · tiedot vuoteen {year} asti" if year else ""), brief_sections,
                        summary=summary, is_demo=is_demo, footer=footer_text())
-brief_downloads(document, f"kuntakooste_{name}", key="kunta")
+brief_downloads(make_document, f"kuntakooste_{name}", key="kunta")

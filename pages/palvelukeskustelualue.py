@@ -82,7 +82,7 @@ for theme_name, themes in THEMES:
         st.caption("⚠ Osalta jäsenkunnista puuttuu arvo (tietosuoja tai puuttuva tieto): aluearvo kattaa vain kunnat, joilta tieto on.")
     source_caption(rows)
     brief_sections.append(BriefSection(theme_name, side,
-                                       sparks_for(rows, obs, "PALVELUALUE", area), spark_label="Alue, kehitys",
+                                       lambda rows=rows: sparks_for(rows, obs, "PALVELUALUE", area), spark_label="Alue, kehitys",
                                        source="Lähde: THL, Sotkanet.fi" + (" (esimerkkiaineisto)" if is_demo else "")))
 
 st.caption("Aluearvot lasketaan jäsenkunnista: osuudet ja suhdeluvut osoittajien ja nimittäjien summista, kun "
@@ -104,7 +104,7 @@ brief_sections.append(BriefSection("Toimenpiteiden eteneminen (valmiit / kaikki)
 
 st.header("Tulostettava kooste")
 st.caption("Palvelukeskusteluun: alueen tilannekuva teemoittain jäsenkuntien arvoineen, pienkuvaajat ja toimenpiteet.")
-document = build_brief(f"{area_name} — palvelukeskustelun tilannekuva",
+make_document = lambda: build_brief(  # noqa: E731  (built only when downloaded)f"{area_name} — palvelukeskustelun tilannekuva",
                        f"Kunnat: {', '.join(mine['member_name'])} · jäsenyys {status}", brief_sections,
                        summary=summary, is_demo=is_demo, footer=footer_text())
-brief_downloads(document, f"aluekooste_{area}", key="alue")
+brief_downloads(make_document, f"aluekooste_{area}", key="alue")

@@ -184,6 +184,7 @@ def test_every_page_download_holds_no_formula(hostile_db, monkeypatch):
         made.append(("xlsx", page, data := real_xlsx(frame, sheet)))
         return data
 
+    monkeypatch.setattr(ui.tables, "DEFERRED", False)  # build the files now, so they can be inspected
     monkeypatch.setattr(ui.tables, "to_finnish_csv", csv_recorder)
     monkeypatch.setattr(ui.tables, "to_xlsx", xlsx_recorder)
     app = str(__import__("pathlib").Path(__file__).resolve().parents[1] / "app.py")

@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from typing import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -56,7 +57,8 @@ footer { margin-top: 6mm; font-size: 8.5pt; color: #404040; border-top: 0.5pt so
 class BriefSection:
     heading: str
     table: pd.DataFrame                      # already formatted for people (strings)
-    sparks: list[tuple[list, list] | None] = field(default_factory=list)  # one per table row: (years, values)
+    # one per table row: (years, values); or a function giving them, so they are drawn only when printed
+    sparks: list[tuple[list, list] | None] | Callable[[], list] = field(default_factory=list)
     spark_label: str = "Kehitys"
     intro: str = ""
     source: str = ""
@@ -97,7 +99,8 @@ def _table_html(section: BriefSection) -> str:
     if frame is None or frame.empty:
         return '<p class="meta">Ei tietoja.</p>'
     cols = list(frame.columns)
-    with_spark = bool(section.sparks) and len(section.sparks) == len(frame)
+    sparks = section.sparks() if callable(section.sparks) else section.sparks
+    with_spark = bool(sparks) and len(sparks) == len(frame)
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in cols)
     if with_spark:
         head += f"<th>{html.escape(section.spark_label)}</th>"
@@ -106,7 +109,7 @@ def _table_html(section: BriefSection) -> str:
         cells = "".join(
             f'<td class="{"num" if str(c).startswith(NUMERIC_HINT) else ""}">{html.escape(str(r[c]))}</td>' for c in cols)
         if with_spark:
-            spark = section.sparks[i]
+            spark = sparks[i]
             cells += f'<td class="spark">{sparkline_svg(*spark, title=str(r[cols[0]])) if spark else "–"}</td>'
         rows.append(f"<tr>{cells}</tr>")
     wide_first = str(cols[0]) in ("Indikaattori", "Kysymys", "Toimenpide")

@@ -1,6 +1,8 @@
 """Plotly figures in the product's style: Finnish separators, colour-blind-safe colours, units and years."""
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -147,25 +149,40 @@ def comparison_heatmap(cells: pd.DataFrame, row: str, col: str, comparison: str,
 def small_multiples(series: pd.DataFrame, panels: list[tuple[int, str, str, int]], own: str, reference: str,
                     columns: int = 3, title: str | None = None) -> go.Figure:
     """One small line chart per indicator: `own` region solid, `reference` dashed (series: indicator_id, year,
-    value, alue). panels: (indicator_id, title, unit, decimals)."""
-    from plotly.subplots import make_subplots
+    value, alue). panels: (indicator_id, title, unit, decimals).
 
+    Built as one dict and validated once: plotly validates every property assignment, and building this
+    through make_subplots, add_trace and per-axis updates made it the municipality page's slowest step."""
     n = max(len(panels), 1)
     rows = (n + columns - 1) // columns
-    names = [(t if len(t) <= 44 else t[:42] + "…") + (f" ({u})" if u else "") for _, t, u, _ in panels]
-    fig = make_subplots(rows=rows, cols=columns, subplot_titles=names, vertical_spacing=min(0.5 / rows, 0.12),
-                        horizontal_spacing=0.07)
-    for i, (ind, _, unit, decimals) in enumerate(panels):
-        r, c = i // columns + 1, i % columns + 1
+    h_gap, v_gap = 0.07, min(0.5 / rows, 0.12)
+    width, height = (1 - h_gap * (columns - 1)) / columns, (1 - v_gap * (rows - 1)) / rows
+    by_key = dict(iter(series.sort_values("year").groupby(["indicator_id", "alue"], sort=False)))
+    traces, layout, annotations = [], {}, []
+    for i in range(rows * columns):
+        k = "" if i == 0 else str(i + 1)
+        left, top = (i % columns) * (width + h_gap), 1 - (i // columns) * (height + v_gap)
+        layout[f"xaxis{k}"] = dict(domain=[max(0.0, left), min(1.0, left + width)], anchor=f"y{k}", tickformat="d", dtick=4,
+                                   gridcolor="#EEEEEE")
+        layout[f"yaxis{k}"] = dict(domain=[max(0.0, top - height), min(1.0, top)], anchor=f"x{k}", gridcolor="#DDDDDD",
+                                   zerolinecolor="#999999")
+        if i >= len(panels):
+            continue
+        ind, text, unit, decimals = panels[i]
+        label = (text if len(text) <= 44 else text[:42] + "…") + (f" ({unit})" if unit else "")
+        annotations.append(dict(text=html.escape(label), x=left + width / 2, y=top, xref="paper", yref="paper",
+                                xanchor="center", yanchor="bottom", showarrow=False, font=dict(size=11)))
         for name, dash, colour, symbol in ((own, "solid", PALETTE[0], "circle"), (reference, "dash", "#555555", "square")):
-            part = series[(series["indicator_id"] == ind) & (series["alue"] == name)].sort_values("year")
-            fig.add_trace(go.Scatter(
-                x=part["year"], y=part["value"], mode="lines+markers", name=name, legendgroup=name, showlegend=i == 0,
-                line=dict(color=colour, dash=dash, width=2), marker=dict(size=4, symbol=symbol),
-                hovertemplate=f"%{{x}}: %{{y:,.{decimals}f}} {unit}<extra>{name}</extra>"), row=r, col=c)
-    fig.update_annotations(font_size=11)
-    fig.update_xaxes(tickformat="d", dtick=4, gridcolor="#EEEEEE")
-    fig.update_yaxes(gridcolor="#DDDDDD", tickformat="~s" if False else None)
-    fig = style(fig, title, None, height=190 * rows + 110)
-    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0 + 40 / (190 * rows + 110), x=0))
-    return fig
+            part = by_key.get((ind, name), series.iloc[0:0])
+            traces.append(dict(type="scatter", x=part["year"].tolist(), y=part["value"].tolist(), mode="lines+markers",
+                               name=name, legendgroup=name, showlegend=i == 0, xaxis=f"x{k}", yaxis=f"y{k}",
+                               line=dict(color=colour, dash=dash, width=2), marker=dict(size=4, symbol=symbol),
+                               hovertemplate=f"%{{x}}: %{{y:,.{decimals}f}} {unit}"
+                                             f"<extra>{html.escape(str(name))}</extra>"))
+    total_height = 190 * rows + 110
+    layout.update(separators=SEPARATORS, height=total_height, margin=dict(l=10, r=10, t=50 if title else 20, b=10),
+                  colorway=PALETTE, font=dict(size=14), plot_bgcolor="white", annotations=annotations,
+                  legend=dict(orientation="h", yanchor="bottom", y=1.0 + 40 / total_height, x=0))
+    if title:
+        layout["title"] = dict(text=html.escape(title))
+    return go.Figure(dict(data=traces, layout=layout))

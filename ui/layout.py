@@ -158,16 +158,18 @@ def _pdf(document: str) -> bytes | None:
     return html_to_pdf(document)
 
 
-def brief_downloads(document: str, slug: str, key: str) -> None:
-    """The printable brief: HTML always; PDF when Chromium is available (printed on request)."""
+def brief_downloads(make_document, slug: str, key: str) -> None:
+    """The printable brief: HTML always; PDF when Chromium is available (printed on request). The document
+    (`make_document()`, HTML text) is built only when a reader downloads or prints it, never per rerun."""
     left, right = st.columns(2)
-    left.download_button("Lataa tulostettava kooste (HTML)", document.encode("utf-8"), f"{slug}.html", "text/html",
-                         key=f"brief_html_{key}", help="Yksi tiedosto: avaa selaimessa ja tulosta (Ctrl+P).")
+    left.download_button("Lataa tulostettava kooste (HTML)", lambda: make_document().encode("utf-8"), f"{slug}.html",
+                         "text/html", key=f"brief_html_{key}", on_click="ignore",
+                         help="Yksi tiedosto: avaa selaimessa ja tulosta (Ctrl+P).")
     if not chromium_binary():
         right.caption("PDF vaatii palvelimelle Chromiumin; HTML-koosteen voi tulostaa PDF:ksi selaimesta.")
         return
     if right.toggle("Valmistele PDF", key=f"brief_pdf_on_{key}"):
-        pdf = _pdf(document)
+        pdf = _pdf(make_document())
         if pdf:
             right.download_button("Lataa kooste (PDF)", pdf, f"{slug}.pdf", "application/pdf", key=f"brief_pdf_{key}")
         else:

@@ -22,10 +22,18 @@ def to_xlsx(frame: pd.DataFrame, sheet: str = "tiedot") -> bytes:
     return to_xlsx_bytes(frame, sheet)
 
 
+# Files are built when a reader clicks (Streamlit runs the callable then), not on every rerun: an XLSX
+# costs ~0.2 s of a page's time and is rarely wanted. Tests that inspect the files switch this off.
+DEFERRED = True
+
+
 def download_buttons(frame: pd.DataFrame, name: str, key: str | None = None) -> None:
     slug = re.sub(r"[^a-z0-9_-]+", "_", name.lower()).strip("_") or "tiedot"
     key = key or slug
+    csv_data = (lambda: to_finnish_csv(frame)) if DEFERRED else to_finnish_csv(frame)
+    xlsx_data = (lambda: to_xlsx(frame, slug)) if DEFERRED else to_xlsx(frame, slug)
     left, right = st.columns(2)
-    left.download_button(t("download_csv"), to_finnish_csv(frame), f"{slug}.csv", "text/csv", key=f"csv_{key}")
-    right.download_button(t("download_xlsx"), to_xlsx(frame, slug), f"{slug}.xlsx",
-                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"xlsx_{key}")
+    left.download_button(t("download_csv"), csv_data, f"{slug}.csv", "text/csv", key=f"csv_{key}", on_click="ignore")
+    right.download_button(t("download_xlsx"), xlsx_data, f"{slug}.xlsx",
+                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"xlsx_{key}",
+                          on_click="ignore")
