@@ -17,6 +17,7 @@ import math
 import sys
 from pathlib import Path
 
+from data_sources.uploads import UnreadableFile, read_regular_file
 from store.config import db_path
 from store.warehouse import connect_read, writing
 
@@ -133,12 +134,10 @@ def parse_features(data: dict, wanted: dict[str, str], code_property: str | None
 def read_source(file: str | None = None, url: str | None = None) -> tuple[bytes, str]:
     if file:
         path = Path(file)
-        if not path.exists():
-            raise GeometryError(f"tiedostoa ei ole: {path}")
-        if path.stat().st_size > MAX_BYTES:
-            raise GeometryError(f"tiedosto on liian suuri ({path.stat().st_size} tavua)")
-        try:
-            return path.read_bytes(), str(path.resolve())
+        try:  # regular files only (not /dev/zero, a FIFO or a folder), never more than MAX_BYTES + 1 bytes
+            return read_regular_file(path, MAX_BYTES), str(path.resolve())
+        except UnreadableFile as exc:
+            raise GeometryError(str(exc)) from None
         except OSError as exc:
             raise GeometryError(f"{path}: tiedostoa ei voi lukea ({exc.strerror})") from exc
     from store.config import region_config

@@ -35,7 +35,6 @@ Rules that matter to users:
 from __future__ import annotations
 
 import argparse
-import difflib
 import hashlib
 import re
 import sys
@@ -197,6 +196,8 @@ def parse_survey(
         q_by_key[key(q.question_id)] = str(q.question_id)
         q_by_key.setdefault(key(q.text_fi), str(q.question_id))
 
+    options = {key(q): q for q in q_types} | {key(t): i for t, i in
+                                              ((q.text_fi, q.question_id) for q in questions.itertuples(index=False))}
     # --- header
     meta: dict[str, int] = {}
     question_cols: list[tuple[int, str]] = []
@@ -218,11 +219,10 @@ def parse_survey(
             continue
         qid = q_by_key.get(key(name))
         if qid is None:
-            options = {key(q): q for q in q_types} | {key(t): i for t, i in
-                                                       ((q.text_fi, q.question_id) for q in questions.itertuples(index=False))}
-            match = difflib.get_close_matches(key(name), list(options), n=1, cutoff=0.75)
+            # difflib for the first uploads.MAX_SUGGESTIONS unknown columns only (issue 13, item 7)
+            match = problems.close_match(key(name), options, cutoff=0.75)
             problems.add(1, name, None, "tuntematon kysymyssarake",
-                         f"tarkoititko {options[match[0]]}?" if match else "otsikoksi käy kysymyksen tunnus tai koko teksti")
+                         f"tarkoititko {options[match]}?" if match else "otsikoksi käy kysymyksen tunnus tai koko teksti")
             continue
         if qid in seen_questions:
             problems.add(1, name, None, f"kysymys {qid} on tiedostossa kahdesti (myös sarake '{seen_questions[qid]}')")
@@ -461,16 +461,41 @@ def load_survey_bytes(data: bytes, file_name: str, year: int | None = None, *, d
     return SurveyLoadResult("loaded", load.load_id, load.rows, parsed.year, parsed.municipalities)
 
 
+def store_survey_in(load, data: bytes, file_name: str, year: int | None = None, *, is_demo: bool = False,
+                    user_name: str | None = None) -> SurveyLoadResult:
+    """Validate one survey file and write it into an open load (a `Load` of store.warehouse.writing), for a
+    command that writes several things in one swap (`demo`). The file gets a load id of its own, logged
+    in the same transaction, so it is listed and restorable like a survey load of its own. Raises
+    SurveyRejected on any problem (the whole load is then discarded); an identical file that is
+    already active changes nothing."""
+    import dataclasses
+    import json
+
+    con = load.con
+    file_name = Path(file_name).name or "kysely"
+    parsed = _parse_against(con, data, file_name, year)
+    previous, all_active = _identical_load(con, parsed.checksum, parsed.year)
+    if previous is not None and all_active:
+        return SurveyLoadResult("unchanged", previous, len(parsed.responses), parsed.year, parsed.municipalities)
+    own_id = con.execute("SELECT greatest(coalesce(max(load_id), 0), ?) + 1 FROM load_log", [load.load_id]).fetchone()[0]
+    started = db_timestamp()
+    rows = _store(dataclasses.replace(load, load_id=own_id), parsed, is_demo)
+    params = {"year": parsed.year, "year_source": parsed.year_source, "municipalities": parsed.municipalities,
+              "format": parsed.format, "encoding": parsed.encoding, "delimiter": parsed.delimiter,
+              "part_of_load": load.load_id}
+    con.execute(
+        "INSERT INTO load_log (load_id, source, target, params, checksum, rows, started_at, finished_at, status,"
+        " message, licence, is_demo, user_name) VALUES (?, 'survey', ?, ?, ?, ?, ?, ?, 'ok', '', NULL, ?, ?)",
+        [own_id, file_name, json.dumps(params, ensure_ascii=False), parsed.checksum, rows, started, db_timestamp(),
+         is_demo, user_name or "cli"])
+    return SurveyLoadResult("loaded", own_id, rows, parsed.year, parsed.municipalities)
+
+
 def load_survey_file(path: Path, year: int | None = None, *, db: Path | None = None, is_demo: bool = False,
                      user_name: str | None = None) -> SurveyLoadResult:
     path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise file_problem(f"tiedostoa {path} ei voi lukea ({exc.strerror})") from None
-    if size > uploads.MAX_FILE_BYTES:
-        raise file_problem(f"tiedosto on liian suuri ({size // 1024} kt, raja {uploads.MAX_FILE_BYTES // (1024 * 1024)} Mt)")
-    return load_survey_bytes(path.read_bytes(), path.name, year, db=db, is_demo=is_demo, user_name=user_name)
+    data = uploads.read_upload_file(path)  # regular files only, at most the cap + 1 byte (issue 13, item 8)
+    return load_survey_bytes(data, path.name, year, db=db, is_demo=is_demo, user_name=user_name)
 
 
 def restore_survey_version(load_id: int, *, db: Path | None = None, user_name: str | None = None) -> SurveyLoadResult:

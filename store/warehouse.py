@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import glob
 import json
 import os
 import shutil
+import stat
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -184,6 +186,26 @@ def database_version(path: Path | None = None) -> str:
     return f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}"
 
 
+def _require_regular(path: Path, *, unusable_path_is_error: bool = True) -> bool:
+    """Whether the database file exists; WarehouseError when the path is something other than a regular
+    file (a FIFO would block the open forever, /dev/zero would be copied until the disk is full).
+    unusable_path_is_error=False: a path that cannot be looked at (ENAMETOOLONG, ENOTDIR) counts as
+    missing, for the caller to report its own way."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return False
+    except OSError as exc:  # issue 7 fix (tests/test_hostile.py): e.g. a 10 kB --db is ENAMETOOLONG
+        if not unusable_path_is_error:
+            return False
+        raise WarehouseError(f"Tietokannan polku ei kelpaa: {exc.strerror}") from exc
+    if not stat.S_ISREG(info.st_mode):
+        kind = "kansio" if stat.S_ISDIR(info.st_mode) else "nimetty putki (FIFO)" if stat.S_ISFIFO(info.st_mode) \
+            else "laite" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else "erikoistiedosto"
+        raise WarehouseError(f"Tietokannan polku {path} ei ole tavallinen tiedosto vaan {kind}; anna DuckDB-tiedoston polku.")
+    return True
+
+
 def connect_read(path: Path | None = None, *, require_current_schema: bool = True) -> duckdb.DuckDBPyConnection:
     """A read-only view of the current file.
 
@@ -192,10 +214,7 @@ def connect_read(path: Path | None = None, *, require_current_schema: bool = Tru
     keep serving the old file.
     """
     path = path or db_path()
-    try:
-        exists = path.exists()
-    except OSError as exc:  # issue 7 fix (tests/test_hostile.py): e.g. a 10 kB --db is ENAMETOOLONG
-        raise WarehouseError(f"Tietokannan polku ei kelpaa: {exc.strerror}") from exc
+    exists = _require_regular(path)
     if not exists:
         raise WarehouseError(
             f"Tietokantaa ei ole: {path}. Rakenna se: python -m data_sources demo --db {path}"
@@ -301,6 +320,7 @@ def writing(
     the live file is untouched in every failure.
     """
     path = path or db_path()
+    _require_regular(path, unusable_path_is_error=False)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         lock_file = open(_lock_path(path), "a+")
@@ -311,9 +331,9 @@ def writing(
         marker = _inflight_path(path)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
         previous_marker = interrupted_load(path)
-        for stale in path.parent.glob(f".{path.name}.*.tmp"):
-            stale.unlink(missing_ok=True)
+        _remove_stale_temporaries(path)
         try:
+            _require_regular(path)  # again under the lock: the path may have been replaced meanwhile
             if path.exists():
                 shutil.copy2(path, tmp)
             marker.write_text(
@@ -325,7 +345,7 @@ def writing(
                 encoding="utf-8",
             )
         except OSError as exc:
-            tmp.unlink(missing_ok=True)
+            _remove_temporary(tmp)
             raise WarehouseError(
                 f"Latausta ei voitu aloittaa: {exc.strerror} ({exc.filename}). Tietokanta on ennallaan."
             ) from exc
@@ -334,7 +354,7 @@ def writing(
         except duckdb.Error as exc:
             # Issue 7 fix (tests/test_hostile.py): the live file is not a DuckDB database. Clean up like
             # any failed load (no temporary file, no in-flight marker) instead of a traceback.
-            tmp.unlink(missing_ok=True)
+            _remove_temporary(tmp)
             marker.unlink(missing_ok=True)
             if previous_marker:
                 with contextlib.suppress(OSError):
@@ -374,7 +394,7 @@ def writing(
         except BaseException as exc:
             with contextlib.suppress(Exception):
                 con.close()
-            tmp.unlink(missing_ok=True)
+            _remove_temporary(tmp)
             # The marker is ours; a failed (not killed) load leaves the database as it was,
             # so there is nothing "interrupted" to report later.
             marker.unlink(missing_ok=True)
@@ -390,6 +410,29 @@ def writing(
             if isinstance(exc, duckdb.IOException):
                 raise WarehouseError(f"Lataus epäonnistui: {exc}. Tietokanta on ennallaan.") from exc
             raise
+
+
+def _remove_temporary(tmp: Path) -> None:
+    """A load's temporary copy and every DuckDB sidecar of it (its .wal, its .tmp spill folder)."""
+    for leftover in [tmp, *(Path(p) for p in glob.glob(glob.escape(str(tmp)) + ".*"))]:
+        with contextlib.suppress(OSError):
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """What killed loads left next to the database: `.NAME.<pid>.<id>.tmp` and its sidecars, including a
+    sidecar whose .tmp is already gone (`.tmp.wal`). Called under the write lock, so none is in use."""
+    pattern = glob.escape(str(path.parent / f".{path.name}.")) + "*.tmp"
+    for stale in {*glob.glob(pattern), *glob.glob(pattern + ".*")}:
+        stale = Path(stale)
+        with contextlib.suppress(OSError):
+            if stale.is_dir() and not stale.is_symlink():
+                shutil.rmtree(stale, ignore_errors=True)
+            else:
+                stale.unlink(missing_ok=True)
 
 
 def _acquire(lock_file, timeout_s: float, path: Path) -> None:
