@@ -1,6 +1,6 @@
 """Manual action tracking: per action and municipality `kyllä` / `osittain` / `ei`, with date and note.
 
-    python -m data_sources action-status set --action J-1-1 --municipality Siilinjärvi --status kyllä \
+    python -m data_sources action-status set --action J-1-1 --municipality KUNTA --status kyllä \
         [--date 2024-11-05] [--note "..."] [--by NAME]
     python -m data_sources action-status export [--out FILE] [--current]
     python -m data_sources action-status import FILE
@@ -38,6 +38,7 @@ import pandas as pd
 
 from common.clock import db_timestamp
 from common.spreadsheet import restore_cell, to_csv_bytes, to_xlsx_bytes
+from data_sources.survey import catalogue_frames
 from data_sources.uploads import (
     MAX_FILE_BYTES,
     MAX_PROBLEMS,
@@ -52,6 +53,8 @@ from data_sources.uploads import (
     read_regular_file,
     read_table,
 )
+from store.config import db_path
+from store.warehouse import connect_read, writing
 
 STATUSES = ("kyllä", "osittain", "ei")
 STATUS_ALIASES = {"kyllä": "kyllä", "kylla": "kyllä", "k": "kyllä", "yes": "kyllä", "tehty": "kyllä",
@@ -78,10 +81,8 @@ _NOTE_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-
 class ActionStatusRejected(SurveyRejected):
     """Same shape as a rejected survey file: a list of SurveyProblem."""
 
-
 class _NothingNew(Exception):
     """Aborts the write when an import adds nothing, so not even the load log changes."""
-
 
 @dataclass
 class StatusEntry:
@@ -110,8 +111,6 @@ def parse_date(text: str) -> date | None:
 
 
 def _reference(con) -> tuple[set[str], MunicipalityResolver]:
-    from data_sources.survey import catalogue_frames
-
     actions = {r[0] for r in con.execute("SELECT action_id FROM action").fetchall()}
     _, munis, hva_code, hva_names = catalogue_frames(con)
     return actions, MunicipalityResolver(munis, hva_code, hva_names)
@@ -190,8 +189,6 @@ def record_status(action: str, municipality: str, status: str, status_date: str 
                   note: str | None = None, *, by: str | None = None, db: Path | None = None,
                   is_demo: bool = False) -> int:
     """Append one status entry. Raises ActionStatusRejected on an unknown action, municipality, etc."""
-    from store.config import db_path
-    from store.warehouse import writing
 
     by = (by or os.environ.get("USER") or "cli").strip()[:100]
     with writing("action-status", target=(action or "").strip(), params={"municipality": municipality},
@@ -282,8 +279,6 @@ def parse_import(data: bytes, file_name: str, actions: set[str], resolver: Munic
 
 def import_status_bytes(data: bytes, file_name: str, *, db: Path | None = None, user_name: str | None = None) -> int:
     """Append the file's entries (skipping ones already present). Returns the number added."""
-    from store.config import db_path
-    from store.warehouse import writing
 
     if len(data) > MAX_FILE_BYTES:
         raise ActionStatusRejected([SurveyProblem(None, None, None, "tiedosto on liian suuri")])
@@ -372,9 +367,6 @@ def _cmd_set(args) -> int:
 
 
 def _cmd_export(args) -> int:
-    from store.config import db_path
-    from store.warehouse import connect_read
-
     with connect_read(db_path(args.db)) as con:
         frame = current_status(con) if args.current else status_history(con)
     data = export_csv_bytes(frame)

@@ -2,23 +2,27 @@
 
 Nothing here is a real number. It exists so the product runs end to end on a fresh machine with no
 internet: every catalogue indicator × every municipality, the HVA, the maakunta and koko maa ×
-2010–2024, and a compass survey for two years written as an export file and loaded through the
-same loader a real file takes. Real data loaded later replaces demo rows indicator by indicator.
+2010–2024, and a compass survey for two years written as an export file and validated by the
+same parser a real file takes. Everything is written in one load (one copy-and-swap): observations,
+catalogues, action statuses and both survey files, so the database is never half a demo. Real data
+loaded later replaces demo rows indicator by indicator.
 """
 from __future__ import annotations
 
 import csv
+import os
 import zlib
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from store.config import DATA_DIR, DEMO_DIR, region_config
 from data_sources.reference import parse_catalogues, store_catalogues
 from data_sources.rollup import POPULATION_INDICATOR, refresh_derived
-from store.warehouse import writing
+from data_sources.survey import store_survey_in
 from metrics.aggregate import aggregation_kind, rollup
+from store.config import DATA_DIR, DEMO_DIR, region_config
+from store.warehouse import writing
 
 DEMO_YEARS = range(2010, 2025)
 SURVEY_YEARS = (2024, 2025)
@@ -145,10 +149,21 @@ def write_demo_survey(questions: pd.DataFrame, municipalities: pd.DataFrame, yea
         minute += 1
         stamp = f"{year}-03-20 10:{minute % 60:02d}"
         records.append([hva_name, role, stamp, str(year)] + answers(rng, "hva", role))
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+    for stale in folder.glob(f".{path.name}.*.tmp"):  # a killed build's partial file (its process is gone)
+        pid = stale.name.rsplit(".", 2)[-2]
+        if pid.isdigit() and int(pid) != os.getpid():
+            try:
+                os.kill(int(pid), 0)
+            except ProcessLookupError:
+                stale.unlink(missing_ok=True)
+            except OSError:
+                pass
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # a killed or parallel build never leaves half a file
+    with partial.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, delimiter=";")
         writer.writerow(header)
         writer.writerows(records)
+    os.replace(partial, path)
     return path
 
 
@@ -185,16 +200,16 @@ def build_demo(db: Path | None = None, region_id: str | None = None) -> dict:
         _demo_action_statuses(con, cat)
         load.rows = len(frame)
         load.message = DEMO_LABEL
-
-    from data_sources.survey import load_survey_file
-
-    questions = pd.DataFrame(cat.questions, columns=["question_id", "text_fi", "type", "metric_id", "respondent", "sort"])
-    munis = pd.DataFrame([r for r in cat.regions if r[0] == "KUNTA"],
-                         columns=["category", "code", "name_fi", "name_sv", "sotkanet_id"])
-    survey_results = []
-    for year in SURVEY_YEARS:
-        path = write_demo_survey(questions, munis, year, GENERATED_DIR, config.hva.name_fi)
-        survey_results.append(load_survey_file(path, year, db=db, is_demo=True, user_name="demo"))
+        # The survey files go through the survey loader's validation, inside this same load: the demo
+        # is one swap, so a kill leaves the old state or the whole new one (issue 13, item 9).
+        questions = pd.DataFrame(cat.questions, columns=["question_id", "text_fi", "type", "metric_id", "respondent", "sort"])
+        munis = pd.DataFrame([r for r in cat.regions if r[0] == "KUNTA"],
+                             columns=["category", "code", "name_fi", "name_sv", "sotkanet_id"])
+        survey_results = []
+        for year in SURVEY_YEARS:
+            path = write_demo_survey(questions, munis, year, GENERATED_DIR, config.hva.name_fi)
+            survey_results.append(store_survey_in(load, path.read_bytes(), path.name, year, is_demo=True,
+                                                  user_name="demo"))
     return {"observations": len(frame), "surveys": [r.rows for r in survey_results]}
 
 

@@ -17,13 +17,14 @@ import math
 import sys
 from pathlib import Path
 
+from common.geo import ATTRIBUTION
+from data_sources.http import make_session, user_agent
 from data_sources.uploads import UnreadableFile, read_regular_file
-from store.config import db_path
+from store.config import db_path, region_config
 from store.warehouse import connect_read, writing
 
 SOURCE = "geometry"
 LICENCE = "CC BY 4.0 (Tilastokeskus / Maanmittauslaitos)"
-ATTRIBUTION = "Kuntarajat: © Maanmittauslaitos / Tilastokeskus, CC BY 4.0"
 DEFAULT_CODE_PROPERTY = "NATCODE"
 FALLBACK_CODE_PROPERTIES = ("NATCODE", "kuntanumero", "kunta", "kuntakoodi", "code", "KUNTA")
 NAME_PROPERTIES = ("NAMEFIN", "nimi", "name_fi", "name", "NAME")
@@ -32,7 +33,6 @@ MAX_BYTES = 200 * 1024 * 1024
 
 class GeometryError(ValueError):
     """Input that cannot be loaded; the message names the feature index and the property."""
-
 
 def _check_position(pos, where: str) -> None:
     if not isinstance(pos, (list, tuple)) or len(pos) < 2:
@@ -67,19 +67,6 @@ def _check_geometry(geom, where: str) -> None:
                 raise GeometryError(f"{where}: monikulmion {p} rengas {r} on alle 4 pisteen")
             for pos in ring:
                 _check_position(pos, f"{where}, rengas {r}")
-
-
-def bounds(features: list[dict]) -> tuple[float, float, float, float]:
-    """(min_lon, min_lat, max_lon, max_lat) of Polygon/MultiPolygon features."""
-    lons, lats = [], []
-    for feature in features:
-        geom = feature["geometry"]
-        polygons = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
-        for polygon in polygons:
-            for ring in polygon:
-                lons.extend(p[0] for p in ring)
-                lats.extend(p[1] for p in ring)
-    return min(lons), min(lats), max(lons), max(lats)
 
 
 def _normalise_code(value) -> str | None:
@@ -140,8 +127,6 @@ def read_source(file: str | None = None, url: str | None = None) -> tuple[bytes,
             raise GeometryError(str(exc)) from None
         except OSError as exc:
             raise GeometryError(f"{path}: tiedostoa ei voi lukea ({exc.strerror})") from exc
-    from store.config import region_config
-    from data_sources.http import make_session, user_agent
 
     import requests
 

@@ -20,9 +20,9 @@ Rules that matter to users:
 - Blank answers are stored as NULL ("no answer"); they never count as "no".
 - Stored answers: yes_no -> 'kyllä' | 'ei' | 'eos'; scale_1_5 -> '1'..'5' or '0' (en osaa
   sanoa); text -> the text.
-- The wellbeing services county itself may answer ("Pohjois-Savon hyvinvointialue", "PSHVA",
-  "HVA" in the municipality column): such a row is stored with municipality_code = the HVA's
-  region code ('13' in Pohjois-Savo) and respondent_role = 'hva' (the role text given in the
+- The wellbeing services county itself may answer (its name, "HVA" or an abbreviation listed in the
+  region folder, in the municipality column): such a row is stored with municipality_code = the HVA's
+  region code and respondent_role = 'hva' (the role text given in the
   file is not kept for those rows). Results count HVA rows separately from municipalities.
 - Year: `--year` if given (a Vuosi column must then agree); else the file's Vuosi column (one
   year per file); else a single 20xx year in the file name; else the year shared by every
@@ -46,7 +46,6 @@ import pandas as pd
 from common.clock import db_timestamp
 from data_sources import uploads
 from data_sources.uploads import (
-    DEFAULT_HVA_CODE,
     MunicipalityResolver,
     ProblemList,
     SurveyRejected,
@@ -57,6 +56,8 @@ from data_sources.uploads import (
     print_problems,
     read_table,
 )
+from store.config import db_path, region_config
+from store.warehouse import connect_read, writing
 
 MAX_TEXT_ANSWER = 5_000
 HVA_ROLE = "hva"
@@ -178,7 +179,7 @@ def parse_survey(
     municipalities: pd.DataFrame,
     year: int | None = None,
     *,
-    hva_code: str = DEFAULT_HVA_CODE,
+    hva_code: str | None = None,
     hva_names: tuple[str, ...] = (),
 ) -> ParsedSurvey:
     """Validate a survey export against the question catalogue and the municipalities (pure: no DB).
@@ -375,7 +376,7 @@ def catalogue_frames(con) -> tuple[pd.DataFrame, pd.DataFrame, str, tuple[str, .
     hva = con.execute("SELECT code, name_fi, name_sv FROM region WHERE category = 'HYVINVOINTIALUE' ORDER BY code").fetchall()
     if hva:
         return questions, munis, str(hva[0][0]), tuple(n for n in hva[0][1:] if n)
-    return questions, munis, DEFAULT_HVA_CODE, ()
+    return questions, munis, region_config().hva.code, ()
 
 
 def _identical_load(con, checksum: str, year: int) -> tuple[int | None, bool]:
@@ -427,8 +428,6 @@ def _parse_against(con, data: bytes, file_name: str, year: int | None) -> Parsed
 def load_survey_bytes(data: bytes, file_name: str, year: int | None = None, *, db: Path | None = None,
                       is_demo: bool = False, user_name: str | None = None) -> SurveyLoadResult:
     """Validate and load one survey file. Raises SurveyRejected (nothing written) on any problem."""
-    from store.config import db_path
-    from store.warehouse import connect_read, writing
 
     path = db_path(db)
     file_name = Path(file_name).name or "kysely"
@@ -501,8 +500,6 @@ def load_survey_file(path: Path, year: int | None = None, *, db: Path | None = N
 def restore_survey_version(load_id: int, *, db: Path | None = None, user_name: str | None = None) -> SurveyLoadResult:
     """Make an earlier file's answers active again for its year and municipalities (the rows that
     replaced them become inactive; nothing is deleted)."""
-    from store.config import db_path
-    from store.warehouse import connect_read, writing
 
     path = db_path(db)
     with connect_read(path) as con:
@@ -545,9 +542,6 @@ def survey_history(con) -> pd.DataFrame:
 
 
 def _cmd_survey(args: argparse.Namespace) -> int:
-    from store.config import db_path
-    from store.warehouse import connect_read
-
     db = db_path(args.db)
     if args.list:
         with connect_read(db) as con:

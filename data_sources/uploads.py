@@ -28,6 +28,8 @@ from datetime import date, datetime, time
 
 import pandas as pd
 
+from store.config import region_config
+
 MAX_FILE_BYTES = 10 * 1024 * 1024  # a survey export is far smaller; larger files are refused unread
 MAX_XLSX_UNCOMPRESSED = 50 * 1024 * 1024  # zip-bomb guard: total uncompressed size in the zip directory
 MAX_XLSX_MEMBERS = 2_000
@@ -35,7 +37,6 @@ MAX_ROWS = 50_000
 MAX_PROBLEMS = 1_000  # beyond this the list ends with a count: a wrong file would otherwise list thousands
 MAX_COLUMNS = 1_000  # a valid file has one column per question or field; wider headers are refused unread
 MAX_SUGGESTIONS = 50  # difflib runs for the first problems only: on a wrong file it would otherwise dominate
-DEFAULT_HVA_CODE = "13"
 
 # ---------------------------------------------------------------- problems
 
@@ -117,7 +118,7 @@ def key(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """key() without diacritics: 'Siilinjärvi' and 'Siilinjarvi' meet."""
+    """key() without diacritics: 'Ähtäri' and 'Ahtari' meet."""
     decomposed = unicodedata.normalize("NFKD", key(text))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -372,16 +373,17 @@ def read_table(data: bytes, file_name: str) -> Table:
 # ---------------------------------------------------------------- municipalities
 
 
-HVA_ALIASES = ("pohjois-savon hyvinvointialue", "pshva", "hva", "hyvinvointialue", "ps-hva",
-               "pohjois-savon hva", "norra savolax välfärdsområde")
+# Words any export may use for the wellbeing services county itself; the HVA's own names come from the
+# database and its abbreviations from the region folder ([survey] hva_aliases in region.toml).
+HVA_ALIASES = ("hva", "hyvinvointialue")
 
 
 class MunicipalityResolver:
     """Name (with or without diacritics), Swedish name or code -> municipality code; the HVA -> its code."""
 
-    def __init__(self, municipalities: pd.DataFrame, hva_code: str = DEFAULT_HVA_CODE,
+    def __init__(self, municipalities: pd.DataFrame, hva_code: str | None = None,
                  hva_names: tuple[str, ...] = ()):
-        self.hva_code = str(hva_code)
+        self.hva_code = str(hva_code or region_config().hva.code)
         self.names: dict[str, str] = {}
         self.display: dict[str, str] = {}
         for rec in municipalities.itertuples(index=False):
@@ -391,7 +393,7 @@ class MunicipalityResolver:
             for name in (rec.name_fi, getattr(rec, "name_sv", None)):
                 if isinstance(name, str) and name.strip():
                     self.names[fold(name)] = code
-        self.hva_keys = {fold(a) for a in (*HVA_ALIASES, *hva_names) if a}
+        self.hva_keys = {fold(a) for a in (*HVA_ALIASES, *region_config().hva_aliases, *hva_names) if a}
         self.hva_keys.add(fold(self.hva_code))
         self._candidates = {fold(n): n for n in self.display.values()}
         self._suggested: dict[str, str | None] = {}

@@ -10,12 +10,8 @@ from datetime import date
 
 import streamlit as st
 
-from data_sources import action_status as status_mod
-from data_sources import admin_auth
-from data_sources import survey as survey_mod
-from data_sources import uploads
-from ui import data
 from common.format import fi_datetime
+from ui import admin
 from ui.strings import t
 from ui.tables import to_xlsx
 
@@ -36,21 +32,21 @@ def _secret(*path):
 st.title(t("page_admin"))
 
 secrets_hash = _secret("admin", "password_hash")
-state = admin_auth.auth_state(secrets_hash if isinstance(secrets_hash, str) else None)
+state = admin.auth.auth_state(secrets_hash if isinstance(secrets_hash, str) else None)
 oidc = _secret("auth") is not None
 allowed_emails = _secret("admin", "allowed_emails")
 
-if state == admin_auth.NOT_CONFIGURED and not oidc:
+if state == admin.auth.NOT_CONFIGURED and not oidc:
     st.info("Ylläpitotoiminnot (kyselyn lataus, toimenpiteiden tilan kirjaus) ovat pois päältä, koska kirjautumista "
             "ei ole määritetty. Tilannekuvan muut sivut ovat käytössä normaalisti.")
     st.markdown("Ottaaksesi ylläpidon käyttöön tee salasanasta tiiviste palvelimella:")
     st.code("python -m data_sources hash-password", language="bash")
     st.markdown("ja lisää se tiedostoon `.streamlit/secrets.toml`:")
     st.code('[admin]\npassword_hash = "pbkdf2_sha256$600000$…"', language="toml")
-    st.markdown(f"tai ympäristömuuttujaan `{admin_auth.ENV_VAR}`. Vaihtoehtoisesti määritä OIDC-kirjautuminen "
+    st.markdown(f"tai ympäristömuuttujaan `{admin.auth.ENV_VAR}`. Vaihtoehtoisesti määritä OIDC-kirjautuminen "
                 "(`[auth]` secrets.toml:ssa), jolloin kirjautuminen tapahtuu `st.login`-toiminnolla.")
     st.stop()
-if state == admin_auth.INVALID_CONFIG:
+if state == admin.auth.INVALID_CONFIG:
     st.error("Ylläpidon salasanatiiviste on virheellinen. Tee uusi komennolla `python -m data_sources hash-password`.")
 
 
@@ -79,15 +75,15 @@ if not st.session_state.get("admin_user"):
             st.login()
         if st.session_state.get("oidc_denied"):
             st.error("Tunnuksellasi ei ole ylläpito-oikeutta.")
-    if state == admin_auth.OK:
+    if state == admin.auth.OK:
         locked_until = st.session_state.get("admin_locked_until", 0.0)
         with st.form("admin_login"):
-            password = st.text_input("Ylläpidon salasana", type="password", max_chars=admin_auth.MAX_PASSWORD_LENGTH)
+            password = st.text_input("Ylläpidon salasana", type="password", max_chars=admin.auth.MAX_PASSWORD_LENGTH)
             submitted = st.form_submit_button("Kirjaudu")
         if submitted:
             if time.time() < locked_until:
                 st.error("Liian monta väärää yritystä. Odota hetki ja yritä uudelleen.")
-            elif admin_auth.check_password(password, secrets_hash) == admin_auth.OK:
+            elif admin.auth.check_password(password, secrets_hash) == admin.auth.OK:
                 st.session_state["admin_user"] = "ylläpito"
                 st.session_state["admin_attempts"] = 0
                 st.rerun()
@@ -125,21 +121,21 @@ with survey_tab:
                "Vastaajan rooli, Aikaleima, (Vuosi) ja kysymykset tunnuksella tai koko tekstillä. Virheellinen "
                "tiedosto hylätään kokonaan. Uusi tiedosto korvaa vuoden vastaukset siinä oleville kunnille; "
                "aiemman version voi palauttaa alta.")
-    cap_mb = uploads.MAX_FILE_BYTES // (1024 * 1024)
+    cap_mb = admin.MAX_FILE_BYTES // (1024 * 1024)
     upload = st.file_uploader("Vastaustiedosto", type=["csv", "xlsx"], max_upload_size=cap_mb, key="survey_upload")
     year = st.number_input("Kyselyvuosi (tyhjä = tiedostosta)", min_value=2020, max_value=2100, value=None, step=1)
     if upload is not None and st.button("Tarkista ja lataa", type="primary"):
         payload = upload.getvalue()
-        if len(payload) > uploads.MAX_FILE_BYTES:
+        if len(payload) > admin.MAX_FILE_BYTES:
             st.error(f"Tiedosto on liian suuri (raja {cap_mb} Mt).")
         else:
             try:
                 with st.spinner("Tarkistetaan ja ladataan…"):
-                    result = survey_mod.load_survey_bytes(payload, upload.name, int(year) if year else None,
+                    result = admin.load_survey_bytes(payload, upload.name, int(year) if year else None,
                                                           user_name=recorder)
-            except uploads.SurveyRejected as rejected:
+            except admin.Rejected as rejected:
                 st.error(f"Tiedosto hylättiin, mitään ei tallennettu. Ongelmia {len(rejected.problems)}:")
-                st.dataframe(uploads.problems_frame(rejected.problems), hide_index=True, width="stretch")
+                st.dataframe(admin.problems_frame(rejected.problems), hide_index=True, width="stretch")
             except Exception as exc:  # WarehouseError etc.: show, never crash the page
                 st.error(f"Lataus epäonnistui: {exc}")
             else:
@@ -151,11 +147,7 @@ with survey_tab:
                                f"{len(result.municipalities)} kuntaa/HVA (lataus #{result.load_id}).")
 
     st.subheader("Ladatut kyselytiedostot")
-    con = data.connection()
-    try:
-        history = survey_mod.survey_history(con)
-    finally:
-        con.close()
+    history = admin.survey_history()
     if history.empty:
         st.caption("Ei ladattuja kyselyitä.")
     else:
@@ -170,7 +162,7 @@ with survey_tab:
                                   format_func=lambda i: f"#{i} — {restorable.set_index('load_id').loc[i, 'file_name']}")
             if st.button("Palauta"):
                 try:
-                    result = survey_mod.restore_survey_version(int(choice), user_name=recorder)
+                    result = admin.restore_survey_version(int(choice), user_name=recorder)
                 except Exception as exc:
                     st.error(f"Palautus epäonnistui: {exc}")
                 else:
@@ -178,9 +170,8 @@ with survey_tab:
 
 with status_tab:
     st.subheader("Kirjaa toimenpiteen tila")
-    actions = data.query("SELECT action_id, text_fi FROM action ORDER BY goal_id, action_id")
-    munis = data.query("SELECT code, name_fi FROM region WHERE category IN ('KUNTA', 'HYVINVOINTIALUE') "
-                       "ORDER BY category DESC, name_fi")
+    actions = admin.plan_actions()
+    munis = admin.status_parties()
     if actions.empty or munis.empty:
         st.info("Toimenpide- tai kuntaluettelo puuttuu tietokannasta.")
     else:
@@ -190,35 +181,31 @@ with status_tab:
             action_id = st.selectbox("Toimenpide", list(actions["action_id"]),
                                      format_func=lambda a: f"{a} — {action_text[a][:90]}")
             code = st.selectbox("Kunta", list(munis["code"]), format_func=lambda c: muni_name.get(c, c))
-            status = st.radio("Tila", list(status_mod.STATUSES), horizontal=True)
+            status = st.radio("Tila", list(admin.STATUSES), horizontal=True)
             when = st.date_input("Päivämäärä", value=date.today(), max_value=date.today(), format="DD.MM.YYYY")
-            note = st.text_input("Huomio (valinnainen)", max_chars=status_mod.MAX_NOTE)
+            note = st.text_input("Huomio (valinnainen)", max_chars=admin.MAX_NOTE)
             save = st.form_submit_button("Tallenna", type="primary")
         if save:
             try:
-                entry = status_mod.record_status(action_id, code, status, when, note, by=recorder)
-            except uploads.SurveyRejected as rejected:
+                entry = admin.record_status(action_id, code, status, when, note, by=recorder)
+            except admin.Rejected as rejected:
                 st.error("Tilaa ei tallennettu:")
-                st.dataframe(uploads.problems_frame(rejected.problems), hide_index=True, width="stretch")
+                st.dataframe(admin.problems_frame(rejected.problems), hide_index=True, width="stretch")
             except Exception as exc:
                 st.error(f"Tallennus epäonnistui: {exc}")
             else:
                 st.success(f"Tallennettu (merkintä #{entry}).")
 
     st.subheader("Toimenpiteiden tilat")
-    con = data.connection()
-    try:
-        history = status_mod.status_history(con)
-    finally:
-        con.close()
+    history = admin.status_history()
     if history.empty:
         st.caption("Ei kirjattuja tiloja.")
     else:
         only_current = st.toggle("Vain voimassa oleva tila", value=True)
-        table = status_mod.latest_per_action(history) if only_current else history
+        table = admin.latest_per_action(history) if only_current else history
         st.dataframe(table.drop(columns=["entry_id"]), hide_index=True, width="stretch")
         left, right = st.columns(2)
-        left.download_button("Lataa CSV (koko historia)", status_mod.export_csv_bytes(history),
+        left.download_button("Lataa CSV (koko historia)", admin.export_status_csv(history),
                              "toimenpiteiden_tila.csv", "text/csv", key="status_csv")
         right.download_button("Lataa XLSX (koko historia)", to_xlsx(history.drop(columns=["entry_id"]), "tilat"),
                               "toimenpiteiden_tila.xlsx",
@@ -230,14 +217,14 @@ with status_tab:
                                      max_upload_size=cap_mb, key="status_upload")
     if status_upload is not None and st.button("Tuo tilat"):
         payload = status_upload.getvalue()
-        if len(payload) > uploads.MAX_FILE_BYTES:
+        if len(payload) > admin.MAX_FILE_BYTES:
             st.error(f"Tiedosto on liian suuri (raja {cap_mb} Mt).")
         else:
             try:
-                added = status_mod.import_status_bytes(payload, status_upload.name, user_name=recorder)
-            except uploads.SurveyRejected as rejected:
+                added = admin.import_status_bytes(payload, status_upload.name, user_name=recorder)
+            except admin.Rejected as rejected:
                 st.error(f"Tiedosto hylättiin, mitään ei tallennettu. Ongelmia {len(rejected.problems)}:")
-                st.dataframe(uploads.problems_frame(rejected.problems), hide_index=True, width="stretch")
+                st.dataframe(admin.problems_frame(rejected.problems), hide_index=True, width="stretch")
             except Exception as exc:
                 st.error(f"Tuonti epäonnistui: {exc}")
             else:

@@ -7,7 +7,8 @@ import duckdb
 import pytest
 
 from data_sources.__main__ import main as cli
-from data_sources.geometry import GeometryError, bounds, parse_features
+from common.geo import bounds
+from data_sources.geometry import GeometryError, parse_features
 from tests.conftest import shared_file
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from data_sources.geometry import ATTRIBUTION, bounds
+from common.geo import ATTRIBUTION, bounds
 from ui.charts import SEPARATORS
 
 SEQUENTIAL = "Cividis"  # perceptually uniform and colour-vision-deficiency safe
