@@ -28,7 +28,7 @@ from common.clock import db_timestamp, iso_utc
 from store import derived
 from store.config import db_path
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4
 
 REGION_CATEGORIES = ("KUNTA", "PALVELUALUE", "TYP_ALUE", "HYVINVOINTIALUE", "MAAKUNTA", "MAA")
 DIRECTIONS = ("higher_better", "lower_better", "neutral")
@@ -145,6 +145,10 @@ MIGRATIONS: list[str] = [
     CREATE OR REPLACE VIEW own_municipality AS
     SELECT code, name_fi, name_sv, sotkanet_id FROM region WHERE category = 'KUNTA' AND is_own;
     """,
+    # 2 -> 3: the whole plan followed up (owners, metrics of several actions, status records of any party)
+    "SELECT 1;",
+    # 3 -> 4: the forum's year (meetings, their decisions, change digests)
+    "SELECT 1;",
 ]
 
 
