@@ -16,6 +16,8 @@ Stages (each reported with the machine it ran on):
    peak RSS (VmHWM) of the server process.
 
 Everything is written under bench/out/ (gitignored); the app's default database is never touched.
+
+Long because it is the whole benchmark harness: every stage, its baselines and the results table, run side by side in one process tree.
 """
 from __future__ import annotations
 

@@ -24,6 +24,8 @@ with line breaks as "\n" and without control characters, which are refused when 
   with `'` followed by one of those characters or another `'`. The CSV import removes one leading `'`
   exactly when the next character is one of those or `'` (common.spreadsheet.restore_cell), so only
   what the export added is removed; an ordinary leading apostrophe in a hand-made file stays.
+
+Long because it is one source's whole shape: record, history, export and import (both formats, lossless) and its CLI.
 """
 from __future__ import annotations
 
@@ -44,8 +46,8 @@ from data_sources.uploads import (
     MAX_PROBLEMS,
     MAX_SUGGESTIONS,
     MunicipalityResolver,
-    SurveyProblem,
-    SurveyRejected,
+    UploadProblem,
+    UploadRejected,
     UnreadableFile,
     fold,
     parse_timestamp,
@@ -78,8 +80,8 @@ _IMPORT_LOOKUP = {fold(a): k for k, aliases in IMPORT_ALIASES.items() for a in a
 _NOTE_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 
 
-class ActionStatusRejected(SurveyRejected):
-    """Same shape as a rejected survey file: a list of SurveyProblem."""
+class ActionStatusRejected(UploadRejected):
+    """Same shape as a rejected survey file: a list of UploadProblem."""
 
 class _NothingNew(Exception):
     """Aborts the write when an import adds nothing, so not even the load log changes."""
@@ -119,32 +121,32 @@ def _reference(con) -> tuple[set[str], MunicipalityResolver]:
 def validate_entry(action: str, municipality: str, status: str, status_date: str | date | None, note: str | None,
                    actions: set[str], resolver: MunicipalityResolver, *, row: int | None = None,
                    columns: dict[str, str] | None = None, today: date | None = None,
-                   suggest: bool = True) -> tuple[dict, list[SurveyProblem]]:
+                   suggest: bool = True) -> tuple[dict, list[UploadProblem]]:
     """Check one entry; returns (normalised values, problems). suggest=False skips the difflib suggestion."""
     columns = columns or {}
     today = today or date.today()
-    problems: list[SurveyProblem] = []
+    problems: list[UploadProblem] = []
     out: dict = {}
     action = (action or "").strip()
     if not action:
-        problems.append(SurveyProblem(row, columns.get("action", "toimenpide"), "", "toimenpide puuttuu"))
+        problems.append(UploadProblem(row, columns.get("action", "toimenpide"), "", "toimenpide puuttuu"))
     elif action not in actions:
         import difflib
 
         match = difflib.get_close_matches(action.upper(), sorted(actions), n=1, cutoff=0.6) if suggest else None
-        problems.append(SurveyProblem(row, columns.get("action", "toimenpide"), action, "tuntematon toimenpide",
+        problems.append(UploadProblem(row, columns.get("action", "toimenpide"), action, "tuntematon toimenpide",
                                       f"tarkoititko {match[0]}?" if match else None))
     out["action_id"] = action
     municipality = (municipality or "").strip()
     code = resolver.resolve(municipality) if municipality else None
     if code is None:
-        problems.append(SurveyProblem(row, columns.get("municipality", "kunta"), municipality,
+        problems.append(UploadProblem(row, columns.get("municipality", "kunta"), municipality,
                                       "kunta puuttuu" if not municipality else "tuntematon kunta",
                                       resolver.suggest(municipality) if municipality and suggest else None))
     out["municipality_code"] = code
     value = normalise_status(status or "")
     if value is None:
-        problems.append(SurveyProblem(row, columns.get("status", "tila"), status or "", "tuntematon tila",
+        problems.append(UploadProblem(row, columns.get("status", "tila"), status or "", "tuntematon tila",
                                       "käytä kyllä, osittain tai ei"))
     out["status"] = value
     if isinstance(status_date, date):
@@ -154,19 +156,19 @@ def validate_entry(action: str, municipality: str, status: str, status_date: str
     else:
         parsed = parse_date(str(status_date))
         if parsed is None:
-            problems.append(SurveyProblem(row, columns.get("date", "päivämäärä"), str(status_date),
+            problems.append(UploadProblem(row, columns.get("date", "päivämäärä"), str(status_date),
                                           "päivämäärää ei voitu lukea", "käytä muotoa VVVV-KK-PP tai P.K.VVVV"))
     if parsed is not None and parsed > today:
-        problems.append(SurveyProblem(row, columns.get("date", "päivämäärä"), parsed.isoformat(),
+        problems.append(UploadProblem(row, columns.get("date", "päivämäärä"), parsed.isoformat(),
                                       "päivämäärä on tulevaisuudessa", "tila kirjataan toteutuneelle päivälle"))
     out["status_date"] = parsed
     note = (note or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     bad = _NOTE_FORBIDDEN.search(note)
     if bad:
-        problems.append(SurveyProblem(row, columns.get("note", "huomio"), repr(bad.group())[1:-1],
+        problems.append(UploadProblem(row, columns.get("note", "huomio"), repr(bad.group())[1:-1],
                                       "huomiossa on ohjausmerkki", "poista ohjausmerkit huomiosta"))
     if len(note) > MAX_NOTE:
-        problems.append(SurveyProblem(row, columns.get("note", "huomio"), note[:40], f"huomio on liian pitkä "
+        problems.append(UploadProblem(row, columns.get("note", "huomio"), note[:40], f"huomio on liian pitkä "
                                       f"({len(note)} merkkiä, raja {MAX_NOTE})"))
     out["note"] = note or None
     return out, problems
@@ -207,29 +209,29 @@ def parse_import(data: bytes, file_name: str, actions: set[str], resolver: Munic
     """Validate an import file; raises ActionStatusRejected listing every problem."""
     try:
         table = read_table(data, file_name)
-    except SurveyRejected as exc:
+    except UploadRejected as exc:
         raise ActionStatusRejected(exc.problems) from None
     if table.format == "csv":  # undo the export's formula neutralisation (module docstring)
         table.header = [restore_cell(c) for c in table.header]
         table.rows = [(n, [restore_cell(c) for c in cells]) for n, cells in table.rows]
-    problems: list[SurveyProblem] = []
+    problems: list[UploadProblem] = []
     cols: dict[str, int] = {}
     for idx, name in enumerate(table.header):
         kind = _IMPORT_LOOKUP.get(fold(name))
         if kind is None:
-            problems.append(SurveyProblem(1, name, None, "tuntematon sarake",
+            problems.append(UploadProblem(1, name, None, "tuntematon sarake",
                                           "sarakkeet: " + ", ".join(EXPORT_COLUMNS)))
         elif kind in cols:
-            problems.append(SurveyProblem(1, name, None, "sarake toistuu"))
+            problems.append(UploadProblem(1, name, None, "sarake toistuu"))
         else:
             cols[kind] = idx
     for required in ("action", "status"):
         if required not in cols:
-            problems.append(SurveyProblem(1, None, None, f"pakollinen sarake {IMPORT_ALIASES[required][0]} puuttuu"))
+            problems.append(UploadProblem(1, None, None, f"pakollinen sarake {IMPORT_ALIASES[required][0]} puuttuu"))
     if "municipality" not in cols and "code" not in cols:
-        problems.append(SurveyProblem(1, None, None, "pakollinen sarake kunta tai kuntakoodi puuttuu"))
+        problems.append(UploadProblem(1, None, None, "pakollinen sarake kunta tai kuntakoodi puuttuu"))
     if not table.rows:
-        problems.append(SurveyProblem(None, None, None, "tiedostossa ei ole yhtään riviä"))
+        problems.append(UploadProblem(None, None, None, "tiedostossa ei ole yhtään riviä"))
     if problems:
         raise ActionStatusRejected(problems)
     names = {k: table.header[i] for k, i in cols.items()}
@@ -241,7 +243,7 @@ def parse_import(data: bytes, file_name: str, actions: set[str], resolver: Munic
     entries = []
     for row_no, cells in table.rows:
         if len(problems) >= MAX_PROBLEMS:  # a wrong file: stop here, the list is long enough to act on
-            problems.append(SurveyProblem(None, None, None, f"tarkistus lopetettiin {MAX_PROBLEMS} ongelman jälkeen "
+            problems.append(UploadProblem(None, None, None, f"tarkistus lopetettiin {MAX_PROBLEMS} ongelman jälkeen "
                                           f"(rivillä {row_no}); korjaa nämä ja tuo tiedosto uudelleen"))
             break
         code_text, name_text = cell(cells, "code"), cell(cells, "municipality")
@@ -254,20 +256,20 @@ def parse_import(data: bytes, file_name: str, actions: set[str], resolver: Munic
                      "date": names.get("date", "päivämäärä"), "note": names.get("note", "huomio")})
         if code_text and name_text and values["municipality_code"] is not None \
                 and resolver.resolve(name_text) != values["municipality_code"]:
-            row_problems.append(SurveyProblem(row_no, names["municipality"], name_text,
+            row_problems.append(UploadProblem(row_no, names["municipality"], name_text,
                                               f"kunta ei vastaa kuntakoodia {code_text}"))
         at_text = cell(cells, "at")
         recorded_at = db_timestamp()
         if at_text:
             parsed = parse_timestamp(at_text)
             if parsed is None:
-                row_problems.append(SurveyProblem(row_no, names["at"], at_text, "kirjausaikaa ei voitu lukea",
+                row_problems.append(UploadProblem(row_no, names["at"], at_text, "kirjausaikaa ei voitu lukea",
                                                   "käytä muotoa VVVV-KK-PP tt:mm:ss"))
             else:
                 recorded_at = parsed
         demo_text = fold(cell(cells, "demo"))
         if demo_text not in ("", "kyllä", "kylla", "ei", "true", "false", "1", "0"):
-            row_problems.append(SurveyProblem(row_no, names["demo"], cell(cells, "demo"), "käytä kyllä tai ei"))
+            row_problems.append(UploadProblem(row_no, names["demo"], cell(cells, "demo"), "käytä kyllä tai ei"))
         problems.extend(row_problems)
         if not row_problems:
             entries.append(StatusEntry(**values, recorded_by=(cell(cells, "by") or default_by)[:100],
@@ -281,7 +283,7 @@ def import_status_bytes(data: bytes, file_name: str, *, db: Path | None = None, 
     """Append the file's entries (skipping ones already present). Returns the number added."""
 
     if len(data) > MAX_FILE_BYTES:
-        raise ActionStatusRejected([SurveyProblem(None, None, None, "tiedosto on liian suuri")])
+        raise ActionStatusRejected([UploadProblem(None, None, None, "tiedosto on liian suuri")])
     by = user_name or os.environ.get("USER") or "cli"
     try:
         with writing("action-status", target=Path(file_name).name, params={"import": True},
@@ -357,7 +359,7 @@ def export_xlsx_bytes(frame: pd.DataFrame) -> bytes:
 def _cmd_set(args) -> int:
     try:
         entry = record_status(args.action, args.municipality, args.status, args.date, args.note, by=args.by, db=args.db)
-    except SurveyRejected as rejected:
+    except UploadRejected as rejected:
         print("Tilaa ei kirjattu:", file=sys.stderr)
         for p in rejected.problems:
             print(f"  - {p}", file=sys.stderr)
@@ -389,7 +391,7 @@ def _cmd_import(args) -> int:
     except OSError as exc:
         print(f"virhe: tiedostoa {path} ei voi lukea ({exc.strerror})", file=sys.stderr)
         return 1
-    except SurveyRejected as rejected:
+    except UploadRejected as rejected:
         print_problems(rejected.problems)
         return 1
     print(f"tuotu {added} uutta merkintää" if added else "ei muutoksia")

@@ -16,6 +16,8 @@ rendered raw: descriptions go through `html_to_text`.
 Data rows name regions by Sotkanet's internal id; `/regions` maps id -> (category, code). Codes
 repeat across categories (SAIRAANHOITOPIIRI 13 vs HYVINVOINTIALUE 13), so a region is always the
 pair (category, code).
+
+Long because it is the whole Sotkanet contract: the API's JSON and CSV shapes, metadata, region id mapping and the recorded-dump format, all pure parsing.
 """
 from __future__ import annotations
 

@@ -5,6 +5,8 @@ small thread pool: metadata, skip when unchanged, data rows, full validation in 
 `writing()` load applies every valid indicator (its whole series replaced), logs every indicator
 in load_item and refreshes the area rollups. A failed indicator leaves its previous rows as they
 were. Exit code: 0 all ok/unchanged, 1 some indicator failed, 2 setup error.
+
+Long because the Sotkanet load has many honest outcomes per indicator (unchanged, partial, failed, demo replaced) and each is reported; splitting it would scatter one load.
 """
 from __future__ import annotations
 

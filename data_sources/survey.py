@@ -31,6 +31,8 @@ Rules that matter to users:
   year replaces that year's answers for the municipalities in it (older rows stay in history,
   active = FALSE) and can be undone with --restore LOAD_ID. Loading an older identical file
   again restores it.
+
+Long because it is one source's whole shape in one place: answer rules, parsing against the catalogue, the one-load write with history and restore, and its CLI.
 """
 from __future__ import annotations
 
@@ -48,7 +50,7 @@ from data_sources import uploads
 from data_sources.uploads import (
     MunicipalityResolver,
     ProblemList,
-    SurveyRejected,
+    UploadRejected,
     file_problem,
     fold,
     key,
@@ -184,7 +186,7 @@ def parse_survey(
 ) -> ParsedSurvey:
     """Validate a survey export against the question catalogue and the municipalities (pure: no DB).
 
-    Raises SurveyRejected listing every problem."""
+    Raises UploadRejected listing every problem."""
     table = read_table(data, file_name)
     problems = ProblemList()
     if questions is None or questions.empty:
@@ -238,7 +240,7 @@ def parse_survey(
     if not table.rows:
         problems.add(None, None, None, "tiedostossa ei ole yhtään vastausta (vain otsikkorivi)")
     if problems and ("municipality" not in meta or not question_cols):
-        raise SurveyRejected(problems.final())
+        raise UploadRejected(problems.final())
 
     def cell(cells: list[str], idx: int) -> str:
         return cells[idx] if idx < len(cells) else ""
@@ -344,7 +346,7 @@ def parse_survey(
             problems.add(None, None, None, "kyselyn vuotta ei voitu päätellä (ei Vuosi-saraketta, vuotta tiedostonimessä "
                          "eikä yhteistä vuotta aikaleimoissa)", "anna vuosi: --year VVVV")
     if problems:
-        raise SurveyRejected(problems.final())
+        raise UploadRejected(problems.final())
     return ParsedSurvey(
         file_name=file_name, checksum=checksum_of(data), year=int(year), year_source=year_source,
         question_ids=[q for _, q in question_cols], responses=responses, format=table.format,
@@ -427,7 +429,7 @@ def _parse_against(con, data: bytes, file_name: str, year: int | None) -> Parsed
 
 def load_survey_bytes(data: bytes, file_name: str, year: int | None = None, *, db: Path | None = None,
                       is_demo: bool = False, user_name: str | None = None) -> SurveyLoadResult:
-    """Validate and load one survey file. Raises SurveyRejected (nothing written) on any problem."""
+    """Validate and load one survey file. Raises UploadRejected (nothing written) on any problem."""
 
     path = db_path(db)
     file_name = Path(file_name).name or "kysely"
@@ -465,7 +467,7 @@ def store_survey_in(load, data: bytes, file_name: str, year: int | None = None, 
     """Validate one survey file and write it into an open load (a `Load` of store.warehouse.writing), for a
     command that writes several things in one swap (`demo`). The file gets a load id of its own, logged
     in the same transaction, so it is listed and restorable like a survey load of its own. Raises
-    SurveyRejected on any problem (the whole load is then discarded); an identical file that is
+    UploadRejected on any problem (the whole load is then discarded); an identical file that is
     already active changes nothing."""
     import dataclasses
     import json
@@ -561,7 +563,7 @@ def _cmd_survey(args: argparse.Namespace) -> int:
         else:
             print("anna tiedosto, --restore LOAD_ID tai --list", file=sys.stderr)
             return 2
-    except SurveyRejected as rejected:
+    except UploadRejected as rejected:
         print_problems(rejected.problems)
         return 1
     if result.status == "unchanged":

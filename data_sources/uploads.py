@@ -10,6 +10,8 @@ Hostile input costs bounded work: a path is read only when it is a regular file 
 refused without reading or blocking) and never more than MAX_FILE_BYTES + 1 bytes of it; a header wider than
 MAX_COLUMNS is refused before any column is looked at; the problem list stops at MAX_PROBLEMS; and the
 "did you mean" suggestions (difflib) run for at most MAX_SUGGESTIONS problems per file.
+
+Long because untrusted-file reading has many guards (encodings, delimiters, XLSX bombs, special files) and each needs its explanation.
 """
 from __future__ import annotations
 
@@ -42,7 +44,7 @@ MAX_SUGGESTIONS = 50  # difflib runs for the first problems only: on a wrong fil
 
 
 @dataclass
-class SurveyProblem:
+class UploadProblem:
     row: int | None
     column: str | None
     value: str | None
@@ -64,15 +66,15 @@ class SurveyProblem:
         return text
 
 
-class SurveyRejected(Exception):
-    def __init__(self, problems: list[SurveyProblem]):
+class UploadRejected(Exception):
+    def __init__(self, problems: list[UploadProblem]):
         self.problems = problems
         super().__init__(
             "Tiedosto hylättiin, mitään ei tallennettu:\n" + "\n".join(f"  - {p}" for p in problems)
         )
 
 
-def problems_frame(problems: list[SurveyProblem]) -> pd.DataFrame:
+def problems_frame(problems: list[UploadProblem]) -> pd.DataFrame:
     """The problems as a table for the admin page."""
     return pd.DataFrame(
         [{"Rivi": p.row, "Sarake": p.column, "Arvo": p.value, "Ongelma": p.message,
@@ -90,7 +92,7 @@ class ProblemList(list):
 
     def add(self, *args, **kwargs) -> None:
         if len(self) < MAX_PROBLEMS:
-            self.append(SurveyProblem(*args, **kwargs))
+            self.append(UploadProblem(*args, **kwargs))
         else:
             self.extra += 1
 
@@ -102,10 +104,10 @@ class ProblemList(list):
         match = difflib.get_close_matches(word, list(candidates), n=1, cutoff=cutoff)
         return match[0] if match else None
 
-    def final(self) -> list[SurveyProblem]:
+    def final(self) -> list[UploadProblem]:
         out = list(self)
         if self.extra:
-            out.append(SurveyProblem(None, None, None, f"lisäksi {self.extra} muuta ongelmaa (ei listattu)"))
+            out.append(UploadProblem(None, None, None, f"lisäksi {self.extra} muuta ongelmaa (ei listattu)"))
         return out
 
 
@@ -135,8 +137,8 @@ class Table:
     delimiter: str | None = None
 
 
-def file_problem(message: str, suggestion: str | None = None) -> SurveyRejected:
-    return SurveyRejected([SurveyProblem(None, None, None, message, suggestion)])
+def file_problem(message: str, suggestion: str | None = None) -> UploadRejected:
+    return UploadRejected([UploadProblem(None, None, None, message, suggestion)])
 
 
 class UnreadableFile(ValueError):
@@ -184,7 +186,7 @@ def read_regular_file(path, limit: int = MAX_FILE_BYTES) -> bytes:
 
 
 def read_upload_file(path, limit: int = MAX_FILE_BYTES) -> bytes:
-    """read_regular_file for the upload loaders: problems as a rejected file (SurveyRejected)."""
+    """read_regular_file for the upload loaders: problems as a rejected file (UploadRejected)."""
     try:
         return read_regular_file(path, limit)
     except UnreadableFile as exc:
@@ -320,7 +322,7 @@ def read_xlsx(data: bytes) -> list[list[str]]:
             if len(rows) > MAX_ROWS + 1:
                 raise file_problem(f"tiedostossa on yli {MAX_ROWS} riviä")
         return rows
-    except SurveyRejected:
+    except UploadRejected:
         raise
     except Exception as exc:
         raise file_problem(f"XLSX-tiedoston taulukkoa ei voitu lukea ({type(exc).__name__})") from None
@@ -348,7 +350,7 @@ def read_table(data: bytes, file_name: str) -> Table:
         bad = _BAD_CONTROL.search(text)
         if bad:
             line = text.count("\n", 0, bad.start()) + 1
-            raise SurveyRejected([SurveyProblem(line, None, repr(bad.group())[1:-1],
+            raise UploadRejected([UploadProblem(line, None, repr(bad.group())[1:-1],
                                                 "tiedostossa on ohjausmerkkejä: se ei ole tekstitiedosto tai merkistö on väärä",
                                                 "tallenna tiedosto CSV UTF-8 -muodossa tai XLSX-muodossa")])
         raw, delimiter = read_csv_text(text)
@@ -440,7 +442,7 @@ def parse_timestamp(text: str) -> datetime | None:
     return None
 
 
-def print_problems(problems: list[SurveyProblem], file=None) -> None:
+def print_problems(problems: list[UploadProblem], file=None) -> None:
     file = file or sys.stderr
     print(f"Tiedosto hylättiin, mitään ei tallennettu. Ongelmia {len(problems)}:", file=file)
     for p in problems:

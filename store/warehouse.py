@@ -7,6 +7,8 @@ there, and swaps it in with an atomic rename. So:
   `database_version()` changes;
 - a load that fails, or is killed, leaves the live file exactly as it was; its temporary
   file and its in-flight marker tell the next load (and `status`) that it did not finish.
+
+Long because the schema's migrations (DDL) live here with the one way to write; the code around them is short.
 """
 from __future__ import annotations
 

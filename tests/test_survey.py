@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from data_sources import survey, uploads
 from data_sources.__main__ import main as cli
 from data_sources.survey import load_survey_bytes, parse_survey, restore_survey_version
-from data_sources.uploads import SurveyRejected
+from data_sources.uploads import UploadRejected
 from metrics import survey_results as sr
 from readmodel.survey import ANSWER_ROWS_SQL
 from tests.survey_fixtures import (
@@ -30,7 +30,7 @@ def parse(data: bytes, name: str = "kysely.csv", year=None):
 
 
 def rejected(data: bytes, name: str = "kysely.csv", year=None) -> list:
-    with pytest.raises(SurveyRejected) as info:
+    with pytest.raises(UploadRejected) as info:
         parse(data, name, year)
     return info.value.problems
 
@@ -209,7 +209,7 @@ def test_rejected_file_writes_nothing(db, capsys, tmp_path):
     load_survey_bytes(csv_bytes(), "kysely_2024.csv", db=db)
     before = checksums(db)
     bad = csv_bytes([ROWS[0], ["Siilinjarvi", "x", "2024-11-09 10:00", "2024", "Kyllä", "9", ""]])
-    with pytest.raises(SurveyRejected):
+    with pytest.raises(UploadRejected):
         load_survey_bytes(bad, "kysely_2024_v2.csv", db=db)
     assert checksums(db) == before
     path = tmp_path / "bad.csv"
@@ -382,7 +382,7 @@ def test_structured_files_never_crash(header, rows, delimiter, encoding):
 def _clean_or_rejected(data: bytes, name: str):
     try:
         parsed = parse(data, name)
-    except SurveyRejected as exc:
+    except UploadRejected as exc:
         assert exc.problems
         for p in exc.problems:
             assert isinstance(p.message, str) and p.message

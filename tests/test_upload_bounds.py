@@ -29,7 +29,7 @@ from data_sources import action_status, uploads
 from data_sources.__main__ import main as cli
 from data_sources.survey import parse_survey
 from data_sources.uploads import (
-    MAX_COLUMNS, MAX_FILE_BYTES, MAX_PROBLEMS, MAX_ROWS, MAX_SUGGESTIONS, MunicipalityResolver, SurveyRejected,
+    MAX_COLUMNS, MAX_FILE_BYTES, MAX_PROBLEMS, MAX_ROWS, MAX_SUGGESTIONS, MunicipalityResolver, UploadRejected,
     UnreadableFile, read_regular_file,
 )
 from tests.survey_fixtures import ACTIONS, MUNICIPALITIES, QUESTIONS, make_db
@@ -76,14 +76,14 @@ def difflib_calls(monkeypatch) -> list[int]:
 
 
 def _survey(data: bytes, name: str = "kysely_2024.csv") -> list:
-    with pytest.raises(SurveyRejected) as info:
+    with pytest.raises(UploadRejected) as info:
         parse_survey(data, name, QUESTION_FRAME, MUNI_FRAME)
     return info.value.problems
 
 
 def _status(data: bytes, name: str = "tilat.csv") -> list:
     resolver = MunicipalityResolver(MUNI_FRAME)
-    with pytest.raises(SurveyRejected) as info:
+    with pytest.raises(UploadRejected) as info:
         action_status.parse_import(data, name, ACTION_IDS, resolver, default_by="t", today=date(2025, 1, 1))
     return info.value.problems
 
@@ -249,7 +249,7 @@ def test_cli_refuses_a_special_file_as_database(specials, tmp_path, capsys):
 
 def test_uploaded_bytes_over_the_cap_are_refused(tmp_path):
     db = make_db(tmp_path)
-    with pytest.raises(SurveyRejected, match="liian suuri"):
+    with pytest.raises(UploadRejected, match="liian suuri"):
         action_status.import_status_bytes(b"x" * (MAX_FILE_BYTES + 1), "tilat.csv", db=db)
-    with pytest.raises(SurveyRejected, match="liian suuri"):
+    with pytest.raises(UploadRejected, match="liian suuri"):
         uploads.read_table(b"x" * (MAX_FILE_BYTES + 1), "kysely.csv")

@@ -12,7 +12,7 @@ from ui import data
 
 auth = admin_auth
 MAX_FILE_BYTES = uploads.MAX_FILE_BYTES
-Rejected = uploads.SurveyRejected
+Rejected = uploads.UploadRejected
 problems_frame = uploads.problems_frame
 STATUSES = action_status.STATUSES
 MAX_NOTE = action_status.MAX_NOTE
