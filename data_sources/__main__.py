@@ -14,21 +14,23 @@ import sys
 import requests
 
 import readmodel  # noqa: F401  (registers the derived page data with the store)
-from data_sources import action_status, admin_auth, commands, geometry, sotkanet_cli, survey
+from data_sources import action_status, admin_auth, commands, geometry, refresh, sotkanet_cli, survey
 from readmodel import snapshots
 from store.warehouse import WarehouseError
 
 # Modules that add sub-commands: each has add_cli(subparsers), and each command's handler
 # (set as `func`) takes the parsed args and returns the process exit code.
-COMMAND_MODULES = [commands, sotkanet_cli, survey, action_status, geometry, admin_auth, snapshots]
+COMMAND_MODULES = [commands, sotkanet_cli, refresh, survey, action_status, geometry, admin_auth, snapshots]
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m data_sources",
-        description="Tilannekuva: tietojen lataus ja tila. Jokainen komento hyväksyy --db PATH "
-        "(oletus: ympäristömuuttuja TILANNEKUVA_DB tai data/tilannekuva.duckdb).",
+        description="Tilannekuva: tietojen lataus ja tila. Jokainen komento hyväksyy --db PATH ennen tai "
+        "jälkeen komennon nimen (oletus: ympäristömuuttuja TILANNEKUVA_DB tai data/tilannekuva.duckdb).",
     )
+    # dest differs from the sub-commands' own --db: argparse lets a sub-parser's default overwrite the same dest
+    parser.add_argument("--db", dest="global_db", metavar="PATH", help="tietokantatiedosto (kaikille komennoille)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="KOMENTO")
     for module in COMMAND_MODULES:
         module.add_cli(sub)
@@ -37,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.global_db and getattr(args, "db", None) is None:
+        args.db = args.global_db  # `--db X sotkanet …` means the same as `sotkanet --db X …`
     try:
         return int(args.func(args) or 0)
     except WarehouseError as exc:

@@ -395,7 +395,9 @@ class MunicipalityResolver:
             for name in (rec.name_fi, getattr(rec, "name_sv", None)):
                 if isinstance(name, str) and name.strip():
                     self.names[fold(name)] = code
-        self.hva_keys = {fold(a) for a in (*HVA_ALIASES, *region_config().hva_aliases, *hva_names) if a}
+        region = region_config()
+        names = (*HVA_ALIASES, *region.hva_aliases, region.hva.name_fi, region.hva.name_sv, *hva_names)
+        self.hva_keys = {fold(a) for a in names if a}
         self.hva_keys.add(fold(self.hva_code))
         self._candidates = {fold(n): n for n in self.display.values()}
         self._suggested: dict[str, str | None] = {}

@@ -128,7 +128,8 @@ def test_api_faults_are_retried_bounded_and_reported_per_indicator(fresh_db, mon
 
     monkeypatch.setenv("TILANNEKUVA_HTTP_BACKOFF", "0.001")
     real_make_session = http.make_session
-    monkeypatch.setattr(http, "make_session", lambda *a, **k: real_make_session(*a, **{**k, "timeout": (2.0, 1.0)}))
+    monkeypatch.setattr(sotkanet_cli, "make_session",
+                        lambda *a, **k: real_make_session(*a, **{**k, "timeout": (2.0, 1.0)}))
     ids = [s.id for s in scale.indicator_specs()[:10]]
     recover_500, recover_429, recover_timeout, meta_503, clean = ids[1], ids[2], ids[3], ids[0], ids[9]
     reset, short, truncated, html, down = ids[4], ids[5], ids[6], ids[7], ids[8]

@@ -47,11 +47,12 @@ SQL_INTERPOLATIONS_REVIEWED = {
     ("store/warehouse.py", "where"),  # table_checksum: idem, values go in `params`
     ("readmodel/page_data.py", "SERIES_COLUMNS"),  # module constant column list
     ("readmodel/page_data.py", "source"),  # "pre_series" / "indicator_values" / the SERIES_SQL constant
-    ("readmodel/precomputed.py", "table"),  # loop over the fixed TABLES tuple
-    ("readmodel/precomputed.py", "name"),  # _store: the fixed table names of refresh()
+    ("readmodel/precomputed.py", "table"),  # stored_table: one of the fixed TABLES
+    ("readmodel/derive.py", "table"),  # loop over the fixed TABLES tuple
+    ("readmodel/derive.py", "name"),  # _store: the fixed table names of refresh()
+    ("readmodel/derive.py", "SERIES_SQL"),  # module constant
+    ("readmodel/derive.py", "DEPLOYMENT_REGION_SQL"),  # module constant
     ("readmodel/precomputed.py", "selected"),  # indicator_rows: column names checked against the table's own
-    ("readmodel/precomputed.py", "SERIES_SQL"),  # module constant
-    ("readmodel/precomputed.py", "DEPLOYMENT_REGION_SQL"),  # module constant
 }
 SQL_WORD = re.compile(r"\b(SELECT|INSERT|DELETE|UPDATE|CREATE|DROP|ALTER|ATTACH|DESCRIBE|PRAGMA|COPY)\b")
 

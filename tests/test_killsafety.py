@@ -13,6 +13,12 @@ all of them in the same one (one transaction); when the kill hit the write phase
 the load as interrupted and the next load writes an 'interrupted' row into load_log.
 
 CI runs 20 trials; TILANNEKUVA_LONG_TESTS=1 runs 200.
+
+The same kill test covers the other loads (issue 13, items 9 and 10): `demo` on a fresh path and over an
+existing database, a survey file and an action-status import (CI: 6 kills each; the long variant: 24
+each). After every kill the database equals the pre- or the post-state as a whole (every table in the
+same one), and after the next load no temporary file of the killed load survives (`.NAME.*.tmp` and
+its DuckDB sidecars such as `.tmp.wal`).
 """
 from __future__ import annotations
 
@@ -32,6 +38,7 @@ import pytest
 
 from data_sources.commands import status_report
 from store.warehouse import connect_read, table_checksum, writing
+from tests.survey_fixtures import query
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 LONG = os.environ.get("TILANNEKUVA_LONG_TESTS") == "1"
@@ -101,6 +108,11 @@ def dump(tmp_path_factory) -> tuple[Path, list[int]]:
 
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def leftovers(db: Path) -> list[str]:
+    """Temporary files of loads next to the database: the copy and any DuckDB sidecar of it."""
+    return sorted(p.name for p in db.parent.glob(f".{db.name}.*") if ".tmp" in p.name)
 
 
 def state(db: Path) -> dict:
@@ -197,7 +209,7 @@ def test_sigkill_at_random_points_leaves_pre_or_post_state(demo_db, dump, tmp_pa
             assert [(r[0], r[1]) for r in rows] == [("sotkanet", "interrupted")], rows
             assert "keskeytyi" in rows[0][2]
             assert not marker.exists()
-            assert not list(db.parent.glob(".*.tmp")), "the next load must clean the killed load's temporary file"
+            assert not leftovers(db), "the next load must clean the killed load's temporary files"
             assert state(db) == pre  # the data is still the pre-load data
         else:
             # Killed before writing() began (start-up, checksums, parsing): the file was never touched.
@@ -207,3 +219,167 @@ def test_sigkill_at_random_points_leaves_pre_or_post_state(demo_db, dump, tmp_pa
     launcher.close()
     print(f"\nkill outcomes over {TRIALS} trials: {outcomes} (run {total:.2f} s, write phase {write_window:.2f} s)")
     assert outcomes["pre, killed while writing"] >= max(3, TRIALS // 10), outcomes
+
+
+# ---------------------------------------------------------------- demo, survey and action-status loads
+
+OTHER_TRIALS = 24 if LONG else 6
+# What a load may change, without the columns that differ between two runs of the same load (times).
+STATE_SQL = {
+    "observation": "SELECT * FROM observation",
+    "derived_observation": "SELECT * FROM derived_observation",
+    "indicator": "SELECT * EXCLUDE (data_updated) FROM indicator",
+    "region": "SELECT * FROM region",
+    "action": "SELECT * FROM action",
+    "survey_question": "SELECT * FROM survey_question",
+    "survey_file": "SELECT * EXCLUDE (loaded_at) FROM survey_file",
+    "survey_response": "SELECT * FROM survey_response",
+    "survey_answer": "SELECT * FROM survey_answer",
+    "action_status": "SELECT * EXCLUDE (entry_id) FROM action_status",
+    "load_log": "SELECT load_id, source, target, rows, status, is_demo FROM load_log WHERE source <> 'test-next-load'",
+}
+
+
+def whole_state(db: Path) -> dict | None:
+    """Per table an order-independent fingerprint; None when there is no database file."""
+    if not db.exists():
+        return None
+    con = connect_read(db)
+    try:
+        return {t: con.execute(f"SELECT count(*), coalesce(sum(hash(t)), 0) FROM ({sql}) t").fetchone()
+                for t, sql in STATE_SQL.items()}
+    finally:
+        con.close()
+
+
+def _demo_survey_file(db: Path, folder: Path, year: int) -> Path:
+    from data_sources.demo import write_demo_survey
+    from data_sources.survey import catalogue_frames
+
+    con = connect_read(db)
+    try:
+        questions, munis, _, hva_names = catalogue_frames(con)
+    finally:
+        con.close()
+    return write_demo_survey(questions, munis, year, folder, hva_names[0])
+
+
+def _status_file(db: Path, folder: Path) -> Path:
+    from data_sources.action_status import export_csv_bytes
+
+    con = connect_read(db)
+    actions = [r[0] for r in con.execute("SELECT action_id FROM action ORDER BY 1").fetchall()]
+    munis = con.execute("SELECT code, name_fi FROM own_municipality ORDER BY 1").fetchall()
+    con.close()
+    rows = [{"toimenpide": a, "kunta": name, "kuntakoodi": code, "tila": ("kyllä", "osittain", "ei")[i % 3],
+             "päivämäärä": "2025-01-02", "huomio": f"= tilanne {i}; odottaa", "kirjaaja": "kill-test",
+             "kirjattu": f"2025-01-02 10:{i // 60 % 60:02d}:{i % 60:02d}", "esimerkki": False}
+            for i, (a, (code, name)) in enumerate((a, m) for a in actions for m in munis)]
+    path = folder / "tilat.csv"
+    path.write_bytes(export_csv_bytes(__import__("pandas").DataFrame(rows)))
+    return path
+
+
+def _old_demo(db: Path) -> None:
+    """An existing database that the demo rebuild changes in every table it writes."""
+    with writing("test-setup", path=db) as load:
+        for sql in ("DELETE FROM survey_answer", "DELETE FROM survey_response", "DELETE FROM survey_file",
+                    "UPDATE indicator SET title_fi = 'vanha ' || title_fi",
+                    "DELETE FROM observation WHERE region_code = '297'", "DELETE FROM action_status"):
+            load.con.execute(sql)
+
+
+SCENARIOS = ["demo-fresh", "demo-existing", "survey", "action-status"]
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_sigkill_of_other_loads_leaves_pre_or_post_state_and_no_temporary_file(scenario, demo_db, tmp_path):
+    rng = random.Random(f"{os.environ.get('TILANNEKUVA_KILL_SEED', '7')}-{scenario}")
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    template = tmp_path / "template" / "t.duckdb"
+    template.parent.mkdir()
+    shutil.copy2(demo_db, template)
+    if scenario == "demo-existing":
+        _old_demo(template)
+    if scenario == "survey":
+        source = _demo_survey_file(template, inputs, 2026)
+        command = lambda db: ["survey", str(source), "--year", "2026", "--db", str(db)]  # noqa: E731
+    elif scenario == "action-status":
+        source = _status_file(template, inputs)
+        command = lambda db: ["action-status", "import", str(source), "--db", str(db), "--by", "kill-test"]  # noqa: E731
+    else:
+        command = lambda db: ["demo", "--db", str(db)]  # noqa: E731
+
+    def prepare(folder: Path) -> Path:
+        folder.mkdir()
+        db = folder / "t.duckdb"
+        if scenario != "demo-fresh":
+            shutil.copy2(template, db)
+        return db
+
+    launcher = Launcher()
+    ref = prepare(tmp_path / "ref")
+    pre = whole_state(ref)
+    t0 = time.monotonic()
+    pid = launcher.start(command(ref))
+    marker = ref.with_name(ref.name + ".inflight")
+    marker_at = None
+    while _alive(pid):
+        if marker_at is None and marker.exists():
+            marker_at = time.monotonic()
+        time.sleep(0.002)
+    total = time.monotonic() - t0
+    assert launcher.exit_code() == 0
+    post = whole_state(ref)
+    assert post is not None and post != pre
+    changed = [t for t in STATE_SQL if (pre or {}).get(t) != post[t]]
+    write_window = total - (marker_at - t0 if marker_at else 0)
+
+    outcomes = {"pre": 0, "pre, killed while writing": 0, "post": 0}
+    wal_left = 0
+    for trial in range(OTHER_TRIALS):
+        db = prepare(tmp_path / f"trial{trial}")
+        marker = db.with_name(db.name + ".inflight")
+        pid = launcher.start(command(db))
+        started = time.monotonic()
+        # Stratified: the k-th kill of each half falls in the k-th slice of its window, so even a few
+        # kills reach every part of the run (the last part of `demo` is where its survey files are written).
+        k, slices = trial // 2, (OTHER_TRIALS + 1) // 2
+        if trial % 2 == 0:
+            time.sleep(total * 1.05 * (k + rng.random()) / slices)
+        else:
+            while not marker.exists() and _alive(pid) and time.monotonic() < started + 60:
+                time.sleep(0.001)
+            time.sleep(write_window * (k + rng.random()) / slices)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        launcher.exit_code()
+
+        now = whole_state(db)
+        if now == post:
+            outcomes["post"] += 1
+        else:
+            mixed = {t: ("pre" if now and now[t] == (pre or {}).get(t) else "post" if now and now[t] == post[t]
+                         else "neither") for t in changed}
+            assert now == pre, f"{scenario} trial {trial}: not the pre- or post-state: {mixed}"
+            outcomes["pre, killed while writing" if marker.exists() else "pre"] += 1
+        marker_was_there = marker.exists() and now != post
+        wal_left += any(name.endswith(".wal") for name in leftovers(db))
+        # The next load cleans whatever the killed one left, sidecars included.
+        with writing("test-next-load", path=db):
+            pass
+        assert not leftovers(db), f"{scenario} trial {trial}: {leftovers(db)}"
+        assert not marker.exists()
+        after = whole_state(db)
+        assert {t: v for t, v in after.items() if t != "load_log"} == {
+            t: v for t, v in (now or after).items() if t != "load_log"}, "the next load changes no data"
+        interrupted = query(db, "SELECT source FROM load_log WHERE status = 'interrupted'")
+        if now == post:
+            assert interrupted == []
+        elif outcomes["pre, killed while writing"] and marker_was_there:
+            assert [r[0] for r in interrupted] == [command(db)[0]]
+    launcher.close()
+    print(f"\n{scenario}: {OTHER_TRIALS} kills: {outcomes}; a .tmp.wal was left by {wal_left} "
+          f"(run {total:.2f} s, write phase {write_window:.2f} s)")
+    assert outcomes["pre, killed while writing"] >= 1, outcomes
