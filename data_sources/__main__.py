@@ -14,13 +14,14 @@ import sys
 import requests
 
 import readmodel  # noqa: F401  (registers the derived page data with the store)
-from data_sources import action_status, admin_auth, commands, geometry, refresh, sotkanet_cli, survey
+from data_sources import action_status, admin_auth, commands, geometry, meetings, refresh, sotkanet_cli, survey
 from readmodel import snapshots
 from store.warehouse import WarehouseError
 
 # Modules that add sub-commands: each has add_cli(subparsers), and each command's handler
 # (set as `func`) takes the parsed args and returns the process exit code.
-COMMAND_MODULES = [commands, sotkanet_cli, refresh, survey, action_status, geometry, admin_auth, snapshots]
+COMMAND_MODULES = [commands, sotkanet_cli, refresh, survey, action_status, geometry, admin_auth, snapshots,
+                   meetings]
 
 
 def build_parser() -> argparse.ArgumentParser:

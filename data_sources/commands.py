@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from data_sources import meetings
 from data_sources.demo import DEMO_LABEL, build_demo
 from data_sources.reference import CatalogueError, load_catalogues
 from store import derived
@@ -71,7 +72,8 @@ def cmd_ensure(args) -> int:
 def cmd_catalogue(args) -> int:
     try:
         rows = load_catalogues(args.region, db_path(args.db))
-    except CatalogueError as exc:
+        rows += meetings.load_year(args.region, db_path(args.db))
+    except (CatalogueError, meetings.MeetingRejected) as exc:
         print(exc)
         return 1
     print(f"Luettelot ladattu: {rows} riviä")

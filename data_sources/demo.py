@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from data_sources import meetings
 from data_sources.reference import parse_catalogues, store_catalogues
 from data_sources.rollup import POPULATION_INDICATOR, refresh_derived
 from data_sources.survey import store_survey_in
@@ -186,6 +187,7 @@ def build_demo(db: Path | None = None, region_id: str | None = None) -> dict:
                  is_demo=True, path=db, licence="Esimerkkiaineisto; ei lisenssiehtoja") as load:
         con = load.con
         store_catalogues(con, cat)
+        meetings.store_year(con, meetings.parse_year(config, meetings.area_codes_of(cat.regions)))
         real = {r[0] for r in con.execute(
             "SELECT DISTINCT indicator_id FROM observation WHERE NOT is_demo").fetchall()}
         frame = frame[~frame["indicator_id"].isin(real)].assign(load_id=load.load_id)

@@ -30,7 +30,7 @@ from common.clock import db_timestamp, iso_utc
 from store import derived
 from store.config import db_path
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 REGION_CATEGORIES = ("KUNTA", "PALVELUALUE", "TYP_ALUE", "HYVINVOINTIALUE", "MAAKUNTA", "MAA")
 DIRECTIONS = ("higher_better", "lower_better", "neutral")
@@ -151,6 +151,30 @@ MIGRATIONS: list[str] = [
     "SELECT 1;",
     # 3 -> 4: the forum's year (meetings, their decisions, change digests)
     "SELECT 1;",
+    # 4 -> 5: the forum's year as data (issue 14). Step 3 -> 4 stays a no-op: databases already at
+    # version 4 would never run it. Meetings (region folder or admin), what each party delivers before a
+    # kind of meeting, decisions linked to plan actions, each meeting's baseline snapshot, and each load's
+    # changes against the previous load (load_picture keeps the last load's picture to diff against).
+    """
+    CREATE TABLE IF NOT EXISTS meeting (
+        meeting_id TEXT PRIMARY KEY, kind TEXT NOT NULL, meeting_date DATE NOT NULL, end_date DATE,
+        title_fi TEXT NOT NULL, area_code TEXT, parties_fi TEXT, basis_fi TEXT, date_status TEXT NOT NULL,
+        origin TEXT NOT NULL, recorded_by TEXT, recorded_at TIMESTAMP, is_demo BOOLEAN NOT NULL DEFAULT FALSE);
+    CREATE TABLE IF NOT EXISTS deliverable (
+        kind TEXT NOT NULL, seq INTEGER NOT NULL, party_fi TEXT NOT NULL, text_fi TEXT NOT NULL, check_kind TEXT,
+        basis_fi TEXT, PRIMARY KEY (kind, seq));
+    CREATE SEQUENCE IF NOT EXISTS meeting_decision_seq;
+    CREATE TABLE IF NOT EXISTS meeting_decision (
+        decision_id INTEGER PRIMARY KEY DEFAULT nextval('meeting_decision_seq'), meeting_id TEXT NOT NULL,
+        kind TEXT NOT NULL, text_fi TEXT NOT NULL, action_id TEXT, responsible_fi TEXT, due_date DATE,
+        recorded_by TEXT NOT NULL, recorded_at TIMESTAMP NOT NULL, is_demo BOOLEAN NOT NULL DEFAULT FALSE);
+    CREATE TABLE IF NOT EXISTS meeting_snapshot (
+        meeting_id TEXT PRIMARY KEY, snapshot_id INTEGER NOT NULL, taken_at TIMESTAMP NOT NULL, reason TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS load_picture (load_id INTEGER PRIMARY KEY, payload TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS load_change (
+        load_id INTEGER NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL, region_key TEXT, subject TEXT NOT NULL,
+        before TEXT, after TEXT, PRIMARY KEY (load_id, seq));
+    """,
 ]
 
 
