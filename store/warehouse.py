@@ -30,7 +30,7 @@ from common.clock import db_timestamp, iso_utc
 from store import derived
 from store.config import db_path
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 REGION_CATEGORIES = ("KUNTA", "PALVELUALUE", "TYP_ALUE", "HYVINVOINTIALUE", "MAAKUNTA", "MAA")
 DIRECTIONS = ("higher_better", "lower_better", "neutral")
@@ -174,6 +174,30 @@ MIGRATIONS: list[str] = [
     CREATE TABLE IF NOT EXISTS load_change (
         load_id INTEGER NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL, region_key TEXT, subject TEXT NOT NULL,
         before TEXT, after TEXT, PRIMARY KEY (load_id, seq));
+    """,
+    # 5 -> 6: the whole plan followed up (issue 12; the reserved step 2 -> 3 stays a no-op). Who answers for
+    # each action (party, action_owner), metrics of several actions (metric_action) and where each metric's
+    # data comes from (metric_source); a status record's responsible person and timetable; own metrics
+    # uploaded as files by the parties, with provenance.
+    """
+    CREATE TABLE IF NOT EXISTS party (
+        party_id TEXT PRIMARY KEY, kind TEXT NOT NULL, name_fi TEXT NOT NULL, short_fi TEXT, members TEXT,
+        member_status TEXT, note_fi TEXT, sort INTEGER);
+    CREATE TABLE IF NOT EXISTS action_owner (
+        action_id TEXT NOT NULL, party_id TEXT NOT NULL, seq INTEGER, PRIMARY KEY (action_id, party_id));
+    CREATE TABLE IF NOT EXISTS metric_action (
+        metric_id TEXT NOT NULL, action_id TEXT NOT NULL, PRIMARY KEY (metric_id, action_id));
+    CREATE TABLE IF NOT EXISTS metric_source (
+        metric_id TEXT PRIMARY KEY, own_unit TEXT, reported_by TEXT, indicator_reason TEXT);
+    INSERT INTO metric_action SELECT metric_id, action_id FROM metric ON CONFLICT DO NOTHING;
+    ALTER TABLE action_status ADD COLUMN IF NOT EXISTS responsible TEXT;
+    ALTER TABLE action_status ADD COLUMN IF NOT EXISTS timetable TEXT;
+    CREATE TABLE IF NOT EXISTS own_metric_file (
+        load_id INTEGER PRIMARY KEY, file_name TEXT, checksum TEXT NOT NULL, uploaded_by TEXT NOT NULL,
+        uploaded_at TIMESTAMP NOT NULL, rows INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS own_metric_value (
+        load_id INTEGER NOT NULL, metric_id TEXT NOT NULL, party_code TEXT NOT NULL, year INTEGER NOT NULL,
+        value DOUBLE NOT NULL, PRIMARY KEY (load_id, metric_id, party_code, year));
     """,
 ]
 
