@@ -605,7 +605,10 @@ def write_results(r: dict) -> None:
         for path, p in mem["pages"].items():
             add(f"| {path} | {p['seconds']:.1f} | {p['rss_mb']:.0f} | {'; '.join(p['errors'])[:120] or '–'} |")
     add("")
-    RESULTS.write_text("\n".join(L) + "\n", encoding="utf-8")
+    # The browser stage (python -m bench.browser) keeps its own section, between its markers, across runs.
+    old = RESULTS.read_text(encoding="utf-8") if RESULTS.is_file() else ""
+    start = old.find("\n## Browser stage")
+    RESULTS.write_text("\n".join(L) + "\n" + (old[start:] if start >= 0 else ""), encoding="utf-8")
 
 
 def evaluate(r: dict) -> None:

@@ -53,14 +53,15 @@ def running_app(db: Path):
 
 
 @contextlib.contextmanager
-def app_server(db: Path, start_timeout: float = 60):
-    """`streamlit run app.py` on `db`; yields (url, process) once the health check answers."""
+def app_server(db: Path, start_timeout: float = 60, script: Path | None = None):
+    """`streamlit run app.py` (or `script`, served the same way) on `db`; yields (url, process) once the
+    health check answers."""
     port = free_port()
     env = {**os.environ, "TILANNEKUVA_DB": str(db)}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log = open(ARTIFACTS / f"streamlit-{port}.log", "wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"), "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", str(script or PROJECT_ROOT / "app.py"), "--server.headless", "true",
          "--server.fileWatcherType", "none",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
         # A file, not a pipe: an unread pipe fills up and would stall the server.
@@ -88,7 +89,7 @@ def app_server(db: Path, start_timeout: float = 60):
 
 
 @contextlib.contextmanager
-def chromium(width: int = 1400, height: int = 1800):
+def chromium(width: int = 1400, height: int = 1800, performance_log: bool = False):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -98,6 +99,8 @@ def chromium(width: int = 1400, height: int = 1800):
                  "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  f"--window-size={width},{height}", "--lang=fi-FI"):
         options.add_argument(flag)
+    if performance_log:  # Network.* events (e.g. websocket frames) readable with driver.get_log("performance")
+        options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     try:
         yield driver
