@@ -22,7 +22,7 @@ from store.warehouse import (
 def add_cli(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("demo", help="rakenna oletustietokanta: luettelot + esimerkkiaineisto (ei todellisia lukuja)")
     p.add_argument("--db", help="tietokantatiedosto")
-    p.add_argument("--region", help="aluekansio data/regions/ alla (oletus pohjois-savo)")
+    p.add_argument("--region", help="aluekansion nimi data/regions/ alla tai polku kansioon (oletus TILANNEKUVA_REGION)")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("ensure", help="rakenna tietokanta esimerkkiaineistolla, jos sitä ei ole; päivitä skeema")
@@ -41,7 +41,11 @@ def add_cli(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_demo(args) -> int:
-    result = build_demo(db_path(args.db), args.region)
+    try:
+        result = build_demo(db_path(args.db), args.region)
+    except CatalogueError as exc:
+        print(exc)
+        return 1
     print(f"Esimerkkitietokanta rakennettu: {db_path(args.db)}")
     print(f"  havaintoja {result['observations']}, kompassikyselyn vastausrivejä {result['surveys']}")
     print(f"  {DEMO_LABEL}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import os
+import tempfile
 import zlib
 from pathlib import Path
 
@@ -18,18 +19,18 @@ import numpy as np
 import pandas as pd
 
 from data_sources import meetings
-from data_sources.reference import parse_catalogues, store_catalogues
+from data_sources.reference import CatalogueError, parse_catalogues, record_region, store_catalogues
 from data_sources.rollup import POPULATION_INDICATOR, refresh_derived
 from data_sources.survey import store_survey_in
 from metrics.aggregate import aggregation_kind, rollup
-from store.config import DATA_DIR, DEMO_DIR, region_config
+from store.config import DEMO_DIR, REFERENCE_DIR, RegionConfig, region_config
 from store.warehouse import writing
 
 DEMO_YEARS = range(2010, 2025)
 SURVEY_YEARS = (2024, 2025)
 DEMO_LABEL = "Esimerkkiaineisto — ei todellisia lukuja"
-GENERATED_DIR = DATA_DIR / "generated"
 BASE_YEAR = 2017
+POPULATION_FILE = "demo_population.csv"  # in the region folder: code, name_fi, population (demo weights)
 
 
 def _rng(*parts: object) -> np.random.Generator:
@@ -126,7 +127,7 @@ def write_demo_survey(questions: pd.DataFrame, municipalities: pd.DataFrame, yea
             if q["type"] == "yes_no" and role in ("kunta", "hva") and applies:
                 draw = rng.random()
                 out.append("" if draw < 0.08 else "En osaa sanoa" if draw < 0.12 else yes_words[bool(rng.random() < progress)])
-            elif q["type"] == "scale_1_5" and q["respondent"] == "any" and role not in ("kunta", "hva"):
+            elif q["type"] == "scale_1_5" and applies and role not in ("kunta", "hva"):
                 base = 2.6 + 0.3 * (year - SURVEY_YEARS[0])
                 score = int(np.clip(round(rng.normal(base, 1.0)), 0, 5)) if rng.random() > 0.05 else 0
                 out.append("" if rng.random() < 0.05 else scale_words[score])
@@ -168,24 +169,73 @@ def write_demo_survey(questions: pd.DataFrame, municipalities: pd.DataFrame, yea
     return path
 
 
+def demo_population(config: RegionConfig, own_codes: list[str]) -> pd.DataFrame:
+    """The demo's population per own municipality: the region folder's demo_population.csv (the bundled
+    first region keeps its file in data/demo/). Every own municipality must have one, and no other: a
+    folder without its own figures must not borrow another county's municipalities."""
+    path = config.folder / POPULATION_FILE
+    if not path.is_file():
+        path = DEMO_DIR / "municipal_population.csv"
+    population = pd.read_csv(path, dtype={"code": str})
+    missing = sorted(set(own_codes) - set(population["code"]))
+    if missing:
+        raise CatalogueError([f"{POPULATION_FILE}: kunnilta {', '.join(missing)} puuttuu väestö "
+                              f"(esimerkkiaineiston painot; lisää ne tiedostoon {config.folder / POPULATION_FILE})"])
+    return population[population["code"].isin(own_codes)].reset_index(drop=True)
+
+
+def comparison_counties() -> pd.DataFrame:
+    """The wellbeing services counties of Finland (data/reference/hyvinvointialueet.csv)."""
+    return pd.read_csv(REFERENCE_DIR / "hyvinvointialueet.csv", dtype={"code": str})
+
+
+def county_observations(profiles: pd.DataFrame, indicators: pd.DataFrame, own_hva: str) -> pd.DataFrame:
+    """Demo values for the other counties (HYVINVOINTIALUE rows that are not the own HVA), so the comparison
+    page can rank the own HVA among them. Rates only: amounts grow with a county's size."""
+    counties = comparison_counties()
+    counties = counties[counties["is_county"] & (counties["code"] != own_hva)]
+    years = np.array(list(DEMO_YEARS))
+    t = years - BASE_YEAR
+    scales = indicators.set_index("id")["scale"].to_dict()
+    units = indicators.set_index("id")["unit"].to_dict()
+    rows = []
+    for _, p in profiles.iterrows():
+        ind = int(p["indicator_id"])
+        scale = scales.get(ind)
+        scale = None if scale is None or pd.isna(scale) else float(scale)
+        if ind == POPULATION_INDICATOR or aggregation_kind(units.get(ind), scale) == "sum":
+            continue
+        lo, hi = float(p["min_value"]), float(p["max_value"])
+        country = float(p["country_level"]) + float(p["change_per_year"]) * t
+        for code in counties["code"]:
+            rng = _rng("county", ind, code)
+            level = 1 + 0.6 * float(p["municipal_spread"]) * rng.normal()
+            values = np.clip(country * level * (1 + rng.normal(0, 0.01, len(years))), lo, hi)
+            rows += [(ind, "HYVINVOINTIALUE", code, int(y), "total", float(v), None) for y, v in zip(years, values)]
+    return pd.DataFrame(rows, columns=["indicator_id", "region_category", "region_code", "year", "gender", "value", "abs_value"])
+
+
 def build_demo(db: Path | None = None, region_id: str | None = None) -> dict:
-    """Build (or refresh) the demo database. Real observations are never overwritten."""
+    """Build (or refresh) the demo database for the region folder. Real observations are never overwritten;
+    nothing is written outside the database (the survey exports go through a temporary folder)."""
     config = region_config(region_id)
     cat = parse_catalogues(config)
     profiles = pd.read_csv(DEMO_DIR / "indicator_profiles.csv")
-    population = pd.read_csv(DEMO_DIR / "municipal_population.csv", dtype={"code": str})
+    population = demo_population(config, [r[1] for r in cat.regions if r[0] == "KUNTA"])
     indicators = pd.DataFrame([(i[0], i[3], i[5]) for i in cat.indicators], columns=["id", "unit", "scale"])
     profiles = profiles[profiles["indicator_id"].isin(indicators["id"])]
 
     municipal = demo_observations(profiles, population, indicators)
     regional = regional_totals(municipal, indicators,
                                {"HYVINVOINTIALUE": config.hva.code, "MAAKUNTA": config.maakunta.code})
-    frame = pd.concat([municipal, regional], ignore_index=True)
+    others = county_observations(profiles, indicators, config.hva.code)
+    frame = pd.concat([municipal, regional, others], ignore_index=True)
     frame["is_demo"] = True
 
     with writing("demo", target="data_sources/demo.py", params={"years": f"{DEMO_YEARS[0]}-{DEMO_YEARS[-1]}"},
                  is_demo=True, path=db, licence="Esimerkkiaineisto; ei lisenssiehtoja") as load:
         con = load.con
+        record_region(con, config)
         store_catalogues(con, cat)
         meetings.store_year(con, meetings.parse_year(config, meetings.area_codes_of(cat.regions)))
         real = {r[0] for r in con.execute(
@@ -208,23 +258,51 @@ def build_demo(db: Path | None = None, region_id: str | None = None) -> dict:
         munis = pd.DataFrame([r for r in cat.regions if r[0] == "KUNTA"],
                              columns=["category", "code", "name_fi", "name_sv", "sotkanet_id"])
         survey_results = []
-        for year in SURVEY_YEARS:
-            path = write_demo_survey(questions, munis, year, GENERATED_DIR, config.hva.name_fi)
-            survey_results.append(store_survey_in(load, path.read_bytes(), path.name, year, is_demo=True,
-                                                  user_name="demo"))
+        with tempfile.TemporaryDirectory(prefix="tilannekuva-demo-") as folder:
+            for year in SURVEY_YEARS:
+                path = write_demo_survey(questions, munis, year, Path(folder), config.hva.name_fi)
+                survey_results.append(store_survey_in(load, path.read_bytes(), path.name, year, is_demo=True,
+                                                      user_name="demo"))
     return {"observations": len(frame), "surveys": [r.rows for r in survey_results]}
 
 
+def demo_survey_file(year: int, folder: Path, region_id: str | None = None) -> Path:
+    """The demo's compass-survey export of `year` for the region, written into `folder` (for tests and for
+    trying the upload by hand)."""
+    config = region_config(region_id)
+    cat = parse_catalogues(config)
+    questions = pd.DataFrame(cat.questions, columns=["question_id", "text_fi", "type", "metric_id", "respondent", "sort"])
+    munis = pd.DataFrame([r for r in cat.regions if r[0] == "KUNTA"],
+                         columns=["category", "code", "name_fi", "name_sv", "sotkanet_id"])
+    return write_demo_survey(questions, munis, year, folder, config.hva.name_fi)
+
+
 def _demo_action_statuses(con, cat) -> None:
-    """A few coordinator-recorded statuses, so the tracker shows the 'recorded status' path too."""
+    """A few coordinator-recorded statuses, so the tracker shows the 'recorded status' path too: every
+    fifth action, for its owners only (a few of its municipalities, the HVA, the liitto)."""
     con.execute("DELETE FROM action_status WHERE is_demo")
     munis = [r[1] for r in cat.regions if r[0] == "KUNTA"]
+    level_code = {r[0]: r[1] for r in cat.regions if r[0] in ("HYVINVOINTIALUE", "MAAKUNTA")}
+    party = {p[0]: p for p in cat.parties}
+    owners: dict[str, list[str]] = {}
+    for action_id, party_id, _ in cat.action_owners:
+        owners.setdefault(action_id, []).append(party_id)
     actions = [a[0] for a in cat.actions]
     rng = _rng("status")
     rows = []
     for action in actions[:: max(1, len(actions) // 8)]:
-        for code in rng.choice(munis, size=4, replace=False):
-            rows.append((action, str(code), str(rng.choice(["kyllä", "osittain", "ei"])),
+        codes: list[str] = []
+        for party_id in owners.get(action, ["kunnat"]):
+            kind, members = (party[party_id][1], party[party_id][4]) if party_id in party else ("municipalities", "*")
+            if kind == "municipalities":
+                pool = munis if (members or "*") == "*" else [c for c in members.split(";") if c in munis]
+                codes += [str(c) for c in rng.choice(pool, size=min(4, len(pool)), replace=False)]
+            elif kind == "hva" and "HYVINVOINTIALUE" in level_code:
+                codes.append(level_code["HYVINVOINTIALUE"])
+            elif kind == "liitto" and "MAAKUNTA" in level_code:
+                codes.append(level_code["MAAKUNTA"])
+        for code in codes:
+            rows.append((action, code, str(rng.choice(["kyllä", "osittain", "ei"])),
                          "2025-09-15", "Esimerkkikirjaus", "demo", "2025-09-15 12:00:00"))
     con.executemany(
         "INSERT INTO action_status (action_id, municipality_code, status, status_date, note, recorded_by,"

@@ -2,21 +2,35 @@
 
 Parsing is pure (CSV text -> validated rows); `store_catalogues` writes them in one load.
 A broken catalogue file is rejected whole with file, row, column and value.
+
+Who answers for each action: parties.csv (optional; default: each municipality and the HVA) names the
+parties (kind municipalities = each member municipality answers, hva, liitto) and actions.csv's optional
+`owners` column lists an action's parties. metrics.csv's action_id may list several actions ("B-1-1;B-1-2"),
+and its optional columns say where a metric's data comes from: own_unit (an own metric the reporting
+party uploads as a file), reported_by (that party) and indicator_reason (why the linked indicators
+measure it). A survey question is asked only of its action's owners (RESPONDENT_KINDS).
+
+Long because the whole region folder is parsed and cross-checked here, each rule with its row and column.
 """
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from data_sources.rollup import refresh_derived
 from store.config import RegionConfig, region_config
-from store.warehouse import DIRECTIONS, METRIC_KINDS, writing
+from store.warehouse import DIRECTIONS, METRIC_KINDS, region_problem, writing
 
 QUESTION_TYPES = ("yes_no", "scale_1_5", "text")
 RESPONDENTS = ("municipality", "hva", "any")
+PARTY_KINDS = ("municipalities", "hva", "liitto")
+# Which party kinds a survey respondent value reaches (the liitto has no survey role: its status is recorded).
+RESPONDENT_KINDS = {"municipality": {"municipalities"}, "hva": {"hva"}, "any": {"municipalities", "hva"}}
+DEFAULT_PARTIES = [("kunnat", "municipalities", "Kunnat", "kunnat", "*", "verified", None, 1),
+                   ("hva", "hva", "Hyvinvointialue", "HVA", None, "verified", None, 2)]
 
 
 class CatalogueError(ValueError):
@@ -100,6 +114,10 @@ class Catalogues:
     metrics: list[tuple]
     metric_indicators: list[tuple]
     questions: list[tuple]
+    parties: list[tuple] = field(default_factory=list)
+    action_owners: list[tuple] = field(default_factory=list)
+    metric_actions: list[tuple] = field(default_factory=list)
+    metric_sources: list[tuple] = field(default_factory=list)
 
 
 def parse_catalogues(config: RegionConfig) -> Catalogues:
@@ -170,10 +188,21 @@ def parse_catalogues(config: RegionConfig) -> Catalogues:
                 indicator_goals.append((ind_id, int(goal)))
     indicator_ids = {i[0] for i in indicators}
 
+    parties = _parties(folder, muni_codes, problems)
+    party_kind = {p[0]: p[1] for p in parties}
     action_rows = read_rows(folder / "actions.csv", ("action_id", "goal_id", "level_id", "seq", "text_fi", "responsible_fi"))
     _unique(action_rows, "action_id", problems)
-    actions = []
+    actions, action_owners = [], []
+    default_owners = ";".join(p[0] for p in parties)
     for r in action_rows:
+        owners = _ids(r.values.get("owners") or default_owners)
+        if not owners:
+            problems.append(f"{r.where('owners')}: toimenpiteellä ei ole vastuutahoa")
+        for seq, owner in enumerate(owners, 1):
+            if owner not in party_kind:
+                problems.append(f"{r.where('owners')}: tuntematon vastuutaho {owner!r} (parties.csv: "
+                                f"{', '.join(party_kind)})")
+            action_owners.append((r["action_id"], owner, seq))
         goal = _int(r, "goal_id", problems)
         if goal not in goal_ids:
             problems.append(f"{r.where('goal_id')}: tuntematon tavoite {r['goal_id']!r}")
@@ -184,18 +213,38 @@ def parse_catalogues(config: RegionConfig) -> Catalogues:
 
     metric_rows = read_rows(folder / "metrics.csv", ("metric_id", "action_id", "seq", "text_fi", "kind", "indicator_ids"))
     _unique(metric_rows, "metric_id", problems)
-    metrics, metric_indicators = [], []
+    metrics, metric_indicators, metric_actions, metric_sources = [], [], [], []
+    owners_of: dict[str, set[str]] = {}
+    for action_id, owner, _ in action_owners:
+        owners_of.setdefault(action_id, set()).add(owner)
     for r in metric_rows:
-        if r["action_id"] not in action_ids:
-            problems.append(f"{r.where('action_id')}: tuntematon toimenpide {r['action_id']!r}")
-        metrics.append((r["metric_id"], r["action_id"], _int(r, "seq", problems), r["text_fi"],
-                        _choice(r, "kind", METRIC_KINDS, problems)))
+        linked = _ids(r["action_id"])
+        for action_id in linked or [r["action_id"]]:
+            if action_id not in action_ids:
+                problems.append(f"{r.where('action_id')}: tuntematon toimenpide {action_id!r}")
+            metric_actions.append((r["metric_id"], action_id))
+        kind = _choice(r, "kind", METRIC_KINDS, problems)
+        metrics.append((r["metric_id"], linked[0] if linked else r["action_id"], _int(r, "seq", problems), r["text_fi"],
+                        kind))
+        own_unit, reported_by = r.values.get("own_unit", ""), r.values.get("reported_by", "")
+        if own_unit and (kind != "trend" or r["indicator_ids"]):
+            problems.append(f"{r.where('own_unit')}: oma mittari on kehitysmittari (trend) ilman indikaattoreita")
+        if reported_by and not any(reported_by in owners_of.get(a, set()) for a in linked):
+            problems.append(f"{r.where('reported_by')}: {reported_by!r} ei ole mittarin toimenpiteen vastuutaho")
+        if own_unit and not reported_by:
+            problems.append(f"{r.where('reported_by')}: omalle mittarille tarvitaan raportoiva vastuutaho")
+        if own_unit or reported_by or r.values.get("indicator_reason"):
+            metric_sources.append((r["metric_id"], own_unit or None, reported_by or None,
+                                   r.values.get("indicator_reason") or None))
         for ind in filter(None, (x.strip() for x in r["indicator_ids"].split(";"))):
             if not ind.isdigit() or int(ind) not in indicator_ids:
                 problems.append(f"{r.where('indicator_ids')}: indikaattori {ind!r} ei ole luettelossa")
             else:
                 metric_indicators.append((r["metric_id"], int(ind)))
     metric_ids = {m[0] for m in metrics}
+    actions_of_metric: dict[str, list[str]] = {}
+    for metric_id, action_id in metric_actions:
+        actions_of_metric.setdefault(metric_id, []).append(action_id)
 
     q_rows = read_rows(folder / "survey_questions.csv", ("question_id", "text_fi", "type", "metric_id", "respondent", "sort"))
     _unique(q_rows, "question_id", problems)
@@ -203,6 +252,13 @@ def parse_catalogues(config: RegionConfig) -> Catalogues:
     for r in q_rows:
         if r["metric_id"] and r["metric_id"] not in metric_ids:
             problems.append(f"{r.where('metric_id')}: tuntematon mittari {r['metric_id']!r}")
+        elif r["metric_id"] and r["respondent"] in RESPONDENT_KINDS:
+            owner_kinds = {party_kind.get(o) for a in actions_of_metric.get(r["metric_id"], [])
+                           for o in owners_of.get(a, set())}
+            outside = RESPONDENT_KINDS[r["respondent"]] - owner_kinds
+            if outside:
+                problems.append(f"{r.where('respondent')}: {r['respondent']!r} kysyy myös muilta kuin toimenpiteen "
+                                f"vastuutahoilta ({', '.join(sorted(outside))})")
         questions.append((r["question_id"], r["text_fi"], _choice(r, "type", QUESTION_TYPES, problems),
                           r["metric_id"] or None, _choice(r, "respondent", RESPONDENTS, problems),
                           _int(r, "sort", problems, optional=True)))
@@ -210,7 +266,34 @@ def parse_catalogues(config: RegionConfig) -> Catalogues:
     if problems:
         raise CatalogueError(problems)
     return Catalogues(regions, members, indicators, indicator_goals, goals, levels, actions, metrics,
-                      metric_indicators, questions)
+                      metric_indicators, questions, parties, action_owners, metric_actions, metric_sources)
+
+
+def _ids(text: str) -> list[str]:
+    return [x.strip() for x in (text or "").split(";") if x.strip()]
+
+
+def _parties(folder: Path, muni_codes: set[str], problems: list[str]) -> list[tuple]:
+    """parties.csv (optional): party_id, kind, name_fi, short_fi, members ('*' = every municipality), …"""
+    if not (folder / "parties.csv").exists():
+        return list(DEFAULT_PARTIES)
+    rows = read_rows(folder / "parties.csv", ("party_id", "kind", "name_fi", "short_fi", "members"))
+    _unique(rows, "party_id", problems)
+    out = []
+    for n, r in enumerate(rows, 1):
+        kind = _choice(r, "kind", PARTY_KINDS, problems)
+        members = r["members"]
+        if kind == "municipalities":
+            unknown = [c for c in _ids(members) if c != "*" and c not in muni_codes]
+            if not members or unknown:
+                problems.append(f"{r.where('members')}: kuntia ei ole luettelossa: {', '.join(unknown) or '(tyhjä)'}")
+        elif members:
+            problems.append(f"{r.where('members')}: vain kuntajoukolla on jäseniä")
+        out.append((r["party_id"], kind, r["name_fi"], r["short_fi"] or r["name_fi"], members or None,
+                    r.values.get("member_status") or "verified", r.values.get("note_fi") or None, n))
+    if sum(1 for p in out if p[1] == "hva") > 1 or sum(1 for p in out if p[1] == "liitto") > 1:
+        problems.append("parties.csv: hyvinvointialue ja liitto ovat kumpikin yksi osapuoli")
+    return out
 
 
 def licence_for(organisation: str) -> str:
@@ -250,7 +333,9 @@ def store_catalogues(con: duckdb.DuckDBPyConnection, cat: Catalogues) -> int:
     con.executemany("INSERT INTO indicator_goal VALUES (?, ?)", cat.indicator_goals)
     for table, rows in (("goal", cat.goals), ("level", cat.levels), ("action", cat.actions),
                         ("metric", cat.metrics), ("metric_indicator", cat.metric_indicators),
-                        ("survey_question", cat.questions)):
+                        ("survey_question", cat.questions), ("party", cat.parties),
+                        ("action_owner", cat.action_owners), ("metric_action", cat.metric_actions),
+                        ("metric_source", cat.metric_sources)):
         con.execute(f"DELETE FROM {table}")
         if rows:
             marks = ", ".join("?" * len(rows[0]))
@@ -259,10 +344,20 @@ def store_catalogues(con: duckdb.DuckDBPyConnection, cat: Catalogues) -> int:
                                 cat.actions, cat.metrics, cat.questions))
 
 
+def record_region(con: duckdb.DuckDBPyConnection, config: RegionConfig) -> None:
+    """The database records which region folder built it (meta 'region'); see store.warehouse.region_problem.
+    A database built for another region is refused (CatalogueError): its rows would mix two counties."""
+    problem = region_problem(con, config.id)
+    if problem:
+        raise CatalogueError([problem])
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('region', ?)", [config.id])
+
+
 def load_catalogues(region_id: str | None = None, path: Path | None = None) -> int:
     config = region_config(region_id)
     cat = parse_catalogues(config)
     with writing("catalogue", target=str(config.folder), params={"region": config.id}, path=path) as load:
+        record_region(load.con, config)
         load.rows = store_catalogues(load.con, cat)
 
         refresh_derived(load.con)

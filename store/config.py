@@ -11,6 +11,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = PROJECT_ROOT / "data"
 REGIONS_DIR = DATA_DIR / "regions"
 DEMO_DIR = DATA_DIR / "demo"
+REFERENCE_DIR = DATA_DIR / "reference"   # national facts shared by every region (the 21 counties)
 DEFAULT_REGION = "pohjois-savo"
 DEFAULT_DB = DATA_DIR / "tilannekuva.duckdb"
 APP_NAME = "Tilannekuva"
@@ -30,9 +31,9 @@ def db_path(cli_value: str | os.PathLike | None = None) -> Path:
 def region_dir(region_id: str | None = None) -> Path:
     """The region folder: a name under data/regions/ or a path to a folder anywhere
     (argument beats env TILANNEKUVA_REGION beats the default)."""
-    region_id = region_id or os.environ.get("TILANNEKUVA_REGION") or DEFAULT_REGION
-    path = REGIONS_DIR / region_id if "/" not in str(region_id) and not Path(region_id).is_absolute() \
-        else Path(region_id).expanduser().resolve()
+    region_id = str(region_id or os.environ.get("TILANNEKUVA_REGION") or DEFAULT_REGION)
+    is_name = "/" not in region_id and os.sep not in region_id and not region_id.startswith(("~", "."))
+    path = REGIONS_DIR / region_id if is_name else Path(region_id).expanduser().resolve()
     if not (path / "region.toml").is_file():
         raise FileNotFoundError(f"Aluekansiota ei löydy: {path} (region.toml puuttuu)")
     return path
@@ -65,6 +66,12 @@ class RegionConfig:
     survey_owner_fi: str = ""
     hva_aliases: tuple[str, ...] = ()
     areas_note_fi: str = ""
+    areas_label_fi: str = ""           # the kind of area the county works in ("" = service-discussion area)
+    plan_note_fi: str = ""             # what the plan does and does not say
+    rhythm_fi: str = ""                # the meeting rhythm the plan states
+    survey_note_fi: str = ""
+    peers: tuple[str, ...] = ()        # peer counties' HVA codes (data/reference/hyvinvointialueet.csv)
+    peers_note_fi: str = ""
 
 
 def _level(raw: dict) -> AreaLevel:
@@ -77,9 +84,14 @@ def _level(raw: dict) -> AreaLevel:
     )
 
 
-@lru_cache(maxsize=8)
 def region_config(region_id: str | None = None) -> RegionConfig:
-    folder = region_dir(region_id)
+    """The region folder's facts; the folder is resolved on every call (TILANNEKUVA_REGION may change in a
+    process, e.g. in tests), its files are read once per folder."""
+    return _region_config_at(region_dir(region_id))
+
+
+@lru_cache(maxsize=8)
+def _region_config_at(folder: Path) -> RegionConfig:
     raw = tomllib.loads((folder / "region.toml").read_text(encoding="utf-8"))
     return RegionConfig(
         id=raw["region"]["id"],
@@ -98,4 +110,10 @@ def region_config(region_id: str | None = None) -> RegionConfig:
         survey_owner_fi=raw.get("plan", {}).get("survey_owner_fi", ""),
         areas_note_fi=raw.get("areas", {}).get("note_fi", ""),
         hva_aliases=tuple(a.lower() for a in raw.get("survey", {}).get("hva_aliases", [])),
+        areas_label_fi=raw.get("areas", {}).get("label_fi", ""),
+        plan_note_fi=raw.get("plan", {}).get("note_fi", ""),
+        rhythm_fi=raw.get("plan", {}).get("rhythm_fi", ""),
+        survey_note_fi=raw.get("survey", {}).get("note_fi", ""),
+        peers=tuple(str(c) for c in raw.get("comparison", {}).get("peers", [])),
+        peers_note_fi=raw.get("comparison", {}).get("peers_note_fi", ""),
     )

@@ -212,6 +212,20 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
+def region_problem(con: duckdb.DuckDBPyConnection, region_id: str) -> str | None:
+    """Why this database does not serve region `region_id` (the folder's id), or None. A database records the
+    region that built it (meta 'region'); one from before that record is taken as it is."""
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = 'region'").fetchone()
+    except duckdb.Error:
+        return None
+    if row is None or row[0] == region_id:
+        return None
+    return (f"Tietokanta on rakennettu alueelle '{row[0]}', mutta nyt on valittu alue '{region_id}' "
+            f"(TILANNEKUVA_REGION tai --region). Rakenna alueen oma tietokanta: python -m data_sources demo "
+            f"--region {region_id} --db TIEDOSTO, tai valitse alue, jolle tietokanta on rakennettu.")
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
     """Bring a database up to SCHEMA_VERSION, one recorded step at a time."""
     current = schema_version(con)

@@ -17,9 +17,9 @@ PASSWORD = "koordinaattori-testi"
 
 def _export(demo_db, tmp_path, name: str, edit) -> str:
     """A copy of the demo export of 2025, changed by `edit(rows)`."""
-    from data_sources.demo import GENERATED_DIR
+    from data_sources.demo import demo_survey_file
 
-    source = GENERATED_DIR / "esimerkki_kompassikysely_2025.csv"
+    source = demo_survey_file(2025, tmp_path / "demo")
     with source.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle, delimiter=";"))
     edit(rows)

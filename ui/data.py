@@ -12,8 +12,8 @@ from typing import Callable
 import duckdb
 import streamlit as st
 
-from store.config import db_path
-from store.warehouse import connect_read, database_version
+from store.config import db_path, region_config
+from store.warehouse import connect_read, database_version, region_problem
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -42,7 +42,21 @@ def _call(version: str, name: str, _question: Callable, args: tuple, kwargs: tup
         con.close()
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def _region_problem(version: str, region_id: str) -> str | None:
+    con = _cursor()
+    try:
+        return region_problem(con, region_id)
+    finally:
+        con.close()
+
+
 def get(question: Callable, *args, **kwargs):
-    """question(con, *args, **kwargs), cached by database version, the question's name and the arguments."""
+    """question(con, *args, **kwargs), cached by database version, the question's name and the arguments.
+    A database built for another region than the app's is refused with the reason (nothing else shown)."""
+    problem = _region_problem(version(), region_config().id)
+    if problem:
+        st.error(problem)
+        st.stop()
     name = f"{question.__module__}.{question.__qualname__}"
     return _call(version(), name, question, tuple(args), tuple(sorted(kwargs.items())))
