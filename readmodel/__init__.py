@@ -10,3 +10,4 @@ Importing the package registers `derive`'s step with the store, so every write m
 reads through this package keeps the stored page data current.
 """
 from readmodel import derive  # noqa: F401  (registers the derived step)
+from readmodel import changes  # noqa: F401,E402  (after derive: each load's changes read the page data it stored)
