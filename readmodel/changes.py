@@ -13,7 +13,8 @@ that one action done in eight municipalities is one line naming the eight.
 
 Every load keeps its changes against the previous load: `STEP` is a derived step (store/derived.py) that
 runs after the page data step, diffs the new picture against the one the previous load kept
-(`load_picture`) and stores the records in `load_change`. `python -m data_sources changes` prints them and
+(`load_picture`) and stores the records in `load_change`. The same step gives every meeting whose day has
+come its snapshot (`snapshot_due_meetings`): the previous load's picture, i.e. the data on that day. `python -m data_sources changes` prints them and
 writes an Atom feed and a CSV file (`feed_atom`, `feed_csv`).
 
 Long because the picture, the diff, the Finnish sentences and the two feed formats belong together: each
@@ -31,7 +32,7 @@ from xml.etree import ElementTree as ET
 
 import duckdb
 
-from common.clock import iso_utc
+from common.clock import db_timestamp, iso_utc, local_today
 from common.format import fi_date, fi_datetime
 from readmodel import page_data
 from store.config import db_path
@@ -216,6 +217,7 @@ def refresh(con: duckdb.DuckDBPyConnection) -> dict:
     row = con.execute("SELECT payload FROM load_picture ORDER BY load_id DESC LIMIT 1").fetchone()
     old = json.loads(row[0]) if row else None
     new = picture(con)
+    snapshot_due_meetings(con, old or new, local_today())
     changes = diff(old, new)
     con.execute("DELETE FROM load_change WHERE load_id = ?", [load_id])
     if changes:
@@ -226,6 +228,23 @@ def refresh(con: duckdb.DuckDBPyConnection) -> dict:
                                                                                 separators=(",", ":"))])
     con.execute("INSERT INTO meta VALUES (?, ?)", [META_KEY, json.dumps({"load_id": load_id, "changes": len(changes)})])
     return {"changes": len(changes)}
+
+
+def snapshot_due_meetings(con: duckdb.DuckDBPyConnection, payload: dict, today: date, reason: str = "päivä") -> list[str]:
+    """Every meeting whose day has come and that has no snapshot gets `payload` as its snapshot. Inside a load,
+    `payload` is the previous load's picture: the data as it stood on the meeting's day, since nothing was
+    loaded between that day and this load (a load in between would have taken the snapshot)."""
+    due = [r for r in con.execute(
+        """SELECT meeting_id, title_fi, meeting_date FROM meeting WHERE meeting_date <= ? AND kind <> 'kompassikysely'
+             AND meeting_id NOT IN (SELECT meeting_id FROM meeting_snapshot) ORDER BY meeting_date, meeting_id""",
+        [today]).fetchall()]
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    for meeting_id, title, day in due:
+        snapshot_id = con.execute("SELECT coalesce(max(snapshot_id), 0) + 1 FROM snapshot").fetchone()[0]
+        now = db_timestamp()
+        con.execute("INSERT INTO snapshot VALUES (?, ?, ?, ?)", [snapshot_id, f"{title} ({fi_date(day)})", now, text])
+        con.execute("INSERT INTO meeting_snapshot VALUES (?, ?, ?, ?)", [meeting_id, snapshot_id, now, reason])
+    return [r[0] for r in due]
 
 
 def is_current(con: duckdb.DuckDBPyConnection) -> bool:

@@ -4,9 +4,10 @@
   the next meeting of each kind (per area for
   palvelukeskustelut; deliverables.csv), each with its check against the data where the folder
   names one (survey answers per municipality, status updates since the previous meeting, fresh statistics).
-- A meeting gets its snapshot (table snapshot + meeting_snapshot) automatically: `take_due_snapshots` for
-  every meeting whose date has arrived (the app's overview and vuosikello pages and `refresh` call it; a
-  load is written only when one is due) and `prepare` when a coordinator opens it for preparation.
+- A meeting gets its snapshot (table snapshot + meeting_snapshot) automatically when its day has come: the
+  first load after that day stores the previous load's picture as it (readmodel/changes.py), `refresh` and
+  `forum due` take it before loading (no write when none is due); `prepare` takes it when a coordinator
+  opens the meeting for preparation.
 - `since_last_forum(con, region_key, today)`: the changes (readmodel/changes.py) between the last
   kuntafoorumi's snapshot and the data now, for one region, as Finnish sentences with names.
 
@@ -145,38 +146,21 @@ def due_meetings(con, today: date) -> list[str]:
         [today, list(NOT_A_MEETING)]).fetchall()]
 
 
-def _snapshot(path: Path, meeting_ids: list[str], reason: str, user_name: str | None) -> list[int]:
-    """One load: the picture now as each meeting's snapshot (ids already snapshotted are skipped)."""
-    with connect_read(path) as con:
-        payload = json.dumps(changes.picture(con), ensure_ascii=False, separators=(",", ":"))
-    taken = []
-    with writing("meeting_snapshot", target=", ".join(meeting_ids)[:200], params={"reason": reason}, path=path,
-                 user_name=user_name) as load:
-        con = load.con
-        for meeting_id in meeting_ids:
-            row = con.execute("SELECT title_fi, meeting_date FROM meeting WHERE meeting_id = ? AND meeting_id NOT IN"
-                              " (SELECT meeting_id FROM meeting_snapshot)", [meeting_id]).fetchone()
-            if row is None:  # another process took it meanwhile, or no such meeting
-                continue
-            snapshot_id = con.execute("SELECT coalesce(max(snapshot_id), 0) + 1 FROM snapshot").fetchone()[0]
-            now = db_timestamp()
-            con.execute("INSERT INTO snapshot VALUES (?, ?, ?, ?)", [snapshot_id, f"{row[0]} ({fi_date(row[1])})", now, payload])
-            con.execute("INSERT INTO meeting_snapshot VALUES (?, ?, ?, ?)", [meeting_id, snapshot_id, now, reason])
-            taken.append(int(snapshot_id))
-        load.rows = len(taken)
-        load.message = f"kokousten tilannekuvat ({reason}): {', '.join(meeting_ids)}"[:500]
-    return taken
-
-
 def take_due_snapshots(path: Path | None = None, today: date | None = None, user_name: str | None = None) -> list[str]:
-    """Snapshot every meeting whose date has arrived and that has none; returns their ids (no write if none)."""
+    """Snapshot every meeting whose date has arrived and that has none (the picture now: no load has happened
+    since, or the load's own step would have taken it); returns their ids; no write when none is due."""
     path = db_path(path)
     today = today or local_today()
     with connect_read(path) as con:
-        due = due_meetings(con, today)
-    if due:
-        _snapshot(path, due, "päivä", user_name or "automaattinen")
-    return due
+        if not due_meetings(con, today):
+            return []
+        payload = changes.picture(con)
+    with writing("meeting_snapshot", params={"reason": "päivä", "today": today.isoformat()}, path=path,
+                 user_name=user_name or "automaattinen") as load:
+        taken = changes.snapshot_due_meetings(load.con, payload, today)
+        load.rows = len(taken)
+        load.message = f"kokousten tilannekuvat: {', '.join(taken)}"[:500]
+    return taken
 
 
 def prepare(meeting_id: str, path: Path | None = None, user_name: str | None = None) -> int | None:
@@ -191,20 +175,41 @@ def prepare(meeting_id: str, path: Path | None = None, user_name: str | None = N
         raise ValueError("kyselyn vastausajalle ei oteta tilannekuvaa")
     if row[1] is not None:
         return int(row[1])
-    taken = _snapshot(path, [meeting_id], "valmistelu", user_name)
-    return taken[0] if taken else None
+    with connect_read(path) as con:
+        payload = json.dumps(changes.picture(con), ensure_ascii=False, separators=(",", ":"))
+    with writing("meeting_snapshot", target=meeting_id, params={"reason": "valmistelu"}, path=path,
+                 user_name=user_name) as load:
+        con = load.con
+        row = con.execute("SELECT m.title_fi, m.meeting_date, s.snapshot_id FROM meeting m"
+                          " LEFT JOIN meeting_snapshot s USING (meeting_id) WHERE meeting_id = ?", [meeting_id]).fetchone()
+        if row[2] is not None:  # another process opened it meanwhile
+            return int(row[2])
+        snapshot_id = con.execute("SELECT coalesce(max(snapshot_id), 0) + 1 FROM snapshot").fetchone()[0]
+        now = db_timestamp()
+        con.execute("INSERT INTO snapshot VALUES (?, ?, ?, ?)", [snapshot_id, f"{row[0]} ({fi_date(row[1])})", now, payload])
+        con.execute("INSERT INTO meeting_snapshot VALUES (?, ?, ?, ?)", [meeting_id, snapshot_id, now, "valmistelu"])
+        load.rows = 1
+        load.message = f"kokous {meeting_id} avattu valmisteluun: tilannekuva #{snapshot_id}"
+    return int(snapshot_id)
 
 
 def baseline(con, today: date | None = None, kind: str = FORUM) -> dict | None:
-    """The last meeting of `kind` on or before today that has a snapshot: {meeting_id, title, date, payload}."""
+    """The last meeting of `kind` on or before today and its snapshot: {meeting_id, title, date, payload}.
+    A meeting whose day has come but that has no snapshot yet has had no load since: its baseline is the
+    last load's picture (so nothing has changed since it)."""
     today = today or local_today()
     row = con.execute(
         """SELECT m.meeting_id, m.title_fi, m.meeting_date, s.payload FROM meeting m
-           JOIN meeting_snapshot ms USING (meeting_id) JOIN snapshot s ON s.snapshot_id = ms.snapshot_id
+           LEFT JOIN meeting_snapshot ms USING (meeting_id) LEFT JOIN snapshot s ON s.snapshot_id = ms.snapshot_id
            WHERE m.kind = ? AND m.meeting_date <= ? ORDER BY m.meeting_date DESC LIMIT 1""", [kind, today]).fetchone()
     if row is None:
         return None
-    return {"meeting_id": row[0], "title": row[1], "date": row[2], "payload": json.loads(row[3])}
+    payload = row[3]
+    if payload is None:
+        latest = con.execute("SELECT payload FROM load_picture ORDER BY load_id DESC LIMIT 1").fetchone()
+        payload = latest[0] if latest else None
+    return {"meeting_id": row[0], "title": row[1], "date": row[2],
+            "payload": json.loads(payload) if payload else changes.picture(con)}
 
 
 def since_last_forum(con, region_key: str = changes.HVA_KEY, today: date | None = None) -> dict | None:

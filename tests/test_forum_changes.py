@@ -12,7 +12,8 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from data_sources import action_status
+from common.clock import local_today
+from data_sources import action_status, meetings
 from data_sources.__main__ import main
 from readmodel import changes, forum
 from store.warehouse import connect_read, writing
@@ -27,10 +28,24 @@ def _code(con, name):
 
 @pytest.fixture
 def year_db(fresh_db):
-    taken = forum.take_due_snapshots(fresh_db, TODAY)
-    assert "KF-2026-2" in taken and "KK-2026" not in taken  # a survey window is not a meeting
+    forum.take_due_snapshots(fresh_db, TODAY)
+    with connect_read(fresh_db) as con:
+        snapped = {r[0] for r in con.execute("SELECT meeting_id FROM meeting_snapshot").fetchall()}
+    assert "KF-2026-2" in snapped and "KK-2026" not in snapped  # a survey window is not a meeting
     assert forum.take_due_snapshots(fresh_db, TODAY) == []  # idempotent: nothing is due twice
     return fresh_db
+
+
+def test_the_first_load_after_a_meeting_day_keeps_the_data_of_that_day(fresh_db):
+    today = local_today()
+    meeting_id = meetings.add_meeting("kuntafoorumi", today, "Ylimääräinen kuntafoorumi", db=fresh_db)
+    with connect_read(fresh_db) as con:  # its own load took it: the picture before the meeting was added
+        assert con.execute("SELECT reason FROM meeting_snapshot WHERE meeting_id = ?", [meeting_id]).fetchone() == ("päivä",)
+    action_status.record_status("J-2-1", "Tervo", "kyllä", note="kokouksen jälkeen", db=fresh_db)
+    with connect_read(fresh_db) as con:
+        since = forum.since_last_forum(con, changes.HVA_KEY, today)
+    assert since["meeting_id"] == meeting_id
+    assert [x["text"].rsplit(" — ", 1)[-1] for x in since["lines"] if x["kind"] == "action"] == ["Tervo"]
 
 
 def test_the_diff_lists_exactly_the_changes_made(year_db):
