@@ -120,3 +120,18 @@ def compare_many(latest: pd.DataFrame, observations: pd.DataFrame, pairs: pd.Dat
     diff, comparison, reason = judge(rows["value"], rows["reference_value"], rows["abs_value"], ref_abs,
                                      meta["scale"], meta["direction"], meta["kind"], tolerance_pct)
     return rows.assign(difference_pct=diff, comparison=comparison, comparison_reason=reason)
+
+
+def rank_among(values: pd.Series, own: str, direction: str | None) -> dict:
+    """Where `own` stands among the regions of `values` (code -> value, one year): rank 1 = best by the
+    indicator's direction (by size when it has none; ties share the better rank), of how many regions with a
+    value, and the distribution (min, median, max). rank None when `own` has no value."""
+    values = values.dropna().astype(float)
+    out = {"rank": None, "of": int(len(values)), "min": float("nan"), "median": float("nan"), "max": float("nan")}
+    if values.empty:
+        return out
+    ranks = values.rank(ascending=direction == "lower_better", method="min")
+    out.update(min=float(values.min()), median=float(values.median()), max=float(values.max()))
+    if own in ranks.index:
+        out["rank"] = int(ranks[own])
+    return out

@@ -17,6 +17,7 @@ from ui.layout import (
     status_year,
     summary_sentences,
 )
+from ui.region_notes import area_note
 from ui.strings import t
 from ui.tables import download_buttons
 
@@ -38,9 +39,10 @@ mine = context["members"]
 area_name = context["name"]
 st.title(f"{t('page_area')}: {area_name}")
 status = f"vahvistettu ({context['plan_name'] or 'aluekansio'})" if context["all_verified"] else \
-    "osin oletettu — hyvinvointialueen aluejako ei ole julkinen; ks. Tietolähteet"
+    "osin oletettu (ks. alla ja Tietolähteet)"
 st.caption(f"Kunnat: {', '.join(mine['member_name'])} · jäsenyys: {status}"
            + (f" · tiedot vuoteen {year} asti" if year else ""))
+area_note(context["all_verified"])
 is_demo = page_demo_banner()
 
 table = data.get(page_data.region_indicator_table, "PALVELUALUE", area, year_max=year,

@@ -6,6 +6,7 @@ from readmodel import page_data, view_data
 from readmodel.rules import STATUS_SYMBOL, YES_NO_LABELS
 from ui import data
 from ui.layout import page_demo_banner, select_from_url, status_year
+from ui.region_notes import plan_note
 from ui.strings import t
 from ui.tables import download_buttons
 
@@ -14,6 +15,7 @@ year = st.session_state.get("year")
 st.title(t("page_plan"))
 st.caption("Yhdyspintasuunnitelma 2030, toimenpiteet 2023–2025: neljä yhteistä tavoitetta × johdon taso ja viisi yhdyspintaa.")
 page_demo_banner()
+plan_note()
 
 plan = data.get(page_data.plan)
 goals, levels, actions, metrics = plan["goals"], plan["levels"], plan["actions"], plan["metrics"]

@@ -8,6 +8,7 @@ from readmodel.deployment import deployment
 from readmodel.rules import COMPARISON_SYMBOL as _SYMBOLS
 from ui import data
 from ui.charts import CHART_SAFE, comparison_heatmap, fi, ranking_chart, tile_map
+from ui.county_comparison import county_section
 from ui.layout import page_demo_banner, select_from_url, source_caption
 from ui.maps import choropleth
 from ui.strings import t
@@ -86,6 +87,8 @@ table = pd.DataFrame({
 st.dataframe(table, hide_index=True, width="stretch")
 download_buttons(kunnat[["code", "name_fi", "value", "abs_value"]].rename(columns={"code": "kuntanumero", "name_fi": "kunta", "value": "arvo"})
                  .assign(vuosi=chosen_year, indikaattori=indicator), f"vertailu_{indicator}_{chosen_year}")
+
+county_section(indicator, meta, year, unit, decimals)  # the HVA among the 21 counties, its peers
 
 # ---- heatmap: municipalities × the goal's indicators
 st.header("Tavoitteen mittarit kunnittain")

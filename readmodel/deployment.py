@@ -20,6 +20,10 @@ class Deployment:
     survey_owner: str               # who runs the compass survey
     default_municipality: str       # the sidebar's first choice
     municipality_count: int
+    area_label: str = "palvelukeskustelualue"   # the kind of area the county works in
+    areas_note: str = ""            # how the area memberships were decided (verified / assumed)
+    plan_note: str = ""             # what the plan does and does not say
+    rhythm: str = ""                # the meeting rhythm the plan states
 
 
 def _first(con, category: str) -> tuple[str, str] | None:
@@ -40,4 +44,6 @@ def deployment(con) -> Deployment:
         maakunta=("MAAKUNTA", maakunta[0]), country=("MAA", country[0]), country_name=country[1],
         plan_name=config.plan_name_fi, parties=config.parties_fi or hva[1],
         survey_owner=config.survey_owner_fi or hva[1], default_municipality=default, municipality_count=len(munis),
+        area_label=config.areas_label_fi or "palvelukeskustelualue", areas_note=config.areas_note_fi,
+        plan_note=config.plan_note_fi, rhythm=config.rhythm_fi,
     )

@@ -1,6 +1,7 @@
 """Where things are: the project root, the region folder and the database path."""
 from __future__ import annotations
 
+import csv
 import os
 import tomllib
 from dataclasses import dataclass
@@ -117,3 +118,20 @@ def _region_config_at(folder: Path) -> RegionConfig:
         peers=tuple(str(c) for c in raw.get("comparison", {}).get("peers", [])),
         peers_note_fi=raw.get("comparison", {}).get("peers_note_fi", ""),
     )
+
+
+@dataclass(frozen=True)
+class County:
+    code: str
+    sotkanet_id: int
+    name_fi: str
+    is_county: bool    # False: Helsinki (arranges the services itself) and Ahvenanmaa
+
+
+@lru_cache(maxsize=1)
+def counties() -> tuple[County, ...]:
+    """Finland's wellbeing services counties as Sotkanet's HYVINVOINTIALUE regions (data/reference/
+    hyvinvointialueet.csv): the comparison regions of every deployment."""
+    with open(REFERENCE_DIR / "hyvinvointialueet.csv", encoding="utf-8", newline="") as handle:
+        return tuple(County(r["code"], int(r["sotkanet_id"]), r["name_fi"], r["is_county"] == "true")
+                     for r in csv.DictReader(handle))

@@ -46,18 +46,18 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(db: Path):
-    """The app served on a free local port; yields its URL."""
-    with app_server(db) as (url, _proc):
+def running_app(db: Path, region: str | None = None):
+    """The app served on a free local port (for `region`'s folder when given); yields its URL."""
+    with app_server(db, region=region) as (url, _proc):
         yield url
 
 
 @contextlib.contextmanager
-def app_server(db: Path, start_timeout: float = 60, script: Path | None = None):
+def app_server(db: Path, start_timeout: float = 60, script: Path | None = None, region: str | None = None):
     """`streamlit run app.py` (or `script`, served the same way) on `db`; yields (url, process) once the
     health check answers."""
     port = free_port()
-    env = {**os.environ, "TILANNEKUVA_DB": str(db)}
+    env = {**os.environ, "TILANNEKUVA_DB": str(db), **({"TILANNEKUVA_REGION": region} if region else {})}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log = open(ARTIFACTS / f"streamlit-{port}.log", "wb")
     proc = subprocess.Popen(

@@ -15,12 +15,34 @@ SHARED = PROJECT_ROOT.parent / "shared"
 
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> Path:
-    """A demo database built once; tests that write must copy it (see `fresh_db`)."""
-    from data_sources.demo import build_demo
+    """The default region's demo database, built once by the CLI (`demo --db F`); tests that write must copy
+    it (see `fresh_db`)."""
+    from data_sources.__main__ import main as cli
 
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    build_demo(path)
+    assert cli(["demo", "--db", str(path)]) == 0
     return path
+
+
+SECOND_REGION = "pohjois-karjala"  # the second bundled county: its own AppTest, browser and leak tests
+
+
+@pytest.fixture(scope="session")
+def region_demo_db(tmp_path_factory, demo_db):
+    """region -> its demo database, built once per session by the CLI (`demo --region R --db F`); the
+    default region's is `demo_db`."""
+    from data_sources.__main__ import main as cli
+    from store.config import region_config
+
+    built: dict[str, Path] = {region_config().id: demo_db}
+
+    def get(region: str) -> Path:
+        if region not in built:
+            path = tmp_path_factory.mktemp(f"demo-{region}") / "demo.duckdb"
+            assert cli(["demo", "--region", region, "--db", str(path)]) == 0
+            built[region] = path
+        return built[region]
+    return get
 
 
 @pytest.fixture

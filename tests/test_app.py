@@ -87,7 +87,7 @@ def test_comparison_page_ranks_19_municipalities(demo_env):
     at = run("pages/vertailu.py", indikaattori="181")
     table = next(f for f in frames(at) if "Kunta" in f.columns and "Sija" in f.columns)
     assert len(table) == 19
-    assert len(at.get("plotly_chart")) == 3  # ranking, tile map, heatmap (no borders loaded)
+    assert len(at.get("plotly_chart")) == 4  # ranking, tile map, the counties, heatmap (no borders loaded)
     heat = next(f for f in frames(at) if "Kunta" in f.columns and "Sija" not in f.columns)
     assert len(heat) == 19
     cells = {str(v).split(" ", 1)[0] for c in heat.columns if c != "Kunta" for v in heat[c]}
@@ -151,7 +151,7 @@ def test_geometry_and_snapshot_show_up(fresh_db, monkeypatch, tmp_path):
     assert cli(["snapshot", "save", "--name", "Kuntafoorumi testi", "--year", "2022", "--db", str(fresh_db)]) == 0
     monkeypatch.setenv("TILANNEKUVA_DB", str(fresh_db))
     at = run("pages/vertailu.py", indikaattori="181")
-    assert len(at.get("plotly_chart")) == 4  # + choropleth
+    assert len(at.get("plotly_chart")) == 5  # + choropleth
     at = run("pages/tilannekuva.py")
     assert "Kuntafoorumi testi" in str(at.selectbox(key="snapshot_pick").format_func(1))
     changed = next(f for f in frames(at) if list(f.columns) == ["Indikaattori", "Ennen", "Nyt"])

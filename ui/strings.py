@@ -20,6 +20,7 @@ FI: dict[str, str] = {
     "page_compare": "Vertailu",
     "page_trends": "Trendit",
     "page_plan": "Tavoitteet ja toimenpiteet",
+    "page_year": "Vuosikello",
     "page_survey": "Kompassikysely",
     "page_sources": "Tietolähteet",
     "page_admin": "Ylläpito",
@@ -53,6 +54,16 @@ FI: dict[str, str] = {
     "no_data": "Ei tietoja valinnalla.",
     "download_csv": "Lataa CSV",
     "download_xlsx": "Lataa XLSX",
+    "compare_counties_heading": "Hyvinvointialueiden vertailu",
+    "compare_counties_rank": "**{hva}**: sija **{rank}**/{of} hyvinvointialueesta vuonna {year} ({order}). "
+                             "Hyvinvointialueiden mediaani {median}, vaihteluväli {low}–{high} {unit}.",
+    "compare_counties_no_rank": "Hyvinvointialueella ei ole arvoa tälle indikaattorille; sijaa ei voi laskea.",
+    "compare_counties_source": "Lähde: THL, Sotkanet.fi, ind. {ids}: Sotkanetin hyvinvointialueet (HYVINVOINTIALUE), "
+                               "{of} hyvinvointialuetta (Helsingin kaupunki ja Ahvenanmaa eivät ole mukana). "
+                               "Vertailualueet näytetään erikseen, ei alueen omissa luetteloissa.",
+    "compare_counties_peers": "Vertailualueet",
+    "compare_counties_no_peers": "Aluekansio ei nimeä vertailualueita (region.toml: [comparison] peers).",
+    "compare_counties_all": "Kaikki hyvinvointialueet taulukkona",
     "missing_db": "Tietokantaa ei löydy. Rakenna se komennolla: python -m data_sources demo",
 }
 
