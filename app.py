@@ -20,6 +20,7 @@ from ui.layout import (
     year_selector,
 )
 from ui.page_registry import PAGES
+from ui.safe import md
 from ui.strings import t
 
 st.set_page_config(page_title=t("app_title", region=region_config().name_fi), page_icon="🧭", layout="wide")
@@ -38,8 +39,8 @@ page = st.navigation([st.Page(p.file, title=t(p.title_key), icon=p.icon, default
 
 with st.sidebar:
     dep = region_facts()
-    st.markdown(f"### {t('app_title', region=dep.region_name)}")
-    st.caption(t("app_caption", parties=dep.parties, plan=dep.plan_name or "–"))
+    st.markdown(f"### {t('app_title', region=md(dep.region_name))}")
+    st.caption(t("app_caption", parties=md(dep.parties), plan=md(dep.plan_name or "–")))
     munis = data.get(page_data.municipalities)
     areas = data.get(page_data.regions)
     areas = areas[areas["category"] == "PALVELUALUE"]

@@ -11,6 +11,14 @@ in `.streamlit/secrets.toml`:
 
 or in the environment variable TILANNEKUVA_ADMIN_PASSWORD_HASH (which wins over secrets.toml, so a
 deployment can override a file). Without either, admin functions are off; the dashboard stays open.
+
+Brute force: `login()` counts failures per account and per client address in one `LoginThrottle` of the
+server process (every browser session shares it; a reload starts no new count), with a growing wait, and
+checks the throttle before any hashing. At most HASH_SLOTS PBKDF2 checks run at a time (one core of a
+small server), so login attempts cannot starve the readers' page runs.
+
+OIDC (`st.login`): an account is an administrator only when its e-mail is verified by the identity
+provider and is on the `[admin] allowed_emails` list; without the list nobody is (`oidc_admin`).
 """
 from __future__ import annotations
 
@@ -20,6 +28,11 @@ import hmac
 import os
 import secrets
 import sys
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 ENV_VAR = "TILANNEKUVA_ADMIN_PASSWORD_HASH"
 ALGORITHM = "pbkdf2_sha256"
@@ -90,6 +103,110 @@ def check_password(password: str, secrets_value: str | None = None, env: dict | 
     if state != OK:
         return state
     return OK if verify_password(password, configured_hash(secrets_value, env)) else WRONG
+
+
+# ---------------------------------------------------------------- brute force: one throttle per server process
+
+LOCKED = "locked"  # login() result: the account or the address waits; no password was checked
+BUSY = "busy"      # login() result: the hashing slots stayed taken; no password was checked
+ACCOUNT_KEY = "account:admin"  # the one password account
+
+
+class LoginThrottle:
+    """Failed logins per key (the account, a client address): after FREE_ATTEMPTS failures in a row a key
+    waits BASE_DELAY seconds, doubling with each further failure up to MAX_DELAY. A success clears the keys.
+    At most MAX_KEYS keys are remembered (the oldest forgotten first), so many addresses cannot fill memory."""
+
+    FREE_ATTEMPTS = 5
+    BASE_DELAY = 30.0
+    MAX_DELAY = 3600.0
+    MAX_KEYS = 10_000
+
+    def __init__(self, clock=time.monotonic):
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._failures: OrderedDict[str, tuple[int, float]] = OrderedDict()  # key -> (failures, locked until)
+
+    def wait_seconds(self, keys: Iterable[str]) -> float:
+        now = self.clock()
+        with self._lock:
+            return max([until - now for _, until in (self._failures.get(k, (0, 0.0)) for k in keys)] + [0.0])
+
+    def delay_after(self, failures: int) -> float:
+        over = failures - self.FREE_ATTEMPTS
+        return 0.0 if over < 0 else min(self.BASE_DELAY * 2 ** over, self.MAX_DELAY)
+
+    def record_failure(self, keys: Iterable[str]) -> float:
+        """Count one failure on every key; the wait that now applies."""
+        now = self.clock()
+        with self._lock:
+            for key in keys:
+                failures = self._failures.pop(key, (0, 0.0))[0] + 1
+                self._failures[key] = (failures, now + self.delay_after(failures))
+                while len(self._failures) > self.MAX_KEYS:
+                    self._failures.popitem(last=False)
+        return self.wait_seconds(keys)
+
+    def record_success(self, keys: Iterable[str]) -> None:
+        with self._lock:
+            for key in keys:
+                self._failures.pop(key, None)
+
+
+THROTTLE = LoginThrottle()
+HASH_SLOTS = threading.BoundedSemaphore(1)
+HASH_SLOT_TIMEOUT = 5.0
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    status: str            # OK, WRONG, LOCKED, BUSY, NOT_CONFIGURED or INVALID_CONFIG
+    wait_seconds: float = 0.0
+
+
+def throttle_keys(client_address: str | None) -> list[str]:
+    return [ACCOUNT_KEY] + ([f"address:{client_address}"] if client_address else [])
+
+
+def login(password: str, secrets_value: str | None = None, *, client_address: str | None = None,
+          throttle: LoginThrottle | None = None, env: dict | None = None) -> LoginResult:
+    """A password login through the process-wide throttle. The failure is counted before the hash is
+    computed (and cleared on success), so concurrent attempts cannot slip past the count."""
+    throttle = throttle or THROTTLE
+    state = auth_state(secrets_value, env)
+    if state != OK:
+        return LoginResult(state)
+    keys = throttle_keys(client_address)
+    wait = throttle.wait_seconds(keys)
+    if wait > 0:
+        return LoginResult(LOCKED, wait)
+    wait = throttle.record_failure(keys)
+    if not HASH_SLOTS.acquire(timeout=HASH_SLOT_TIMEOUT):
+        return LoginResult(BUSY, wait)
+    try:
+        matched = verify_password(password, configured_hash(secrets_value, env))
+    finally:
+        HASH_SLOTS.release()
+    if matched:
+        throttle.record_success(keys)
+        return LoginResult(OK)
+    return LoginResult(WRONG, wait)
+
+
+def oidc_admin(user: Mapping, allowed_emails: Iterable[str] | None) -> str | None:
+    """The administrator's e-mail when the OIDC account may administer, else None: a list of allowed
+    addresses is required, the e-mail claim must be present and verified by the provider (email_verified
+    true), and only the e-mail is compared (case-insensitively) — never a display name."""
+    if isinstance(allowed_emails, str):  # `allowed_emails = "a@b.fi"` in secrets.toml: one address
+        allowed_emails = [allowed_emails]
+    allowed = {str(a).strip().casefold() for a in (allowed_emails or []) if str(a).strip()}
+    if not allowed:
+        return None
+    email = user.get("email")
+    verified = user.get("email_verified")
+    if not isinstance(email, str) or not (verified is True or (isinstance(verified, str) and verified.lower() == "true")):
+        return None
+    return email.strip() if email.strip().casefold() in allowed else None
 
 
 # ---------------------------------------------------------------- CLI

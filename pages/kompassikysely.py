@@ -1,7 +1,5 @@
 """Kompassikysely — the yearly compass survey per goal and level: yes/no items as "12/19 kuntaa",
 scale items as 100 % stacked bars with n. Computation lives in metrics.survey_results."""
-import html
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -11,6 +9,7 @@ from readmodel import rules as sr
 from readmodel import survey
 from ui import data
 from ui.layout import demo_banner, select_from_url
+from ui.safe import chart, md
 from ui.strings import t
 from ui.tables import download_buttons
 
@@ -54,13 +53,8 @@ results = page["results"]
 # ---------------------------------------------------------------- render
 
 
-def safe(text) -> str:
-    """Group labels come from uploaded files: plotly renders some HTML in labels, so escape them."""
-    return html.escape(str(text))
-
-
 def scale_chart(table: pd.DataFrame) -> go.Figure:
-    labels = [f"{safe(g)} (n={n})" for g, n in zip(table["group"], table["n"])]
+    labels = [f"{chart(g)} (n={n})" for g, n in zip(table["group"], table["n"])]
     fig = go.Figure()
     for category in sr.SCALE_CATEGORIES:
         values = table[category].astype(float)
@@ -93,14 +87,14 @@ def render_yes_no(q) -> None:
     result = results[q.question_id]
     row = result["summary"]
     if q.respondent == "hva":
-        st.markdown(f"**{q.text_fi}**")
+        st.markdown(f"**{md(q.text_fi)}**")
         previous = f" (edellinen {int(row['previous_year'])}: {row['previous_label']})" if pd.notna(row["previous_year"]) else ""
         st.write(f"Hyvinvointialueen vastaus: {row['label']}{previous}")
         return
     delta = None
     if pd.notna(row["change"]):
         delta = f"{int(row['change']):+d} kuntaa vs. {int(row['previous_year'])}"
-    st.metric(q.text_fi, row["label"], delta=delta)
+    st.metric(md(q.text_fi), row["label"], delta=delta)
     st.caption(f"Kyllä {fi_int(row['kyllä'])} · Ei {fi_int(row['ei'])} · En osaa sanoa {fi_int(row['eos'])} · "
                f"Ei vastausta {fi_int(row['ei vastausta'])}")
     per_muni = result["per_municipality"]
@@ -117,10 +111,10 @@ def render_yes_no(q) -> None:
 
 
 def render_scale(q) -> None:
-    st.markdown(f"**{q.text_fi}**")
+    st.markdown(f"**{md(q.text_fi)}**")
     table, notes = results[q.question_id]["table"], results[q.question_id]["notes"]
     for note in notes:
-        st.caption(note)
+        st.caption(md(note))
     if table.empty:
         if not notes:
             st.caption("Ei vastauksia tältä vuodelta.")
@@ -138,7 +132,7 @@ def render_question(q) -> None:
         render_scale(q)
     else:
         count = results[q.question_id]["count"]
-        st.markdown(f"**{q.text_fi}**")
+        st.markdown(f"**{md(q.text_fi)}**")
         st.caption(f"Avoimia vastauksia {count} kpl (ei näytetä koontinäkymässä vastaajien suojaamiseksi).")
 
 
@@ -147,11 +141,11 @@ if visible.empty:
     st.info("Tämän vuoden tiedostossa ei ole luettelon kysymyksiä.")
 for goal_id, goal_questions in visible.groupby(visible["goal_id"].fillna(0), sort=True):
     title = goal_questions["goal_title"].iloc[0]
-    st.header(f"{t('goal', n=int(goal_id))}: {title}" if goal_id else "Yleiset kysymykset")
+    st.header(f"{t('goal', n=int(goal_id))}: {md(title)}" if goal_id else "Yleiset kysymykset")
     for _, level_questions in goal_questions.groupby(goal_questions["level_sort"].fillna(99), sort=True):
         level_title = level_questions["level_title"].iloc[0]
         if isinstance(level_title, str):
-            st.subheader(level_title)
+            st.subheader(md(level_title))
         for q in level_questions.itertuples(index=False):
             render_question(q)
 

@@ -6,6 +6,7 @@ from common.format import fi_date, fi_datetime, fi_int
 from readmodel import page_data, sources, view_data
 from ui import data
 from ui.layout import page_demo_banner, region_facts
+from ui.safe import md
 from ui.strings import t
 from ui.tables import download_buttons
 
@@ -19,8 +20,8 @@ st.markdown(
     "- **THL, Sotkanet.fi** — hyvinvointi-indikaattorit (REST-rajapinta). THL:n tuottamat tiedot: CC BY 4.0. "
     "Muiden tuottajien (Tilastokeskus, TEM, ETK, Kela …) indikaattorit tuottajan käyttöehdoin. "
     "Viittaus: *Lähde: THL, Sotkanet.fi, indikaattori N, päivitetty pp.kk.vvvv.*\n"
-    f"- **Kompassikysely** — {dep.survey_owner}: vuosittainen kysely kunnille (suunnitelman seuranta).\n"
-    f"- **{dep.plan_name or 'Suunnitelma'}** — {dep.parties}: tavoitteet, toimenpiteet ja mittarit.\n"
+    f"- **Kompassikysely** — {md(dep.survey_owner)}: vuosittainen kysely kunnille (suunnitelman seuranta).\n"
+    f"- **{md(dep.plan_name) or 'Suunnitelma'}** — {md(dep.parties)}: tavoitteet, toimenpiteet ja mittarit.\n"
     "- **Kuntarajat** (kun ladattu) — Tilastokeskus / Maanmittauslaitos, CC BY 4.0."
 )
 st.metric("Esimerkkiaineiston osuus indikaattoririveistä (is_demo)",
@@ -47,7 +48,7 @@ st.dataframe(pd.DataFrame({
     "Aineisto": ["ESIMERKKI" if d else "todellinen" if pd.notna(d) else "–" for d in table["is_demo"]],
     "Lisenssi": table["licence"].fillna("–"),
     "Suunta": table["direction"], "Suunnan peruste": table["direction_reason"],
-    "Metatiedot": table["metadata_url"],
+    "Metatiedot": table["metadata_url"].where(table["metadata_url"].fillna("").str.startswith("https://"), None),
 }), hide_index=True, width="stretch",
     column_config={"Metatiedot": st.column_config.LinkColumn("Metatiedot", display_text="sotkanet.fi")})
 
@@ -65,8 +66,8 @@ st.header("Kuntarajat ja tallennetut tilannekuvat")
 geo_count = data.get(sources.geometry_count)
 geo_src = data.get(view_data.geometry_source)
 if geo_count:
-    st.markdown(f"Kuntarajat ladattu: **{geo_count} kuntaa** ({geo_src['target'] if geo_src else '–'}, "
-                f"{fi_datetime(geo_src['finished_at']) if geo_src else '–'}). Lisenssi: {geo_src['licence'] if geo_src else 'CC BY 4.0'}. "
+    st.markdown(f"Kuntarajat ladattu: **{geo_count} kuntaa** ({md(geo_src['target']) if geo_src else '–'}, "
+                f"{fi_datetime(geo_src['finished_at']) if geo_src else '–'}). Lisenssi: {md(geo_src['licence']) if geo_src else 'CC BY 4.0'}. "
                 "Viittaus: *Kuntarajat: © Maanmittauslaitos / Tilastokeskus, CC BY 4.0.*")
 else:
     st.markdown("Kuntarajoja ei ole ladattu: Vertailu-sivu näyttää ruutukartan. Lataa rajat: "
@@ -82,7 +83,7 @@ else:
 st.header("Aluejaot")
 members = data.get(page_data.members)
 notes = data.get(sources.area_notes)
-st.markdown((notes["note"] + " " if notes["note"] else "")
+st.markdown((md(notes["note"]) + " " if notes["note"] else "")
             + f"Jako on aluekansion tiedostossa `{notes['file']}` ja sen voi korjata ilman koodimuutoksia.")
 st.dataframe(pd.DataFrame({
     "Luokka": members["group_category"].map({"PALVELUALUE": "palvelukeskustelualue", "TYP_ALUE": "TYP-alue"}),

@@ -5,19 +5,15 @@ Off unless the operator configures authentication (a password hash in .streamlit
 st.login). The read-only dashboard never needs it. Uploaded text is shown only through
 st.dataframe / st.text / st.write of plain strings — never as HTML.
 """
-import time
 from datetime import date
 
 import streamlit as st
 
-from common.format import fi_datetime
+from common.format import fi_datetime, fi_int
 from ui import admin
+from ui.safe import md
 from ui.strings import t
 from ui.tables import to_xlsx
-
-MAX_ATTEMPTS = 5
-LOCKOUT_SECONDS = 60
-
 
 def _secret(*path):
     try:
@@ -56,13 +52,19 @@ def _oidc_user() -> str | None:
     try:
         if not st.user.is_logged_in:
             return None
-        email = st.user.get("email") or st.user.get("name") or "oidc"
+        email = admin.auth.oidc_admin(st.user.to_dict(), allowed_emails)
     except Exception:  # st.user raises when [auth] is incomplete
         return None
-    if allowed_emails and email not in list(allowed_emails):
+    if email is None:
         st.session_state["oidc_denied"] = True
+    return email
+
+
+def _client_address() -> str | None:
+    try:
+        return st.context.ip_address
+    except Exception:  # no request context (AppTest)
         return None
-    return str(email)
 
 
 if not st.session_state.get("admin_user"):
@@ -71,36 +73,38 @@ if not st.session_state.get("admin_user"):
         st.session_state["admin_user"] = oidc_user
 if not st.session_state.get("admin_user"):
     if oidc:
-        if st.button("Kirjaudu organisaation tunnuksella"):
+        if not allowed_emails:
+            st.warning("OIDC-kirjautuminen on määritetty, mutta ylläpitäjien sähköpostiosoitteita ([admin] "
+                       "allowed_emails) ei ole: kukaan ei pääse ylläpitoon tunnuksella.")
+        elif st.button("Kirjaudu organisaation tunnuksella"):
             st.login()
         if st.session_state.get("oidc_denied"):
-            st.error("Tunnuksellasi ei ole ylläpito-oikeutta.")
+            st.error("Tunnuksellasi ei ole ylläpito-oikeutta (vahvistettu sähköpostiosoite ei ole sallittujen listalla).")
     if state == admin.auth.OK:
-        locked_until = st.session_state.get("admin_locked_until", 0.0)
         with st.form("admin_login"):
             password = st.text_input("Ylläpidon salasana", type="password", max_chars=admin.auth.MAX_PASSWORD_LENGTH)
             submitted = st.form_submit_button("Kirjaudu")
         if submitted:
-            if time.time() < locked_until:
-                st.error("Liian monta väärää yritystä. Odota hetki ja yritä uudelleen.")
-            elif admin.auth.check_password(password, secrets_hash) == admin.auth.OK:
+            result = admin.auth.login(password, secrets_hash if isinstance(secrets_hash, str) else None,
+                                      client_address=_client_address())
+            if result.status == admin.auth.OK:
                 st.session_state["admin_user"] = "ylläpito"
-                st.session_state["admin_attempts"] = 0
                 st.rerun()
+            elif result.status == admin.auth.LOCKED:
+                st.error(f"Liian monta väärää yritystä. Yritä uudelleen {fi_int(max(1, round(result.wait_seconds)))} "
+                         "sekunnin kuluttua.")
+            elif result.status == admin.auth.BUSY:
+                st.error("Kirjautumispalvelu on ruuhkautunut. Yritä hetken kuluttua uudelleen.")
             else:
-                attempts = st.session_state.get("admin_attempts", 0) + 1
-                st.session_state["admin_attempts"] = attempts
-                if attempts >= MAX_ATTEMPTS:
-                    st.session_state["admin_locked_until"] = time.time() + LOCKOUT_SECONDS
-                    st.session_state["admin_attempts"] = 0
-                st.error("Väärä salasana.")
+                st.error("Väärä salasana." + (f" Seuraava yritys aikaisintaan {fi_int(round(result.wait_seconds))} "
+                                              "sekunnin kuluttua." if result.wait_seconds > 0 else ""))
     st.stop()
 
 # ---------------------------------------------------------------- logged in
 
 user = st.session_state["admin_user"]
 top_left, top_right = st.columns([4, 1])
-top_left.caption(f"Kirjautunut: {user}")
+top_left.caption(f"Kirjautunut: {md(user)}")
 if top_right.button("Kirjaudu ulos"):
     st.session_state.pop("admin_user", None)
     if oidc:
@@ -137,7 +141,7 @@ with survey_tab:
                 st.error(f"Tiedosto hylättiin, mitään ei tallennettu. Ongelmia {len(rejected.problems)}:")
                 st.dataframe(admin.problems_frame(rejected.problems), hide_index=True, width="stretch")
             except Exception as exc:  # WarehouseError etc.: show, never crash the page
-                st.error(f"Lataus epäonnistui: {exc}")
+                st.error(f"Lataus epäonnistui: {md(exc)}")
             else:
                 if result.status == "unchanged":
                     st.info("Ei muutoksia: sama tiedosto on jo voimassa.")
@@ -164,7 +168,7 @@ with survey_tab:
                 try:
                     result = admin.restore_survey_version(int(choice), user_name=recorder)
                 except Exception as exc:
-                    st.error(f"Palautus epäonnistui: {exc}")
+                    st.error(f"Palautus epäonnistui: {md(exc)}")
                 else:
                     st.success(f"Lataus #{choice} on taas voimassa vuodelle {result.year}.")
 
@@ -192,7 +196,7 @@ with status_tab:
                 st.error("Tilaa ei tallennettu:")
                 st.dataframe(admin.problems_frame(rejected.problems), hide_index=True, width="stretch")
             except Exception as exc:
-                st.error(f"Tallennus epäonnistui: {exc}")
+                st.error(f"Tallennus epäonnistui: {md(exc)}")
             else:
                 st.success(f"Tallennettu (merkintä #{entry}).")
 
@@ -226,6 +230,6 @@ with status_tab:
                 st.error(f"Tiedosto hylättiin, mitään ei tallennettu. Ongelmia {len(rejected.problems)}:")
                 st.dataframe(admin.problems_frame(rejected.problems), hide_index=True, width="stretch")
             except Exception as exc:
-                st.error(f"Tuonti epäonnistui: {exc}")
+                st.error(f"Tuonti epäonnistui: {md(exc)}")
             else:
                 st.success(f"Tuotiin {added} uutta merkintää." if added else "Ei muutoksia: kaikki rivit olivat jo tallessa.")

@@ -1,10 +1,13 @@
-"""Plotly figures in the product's style: Finnish separators, colour-blind-safe colours, units and years."""
-from __future__ import annotations
+"""Plotly figures in the product's style: Finnish separators, colour-blind-safe colours, units and years.
 
-import html
+Every text a figure gets from data (names, titles, units, categories, hover texts) is escaped here with
+ui.safe.chart, because Plotly renders HTML (links, images via styles, bold) in all of them."""
+from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+
+from ui.safe import chart as esc
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -14,10 +17,10 @@ SEPARATORS = ",\u202f"  # decimal comma, narrow no-break space for thousands
 def style(fig: go.Figure, title: str | None = None, y_title: str | None = None, height: int = 380) -> go.Figure:
     fig.update_layout(
         separators=SEPARATORS, height=height, margin=dict(l=10, r=10, t=50 if title else 20, b=10),
-        title=title, colorway=PALETTE, legend=dict(orientation="h", yanchor="top", y=-0.15),
+        title=esc(title) if title else None, colorway=PALETTE, legend=dict(orientation="h", yanchor="top", y=-0.15),
         font=dict(size=14), plot_bgcolor="white",
     )
-    fig.update_yaxes(title=y_title, gridcolor="#DDDDDD", zerolinecolor="#999999", tickformat=",~r" if False else None)
+    fig.update_yaxes(title=esc(y_title) if y_title else None, gridcolor="#DDDDDD", zerolinecolor="#999999", tickformat=",~r" if False else None)
     fig.update_xaxes(gridcolor="#EEEEEE")
     return fig
 
@@ -27,11 +30,12 @@ def line_chart(frame: pd.DataFrame, x: str, y: str, series: str, title: str, uni
     fig = go.Figure()
     symbols = ["circle", "square", "diamond", "triangle-up", "x", "cross", "star", "hexagon"]
     for i, (name, part) in enumerate(frame.groupby(series, sort=False)):
+        name = esc(name)
         fig.add_trace(go.Scatter(
-            x=part[x], y=part[y], name=str(name), mode="lines+markers",
+            x=part[x], y=part[y], name=name, mode="lines+markers",
             marker=dict(symbol=symbols[i % len(symbols)], size=7),
             line=dict(color=PALETTE[i % len(PALETTE)], dash=["solid", "dash", "dot", "dashdot"][i // len(PALETTE) % 4]),
-            hovertemplate=f"%{{x}}: %{{y:,.{decimals}f}} {unit}<extra>{name}</extra>",
+            hovertemplate=f"%{{x}}: %{{y:,.{decimals}f}} {esc(unit)}<extra>{name}</extra>",
         ))
     fig.update_xaxes(title="Vuosi", dtick=2, tickformat="d")
     return style(fig, title, unit)
@@ -42,18 +46,18 @@ def ranking_chart(frame: pd.DataFrame, value: str, label: str, title: str, unit:
     frame = frame.sort_values(value)
     colours = ["#D55E00" if n == highlight else "#0072B2" for n in frame[label]]
     fig = go.Figure(go.Bar(
-        x=frame[value], y=frame[label], orientation="h", marker_color=colours,
+        x=frame[value], y=[esc(n) for n in frame[label]], orientation="h", marker_color=colours,
         text=[f"{v:,.{decimals}f}".replace(",", "\u202f").replace(".", ",") if pd.notna(v) else "–" for v in frame[value]],
-        textposition="outside", hovertemplate=f"%{{y}}: %{{x:,.{decimals}f}} {unit}<extra></extra>",
+        textposition="outside", hovertemplate=f"%{{y}}: %{{x:,.{decimals}f}} {esc(unit)}<extra></extra>",
     ))
     dashes = ["dash", "dot", "dashdot"]
     for i, (name, ref) in enumerate(references.items()):
         if ref is None or pd.isna(ref):
             continue
         fig.add_vline(x=ref, line_dash=dashes[i % 3], line_color="#000000",
-                      annotation_text=f"{name} {ref:,.{decimals}f}".replace(",", "\u202f").replace(".", ","),
+                      annotation_text=esc(name) + f" {ref:,.{decimals}f}".replace(",", "\u202f").replace(".", ","),
                       annotation_position="top" if i % 2 == 0 else "bottom")
-    fig.update_xaxes(title=unit)
+    fig.update_xaxes(title=esc(unit))
     return style(fig, title, None, height=max(380, 26 * len(frame) + 120))
 
 
@@ -71,8 +75,8 @@ def tile_map(tiles: pd.DataFrame, value: str, label: str, title: str, unit: str,
     fig = go.Figure(go.Scatter(
         x=tiles["col"], y=-tiles["row"], mode="markers+text",
         marker=dict(symbol="square", size=70, color=tiles[value], colorscale="Cividis", showscale=True,
-                    colorbar=dict(title=unit), line=dict(color="white", width=2)),
-        text=[f"{n}<br>{'' if pd.isna(v) else f'{v:,.{decimals}f}'.replace(',', ' ').replace('.', ',')}"
+                    colorbar=dict(title=esc(unit)), line=dict(color="white", width=2)),
+        text=[f"{esc(n)}<br>{'' if pd.isna(v) else f'{v:,.{decimals}f}'.replace(',', ' ').replace('.', ',')}"
               + (f" {s}" if symbol and isinstance(s, str) else "")
               for n, v, s in zip(tiles[label], tiles[value], tiles[symbol] if symbol else [None] * len(tiles))],
         textfont=dict(size=10, color=_ink_on_cividis(tiles[value])),
@@ -121,7 +125,8 @@ def comparison_heatmap(cells: pd.DataFrame, row: str, col: str, comparison: str,
     for name, (code, colour, _) in COMPARISON_STYLE.items():
         scale += [[code / n, colour], [(code + 1) / n, colour]]
     fig = go.Figure(go.Heatmap(
-        z=z.to_numpy(), x=[c if len(c) <= 28 else c[:26] + "…" for c in cols], y=rows, zmin=0, zmax=n,
+        z=z.to_numpy(), x=[esc(c if len(c) <= 28 else c[:26] + "…") for c in cols], y=[esc(r) for r in rows],
+        zmin=0, zmax=n,
         colorscale=scale, showscale=False, text=text.to_numpy(), texttemplate="%{text}",
         textfont=dict(size=15), customdata=tips.to_numpy(), hovertemplate="%{y}<br>%{customdata}<extra></extra>",
         xgap=2, ygap=2,
@@ -132,7 +137,7 @@ def comparison_heatmap(cells: pd.DataFrame, row: str, col: str, comparison: str,
     for name, (code, colour, ink) in COMPARISON_STYLE.items():
         if ink == "white":
             ys, xs = (z.to_numpy() == code).nonzero()
-            white += [dict(x=fig.data[0].x[xi], y=rows[yi], text=text.iat[yi, xi], showarrow=False,
+            white += [dict(x=fig.data[0].x[xi], y=fig.data[0].y[yi], text=text.iat[yi, xi], showarrow=False,
                            font=dict(color="white", size=15)) for yi, xi in zip(ys, xs)]
     fig.update_layout(annotations=white)
     for yi in range(len(rows)):
@@ -170,19 +175,19 @@ def small_multiples(series: pd.DataFrame, panels: list[tuple[int, str, str, int]
             continue
         ind, text, unit, decimals = panels[i]
         label = (text if len(text) <= 44 else text[:42] + "…") + (f" ({unit})" if unit else "")
-        annotations.append(dict(text=html.escape(label), x=left + width / 2, y=top, xref="paper", yref="paper",
+        annotations.append(dict(text=esc(label), x=left + width / 2, y=top, xref="paper", yref="paper",
                                 xanchor="center", yanchor="bottom", showarrow=False, font=dict(size=11)))
         for name, dash, colour, symbol in ((own, "solid", PALETTE[0], "circle"), (reference, "dash", "#555555", "square")):
             part = by_key.get((ind, name), series.iloc[0:0])
             traces.append(dict(type="scatter", x=part["year"].tolist(), y=part["value"].tolist(), mode="lines+markers",
-                               name=name, legendgroup=name, showlegend=i == 0, xaxis=f"x{k}", yaxis=f"y{k}",
+                               name=esc(name), legendgroup=name, showlegend=i == 0, xaxis=f"x{k}", yaxis=f"y{k}",
                                line=dict(color=colour, dash=dash, width=2), marker=dict(size=4, symbol=symbol),
-                               hovertemplate=f"%{{x}}: %{{y:,.{decimals}f}} {unit}"
-                                             f"<extra>{html.escape(str(name))}</extra>"))
+                               hovertemplate=f"%{{x}}: %{{y:,.{decimals}f}} {esc(unit)}"
+                                             f"<extra>{esc(name)}</extra>"))
     total_height = 190 * rows + 110
     layout.update(separators=SEPARATORS, height=total_height, margin=dict(l=10, r=10, t=50 if title else 20, b=10),
                   colorway=PALETTE, font=dict(size=14), plot_bgcolor="white", annotations=annotations,
                   legend=dict(orientation="h", yanchor="bottom", y=1.0 + 40 / total_height, x=0))
     if title:
-        layout["title"] = dict(text=html.escape(title))
+        layout["title"] = dict(text=esc(title))
     return go.Figure(dict(data=traces, layout=layout))

@@ -9,6 +9,7 @@ from readmodel import page_data, view_data
 from readmodel.deployment import deployment
 from ui import data
 from ui.brief import chromium_binary, html_to_pdf
+from ui.safe import md
 from ui.strings import t
 
 
@@ -74,7 +75,7 @@ def source_caption(indicator_rows: pd.DataFrame) -> None:
     updated = indicator_rows.get("data_updated", pd.Series(dtype=object)).dropna()
     licences = sorted(set(indicator_rows.get("licence", pd.Series(dtype=object)).dropna()))
     st.caption(t("source_caption", ids=ids, updated=fi_date(max(updated)) if len(updated) else "–",
-                 licence="; ".join(licences) or "CC BY 4.0"))
+                 licence=md("; ".join(licences) or "CC BY 4.0")))
 
 
 def region_facts():
@@ -82,14 +83,15 @@ def region_facts():
     return data.get(deployment)
 
 
-def footer_text() -> str:
+def footer_text(escape=str) -> str:
+    """The page footer; `escape` = ui.safe.md where it is rendered as Markdown (plain for the printable brief)."""
     dep = region_facts()
-    return t("footer", survey_owner=dep.survey_owner, plan=dep.plan_name or "–")
+    return t("footer", survey_owner=escape(dep.survey_owner), plan=escape(dep.plan_name or "–"))
 
 
 def footer() -> None:
     st.divider()
-    st.caption(footer_text())
+    st.caption(footer_text(md))
 
 
 # ---------------------------------------------------------------- shared page pieces (issue 6)
@@ -140,7 +142,7 @@ def snapshot_changes(region_key: str, year: int | None, label: str) -> None:
         st.info("Tilannekuvaa ei löydy.")
         return
     new_years, trend, done = changes["new_years"], changes["trend_changes"], changes["actions_completed"]
-    st.markdown(f"**{label}** tilannekuvan *{labels[chosen]}* jälkeen: uusi tilastovuosi {len(new_years)} mittarille, "
+    st.markdown(f"**{md(label)}** tilannekuvan *{md(labels[chosen])}* jälkeen: uusi tilastovuosi {len(new_years)} mittarille, "
                 f"kehitysluokka muuttunut {len(trend)} mittarilla, {len(done)} toimenpidettä valmistunut (✔ kyllä).")
     cols = st.columns(3)
     for col, (heading, frame) in zip(cols, [("Uusi tilastovuosi", new_years), ("Kehitysluokka muuttui", trend),

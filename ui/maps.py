@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from common.geo import ATTRIBUTION, bounds
 from ui.charts import SEPARATORS
+from ui.safe import chart as esc
 
 SEQUENTIAL = "Cividis"  # perceptually uniform and colour-vision-deficiency safe
 
@@ -35,6 +36,8 @@ def choropleth(collection: dict, frame: pd.DataFrame, code: str, value: str, lab
     """frame: one row per municipality with `code`, `value`, `label` (and optionally 'symbol')."""
     centre, zoom = centre_and_zoom(collection, height_px=height - 80)
     frame = frame.copy()
+    frame[label] = [esc(n) for n in frame[label]]  # Plotly renders HTML in hover names and titles
+    unit = esc(unit)
     frame["_teksti"] = [
         "–" if pd.isna(v) else f"{v:,.{decimals}f}".replace(",", "\u202f").replace(".", ",") + f" {unit}"
         for v in frame[value]]
@@ -46,7 +49,7 @@ def choropleth(collection: dict, frame: pd.DataFrame, code: str, value: str, lab
     )
     fig.update_traces(marker_line_color="white", marker_line_width=1.2)
     fig.update_layout(
-        title=title, height=height, separators=SEPARATORS, margin=dict(l=10, r=10, t=50, b=45),
+        title=esc(title), height=height, separators=SEPARATORS, margin=dict(l=10, r=10, t=50, b=45),
         coloraxis_colorbar=dict(title=unit, tickformat=f",.{decimals}f"), font=dict(size=14),
         annotations=[dict(text=ATTRIBUTION, showarrow=False, xref="paper", yref="paper", x=0, y=-0.01,
                           xanchor="left", yanchor="top", font=dict(size=11, color="#333333"))],
