@@ -17,6 +17,7 @@ from ui.layout import (
     status_year,
     summary_sentences,
 )
+from ui.safe import md, md_lines
 from ui.region_notes import area_note
 from ui.strings import t
 from ui.tables import download_buttons
@@ -37,10 +38,10 @@ year = st.session_state.get("year")
 context = data.get(area_model.area_context, area)
 mine = context["members"]
 area_name = context["name"]
-st.title(f"{t('page_area')}: {area_name}")
+st.title(f"{t('page_area')}: {md(area_name)}")
 status = f"vahvistettu ({context['plan_name'] or 'aluekansio'})" if context["all_verified"] else \
     "osin oletettu (ks. alla ja Tietolähteet)"
-st.caption(f"Kunnat: {', '.join(mine['member_name'])} · jäsenyys: {status}"
+st.caption(f"Kunnat: {md(', '.join(mine['member_name']))} · jäsenyys: {md(status)}"
            + (f" · tiedot vuoteen {year} asti" if year else ""))
 area_note(context["all_verified"])
 is_demo = page_demo_banner()
@@ -56,7 +57,7 @@ table = table.merge(estimates, on="indicator_id", how="left")
 summary = summary_sentences("PALVELUALUE", area, year)
 if summary:
     st.header("Yhteenveto")
-    st.markdown("  \n".join(summary))
+    st.markdown(md_lines(summary))
 
 st.markdown("**Teemat** (palvelukeskustelun asialista): " + " · ".join(name for name, _ in THEMES))
 brief_sections = []
@@ -106,7 +107,7 @@ brief_sections.append(BriefSection("Toimenpiteiden eteneminen (valmiit / kaikki)
 
 st.header("Tulostettava kooste")
 st.caption("Palvelukeskusteluun: alueen tilannekuva teemoittain jäsenkuntien arvoineen, pienkuvaajat ja toimenpiteet.")
-make_document = lambda: build_brief(  # noqa: E731  (built only when downloaded)f"{area_name} — palvelukeskustelun tilannekuva",
-                       f"Kunnat: {', '.join(mine['member_name'])} · jäsenyys {status}", brief_sections,
-                       summary=summary, is_demo=is_demo, footer=footer_text())
+make_document = lambda: build_brief(  # noqa: E731  (built only when downloaded)
+    f"{area_name} — palvelukeskustelun tilannekuva", f"Kunnat: {', '.join(mine['member_name'])} · jäsenyys {status}", brief_sections,
+    summary=summary, is_demo=is_demo, footer=footer_text())
 brief_downloads(make_document, f"aluekooste_{area}", key="alue")

@@ -5,7 +5,8 @@ import streamlit as st
 from readmodel import page_data, view_data
 from readmodel.rules import STATUS_SYMBOL, YES_NO_LABELS
 from ui import data
-from ui.layout import page_demo_banner, select_from_url, status_year
+from ui.layout import page_demo_banner, region_facts, select_from_url, status_year
+from ui.safe import md
 from ui.region_notes import plan_note
 from ui.strings import t
 from ui.tables import download_buttons
@@ -13,7 +14,7 @@ from ui.tables import download_buttons
 KIND_LABEL = {"yes_no": "kyllä/ei", "trend": "kehitys", "experience": "kokemus", "other": "muu seuranta"}
 year = st.session_state.get("year")
 st.title(t("page_plan"))
-st.caption("Yhdyspintasuunnitelma 2030, toimenpiteet 2023–2025: neljä yhteistä tavoitetta × johdon taso ja viisi yhdyspintaa.")
+st.caption(f"{md(region_facts().plan_name)}: yhteiset tavoitteet × johdon taso ja yhdyspinnat.")
 page_demo_banner()
 plan_note()
 
@@ -49,8 +50,8 @@ with c2:
 cell = actions[(actions["goal_id"] == goal) & (actions["level_id"] == level)]
 names = dict(zip(munis["code"], munis["name_fi"]))
 for action in cell.itertuples():
-    st.markdown(f"#### {action.action_id}: {action.text_fi}")
-    st.markdown(f"**Vastuutaho:** {action.responsible_fi or '–'}")
+    st.markdown(f"#### {md(action.action_id)}: {md(action.text_fi)}")
+    st.markdown(f"**Vastuutaho:** {md(action.responsible_fi) or '–'}")
     mine = metrics[metrics["action_id"] == action.action_id]
     if len(mine):
         st.dataframe(pd.DataFrame({
@@ -64,7 +65,7 @@ for action in cell.itertuples():
         year_answered = own["year"].iloc[0]
         source = f"kompassikysely {int(year_answered)}" if pd.notna(year_answered) else "ei vastausta kyselyssä"
         st.markdown(f"**Hyvinvointialueen oma vastaus** ({source}):  \n" + "  \n".join(
-            f"{HVA_MARK[a]} {YES_NO_LABELS[a]} — {q}" for a, q in zip(own["answer"], own["text_fi"])))
+            f"{HVA_MARK[a]} {YES_NO_LABELS[a]} — {md(q)}" for a, q in zip(own["answer"], own["text_fi"])))
     if action.action_id in hva_only:
         st.caption("Hyvinvointialueen oma toimenpide: kunnat eivät vastaa siihen kyselyssä eikä tilaa ole kirjattu "
                    "kunnittain, joten kuntakohtaista tilaa ei näytetä.")

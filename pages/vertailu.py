@@ -11,6 +11,8 @@ from ui.charts import CHART_SAFE, comparison_heatmap, fi, ranking_chart, tile_ma
 from ui.county_comparison import county_section
 from ui.layout import page_demo_banner, select_from_url, source_caption
 from ui.maps import choropleth
+from ui.safe import chart as esc
+from ui.safe import md
 from ui.strings import t
 from ui.tables import download_buttons
 
@@ -44,13 +46,13 @@ direction = {"higher_better": "suurempi arvo on parempi", "lower_better": "piene
 names = dict(zip(munis["code"], munis["name_fi"]))
 caption_src = rows.assign(data_updated=meta["data_updated"], licence=meta["licence"])
 
-st.header(f"{meta['title_fi']}, {chosen_year}")
+st.header(f"{md(meta['title_fi'])}, {chosen_year}")
 st.plotly_chart(ranking_chart(kunnat, "value", "name_fi", f"{meta['title_fi']}, {chosen_year} ({unit})", unit, decimals, refs,
                               names.get(highlight)), width="stretch", key="ranking")
-st.caption(f"Yksikkö: {unit} · vuosi {chosen_year} · {direction}. Pystyviivat: {dep.hva_name} "
-           f"({fi_number(ranking['hva_value'], decimals)}) ja {dep.country_name.lower()} "
+st.caption(f"Yksikkö: {md(unit)} · vuosi {chosen_year} · {direction}. Pystyviivat: {md(dep.hva_name)} "
+           f"({fi_number(ranking['hva_value'], decimals)}) ja {md(dep.country_name.lower())} "
            f"({fi_number(ranking['country_value'], decimals)}). "
-           f"Korostettu (oranssi): {names.get(highlight, '–')}. Taulukkona alla.")
+           f"Korostettu (oranssi): {md(names.get(highlight, '–'))}. Taulukkona alla.")
 source_caption(caption_src)
 
 st.header("Kartta")
@@ -72,7 +74,7 @@ else:
 with target:
     st.plotly_chart(tile_map(tile_data, "value", "name_fi", f"Ruutukartta: {meta['title_fi'][:50]}, {chosen_year}", unit, decimals),
                     width="stretch", key="tilemap")
-    st.caption(f"Ruutukartta: jokainen kunta on samankokoinen ruutu karkeasti maantieteellisellä paikallaan; arvo ruudussa ({unit}).")
+    st.caption(f"Ruutukartta: jokainen kunta on samankokoinen ruutu karkeasti maantieteellisellä paikallaan; arvo ruudussa ({md(unit)}).")
 if not geo:
     st.caption("Kuntarajakartta näkyy, kun kuntarajat on ladattu: python -m data_sources geometry --file kuntarajat.json")
 source_caption(caption_src)
@@ -104,7 +106,7 @@ if cells.empty:
     st.info(t("no_data"))
 else:
     hva_short = t("hva_short")
-    cells = cells.assign(vihje=[f"{ti}<br>{fi(v, int(d))} {u} ({y}) · {c} ({hva_short} {fi(r, int(d))})"
+    cells = cells.assign(vihje=[f"{esc(ti)}<br>{fi(v, int(d))} {esc(u)} ({y}) · {c} ({hva_short} {fi(r, int(d))})"
                                 for ti, v, d, u, y, c, r in zip(cells["title_fi"], cells["value"], cells["decimals"],
                                                                 cells["unit"].fillna(""), cells["year"], cells["comparison"],
                                                                 cells["reference_value"])])
@@ -112,7 +114,7 @@ else:
                                        f"Tavoite {goal}: kunnat verrattuna hyvinvointialueeseen (viimeisin vuosi)", COMPARISON_SYMBOL),
                     width="stretch", key="heatmap")
     legend = " · ".join(f"{COMPARISON_SYMBOL[k]} {k}" for k in ["parempi", "samaa tasoa", "heikompi", "suurempi", "pienempi", "ei vertailua"])
-    st.caption(f"Jokainen ruutu: kunnan viimeisin arvo verrattuna hyvinvointialueeseen ({dep.hva_name}) samana vuonna. "
+    st.caption(f"Jokainen ruutu: kunnan viimeisin arvo verrattuna hyvinvointialueeseen ({md(dep.hva_name)}) samana vuonna. "
                f"Symboli kertoo tuloksen värin lisäksi: {legend}. Samaa tasoa = ero enintään 5 % tai luottamusvälit päällekkäin. "
                "Taulukkona alla.")
     source_caption(cells.assign(data_updated=None, licence=None))
