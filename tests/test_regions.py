@@ -147,3 +147,43 @@ def test_a_database_of_another_region_is_refused(region_demo_db, monkeypatch):
     at = run_page(monkeypatch, region_demo_db(SECOND_REGION), "pohjois-savo", "pages/tilannekuva.py")
     assert any("rakennettu alueelle 'pohjois-karjala'" in str(e.value) for e in at.error)
     assert not at.dataframe
+
+
+# The second region in a real browser: one server and one Chromium session walk every page, with axe-core on
+# each (the default region's pages have their own browser and accessibility tests); screenshots are kept.
+SECOND_QUERY = {
+    "kunta": "kunta=167",
+    "palvelukeskustelualue": "kunta=167&alue=KR-JOENSUU",
+    "vertailu": "indikaattori=181",
+    "trendit": "indikaattorit=181&alueet=KUNTA:167,MAA:358",
+}
+
+
+@pytest.mark.browser
+def test_second_region_in_chromium_every_page_accessible_and_its_own(region_demo_db):
+    from selenium.webdriver.common.by import By
+
+    from tests.browser import ARTIFACTS, chromium, exception_boxes, require_browser, running_app, wait_for_heading
+    from tests.test_accessibility import BLOCKING, require_axe, run_axe
+
+    require_browser()
+    require_axe()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    _, names = facts(other(SECOND_REGION))
+    problems = {}
+    with running_app(region_demo_db(SECOND_REGION), region=SECOND_REGION) as url, chromium() as driver:
+        for spec in page_registry.PAGES:
+            path = "" if spec.default else spec.url_path + (f"?{SECOND_QUERY[spec.url_path]}" if spec.url_path in SECOND_QUERY else "")
+            driver.get(f"{url}/{path}")
+            wait_for_heading(driver, t(spec.title_key))
+            driver.save_screenshot(str(ARTIFACTS / f"{SECOND_REGION}-{spec.url_path}.png"))
+            assert exception_boxes(driver) == [], f"{path}: {exception_boxes(driver)}"
+            body = driver.find_element(By.TAG_NAME, "body").text
+            assert t("demo_banner") in body or spec.url_path == "yllapito", f"{path}: demo label missing"
+            if spec.url_path != "vertailu":  # the national comparison names every county by design
+                leaked = sorted({m.group(0) for m in names.finditer(body)})
+                assert not leaked, f"{path}: the other region's names {leaked}"
+            blocking = [f"{v['impact']}: {v['id']} ({v['nodes']})" for v in run_axe(driver) if v["impact"] in BLOCKING]
+            if blocking:
+                problems[spec.url_path] = blocking
+    assert not problems, problems
