@@ -11,7 +11,7 @@ from ui import data
 from ui.layout import demo_banner, select_from_url
 from ui.safe import chart, md
 from ui.strings import t
-from ui.tables import download_buttons
+from ui.tables import download_buttons, opened_expander
 
 # Viridis steps for 1..5 (sequential, colour-blind safe, readable in greyscale) and grey for "en osaa sanoa".
 SCALE_COLOURS = {"1": "#440154", "2": "#3B528B", "3": "#21918C", "4": "#5EC962", "5": "#FDE725", "0": "#BBBBBB"}
@@ -98,7 +98,12 @@ def render_yes_no(q) -> None:
     st.caption(f"Kyllä {fi_int(row['kyllä'])} · Ei {fi_int(row['ei'])} · En osaa sanoa {fi_int(row['eos'])} · "
                f"Ei vastausta {fi_int(row['ei vastausta'])}")
     per_muni = result["per_municipality"]
-    with st.expander("Erittely kunnittain ja palvelukeskustelualueittain"):
+    # Lazy: the two tables are built and sent only when a reader opens the breakdown (27 questions' worth
+    # of hidden tables were most of what the page sent).
+    box = opened_expander("Erittely kunnittain ja palvelukeskustelualueittain", key=f"survey_more_{q.question_id}")
+    if box is None:
+        return
+    with box:
         table = per_muni.assign(Vastaus=per_muni["answer"].map(sr.YES_NO_LABELS))
         table = table.rename(columns={"name_fi": "Kunta", "respondents": "Vastaajia", "ristiriita": "Vastaajat eri mieltä"})
         st.dataframe(table[["Kunta", "Vastaus", "Vastaajia", "Vastaajat eri mieltä"]], hide_index=True, width="stretch")
@@ -121,8 +126,9 @@ def render_scale(q) -> None:
         return
     st.plotly_chart(scale_chart(table), width="stretch", config={"displayModeBar": False},
                     key=f"chart_{q.question_id}")
-    with st.expander("Taulukkona"):
-        st.dataframe(scale_table(table), hide_index=True, width="stretch")
+    if box := opened_expander("Taulukkona", key=f"survey_table_{q.question_id}"):
+        with box:
+            st.dataframe(scale_table(table), hide_index=True, width="stretch")
 
 
 def render_question(q) -> None:

@@ -19,7 +19,7 @@ from ui.layout import (
     status_year,
 )
 from ui.strings import t
-from ui.tables import download_buttons
+from ui.tables import download_buttons, opened_expander
 
 code = st.session_state.get("municipality") or region_facts().default_municipality
 year = st.session_state.get("year")
@@ -49,16 +49,20 @@ if worse_than_hva:
 # ---- indicators per goal
 st.header("Mittarit tavoitteittain")
 brief_sections = []
-tabs = st.tabs([f"{t('goal', n=g.goal_id)}: {g.short_fi}" for g in plan["goals"].itertuples()])
+# Lazy tabs: only the open goal's tables and figures are built and sent (all four made the page the slowest).
+tabs = st.tabs([f"{t('goal', n=g.goal_id)}: {g.short_fi}" for g in plan["goals"].itertuples()], key="kunta_goal",
+               on_change="rerun")
 for tab, goal in zip(tabs, plan["goals"].itertuples()):
+    goal_rows = table[table["goals"].map(lambda g: goal.goal_id in list(g))]
+    shown = display_table(goal_rows, ["vs_area", "vs_hva", "vs_country"])
+    brief_sections.append(BriefSection(f"Tavoite {goal.goal_id}: {goal.title_fi}",
+                                       shown.drop(columns=["Suunta", "Muutos (ikkuna)"]), lambda rows=goal_rows: sparks_for(rows, all_series, "KUNTA", code),
+                                       source="Lähde: THL, Sotkanet.fi" + (" (esimerkkiaineisto)" if is_demo else "")))
+    if not tab.open:
+        continue
     with tab:
-        goal_rows = table[table["goals"].map(lambda g: goal.goal_id in list(g))]
-        shown = display_table(goal_rows, ["vs_area", "vs_hva", "vs_country"])
         st.dataframe(shown, hide_index=True, width="stretch")
         source_caption(goal_rows)
-        brief_sections.append(BriefSection(f"Tavoite {goal.goal_id}: {goal.title_fi}",
-                                           shown.drop(columns=["Suunta", "Muutos (ikkuna)"]), lambda rows=goal_rows: sparks_for(rows, all_series, "KUNTA", code),
-                                           source="Lähde: THL, Sotkanet.fi" + (" (esimerkkiaineisto)" if is_demo else "")))
         moving = clearest_changes(goal_rows, None, 9)
         panels = [(int(r.indicator_id), r.title_fi, r.unit or "", int(r.decimals) if pd.notna(r.decimals) else 1)
                   for r in moving.itertuples()]
@@ -81,12 +85,13 @@ for tab, goal in zip(tabs, plan["goals"].itertuples()):
                                        row["unit"] or "", decimals),
                             width="stretch", key=f"kunta_chart_{goal.goal_id}")
             source_caption(series.assign(data_updated=row["data_updated"], licence=row["licence"]))
-            with st.expander("Taulukkona"):
-                wide = series.pivot_table(index="year", columns="alue", values="value").reset_index()
-                wide = wide.rename(columns={"year": "Vuosi"})
-                st.dataframe(wide.style.format(lambda v: fi_number(v, decimals), subset=[c for c in wide.columns if c != "Vuosi"]),
-                             hide_index=True, width="stretch")
-                download_buttons(wide, f"kunta_{name}_{chosen}", key=f"kunta_series_{goal.goal_id}")
+            if box := opened_expander("Taulukkona", key=f"kunta_table_{goal.goal_id}"):
+                with box:
+                    wide = series.pivot_table(index="year", columns="alue", values="value").reset_index()
+                    wide = wide.rename(columns={"year": "Vuosi"})
+                    st.dataframe(wide.style.format(lambda v: fi_number(v, decimals), subset=[c for c in wide.columns if c != "Vuosi"]),
+                                 hide_index=True, width="stretch")
+                    download_buttons(wide, f"kunta_{name}_{chosen}", key=f"kunta_series_{goal.goal_id}")
 st.caption(f"Kaikki mittarit ({name}) yhtenä taulukkona:")
 download_buttons(display_table(table, ["vs_area", "vs_hva", "vs_country"]), f"kunta_{name}_mittarit")
 

@@ -20,7 +20,7 @@ from ui.layout import (
 from ui.safe import md, md_lines
 from ui.region_notes import area_note
 from ui.strings import t
-from ui.tables import download_buttons
+from ui.tables import download_buttons, opened_expander
 
 # The service discussion's agenda (Yhdyspintasuunnitelma 2030): theme -> indicator themes in the catalogue.
 THEMES = [
@@ -77,8 +77,9 @@ for theme_name, themes in THEMES:
     for c in codes:
         side[names[c]] = [fi_number(v, d) for v, d in zip(wide[c] if c in wide else [None] * len(rows), rows["decimals"])]
     st.dataframe(side, hide_index=True, width="stretch")
-    with st.expander("Aluearvon laskenta"):
-        st.dataframe(shown[["Indikaattori", "Laskenta"]], hide_index=True, width="stretch")
+    if box := opened_expander("Aluearvon laskenta", key=f"area_calc_{theme_name}"):
+        with box:
+            st.dataframe(shown[["Indikaattori", "Laskenta"]], hide_index=True, width="stretch")
     st.caption("Alue = palvelukeskustelualueen arvo (jäsenkunnista laskettu); jäsenkuntien sarakkeissa niiden viimeisin arvo. "
                "Kehitys ja vertailut (▲ parempi, = samaa tasoa, ▼ heikompi) koskevat aluetta.")
     if rows["area_incomplete"].fillna(False).any():

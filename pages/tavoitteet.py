@@ -9,7 +9,7 @@ from ui.layout import page_demo_banner, region_facts, select_from_url, status_ye
 from ui.safe import md
 from ui.region_notes import plan_note
 from ui.strings import t
-from ui.tables import download_buttons
+from ui.tables import download_buttons, opened_expander
 
 KIND_LABEL = {"yes_no": "kyllä/ei", "trend": "kehitys", "experience": "kokemus", "other": "muu seuranta"}
 year = st.session_state.get("year")
@@ -73,8 +73,8 @@ for action in cell.itertuples():
     status = matrix[matrix["action_id"] == action.action_id]
     counts = status["status"].value_counts()
     st.markdown(" · ".join(f"{STATUS_SYMBOL[s]} {s}: {counts.get(s, 0)}" for s in STATUS_SYMBOL) + f" (/{len(status)} kuntaa)")
-    with st.expander("Tila kunnittain"):
-        st.dataframe(pd.DataFrame({
+    if box := opened_expander("Tila kunnittain", key=f"plan_status_{action.action_id}"):
+        box.dataframe(pd.DataFrame({
             "Kunta": status["municipality_code"].map(names), "Tila": [f"{STATUS_SYMBOL[s]} {s}" for s in status["status"]],
             "Lähde": status["source"].fillna("–"),
             "Päivä": [d.strftime("%-d.%-m.%Y") if pd.notna(d) else "–" for d in status["date"]],

@@ -14,7 +14,7 @@ from ui.layout import (
     source_caption,
 )
 from ui.strings import t
-from ui.tables import download_buttons
+from ui.tables import download_buttons, opened_expander
 
 st.title(t("page_trends"))
 page_demo_banner()
@@ -106,9 +106,9 @@ for ind in chosen_inds:
                     width="stretch", key=f"trend_chart_{ind}")
     st.caption(f"Yksikkö: {unit} · vuodet {years[0]}–{years[1]} · {genders[gender]}. Taulukkona alla.")
     source_caption(part.assign(data_updated=meta["data_updated"], licence=meta["licence"]))
-    with st.expander("Taulukkona"):
+    if box := opened_expander("Taulukkona", key=f"trend_table_{ind}"):
         wide = part.pivot_table(index="alue", columns="year", values="value")
-        st.dataframe(wide.map(lambda v: fi_number(v, decimals)).rename(columns=str), width="stretch")
+        box.dataframe(wide.map(lambda v: fi_number(v, decimals)).rename(columns=str), width="stretch")
 
 download = series.assign(indikaattori=series["indicator_id"].map(lambda i: titles[int(i)]))[
     ["indicator_id", "indikaattori", "region_category", "region_code", "alue", "gender", "year", "value", "abs_value", "is_demo"]]

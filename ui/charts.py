@@ -124,27 +124,21 @@ def comparison_heatmap(cells: pd.DataFrame, row: str, col: str, comparison: str,
     scale = []
     for name, (code, colour, _) in COMPARISON_STYLE.items():
         scale += [[code / n, colour], [(code + 1) / n, colour]]
+    xs, ys = [esc(c if len(c) <= 28 else c[:26] + "…") for c in cols], [esc(r) for r in rows]
     fig = go.Figure(go.Heatmap(
-        z=z.to_numpy(), x=[esc(c if len(c) <= 28 else c[:26] + "…") for c in cols], y=[esc(r) for r in rows],
-        zmin=0, zmax=n,
-        colorscale=scale, showscale=False, text=text.to_numpy(), texttemplate="%{text}",
-        textfont=dict(size=15), customdata=tips.to_numpy(), hovertemplate="%{y}<br>%{customdata}<extra></extra>",
-        xgap=2, ygap=2,
+        z=z.to_numpy(), x=xs, y=ys, zmin=0, zmax=n, colorscale=scale, showscale=False,
+        customdata=tips.to_numpy(), hovertemplate="%{y}<br>%{customdata}<extra></extra>", xgap=2, ygap=2,
     ))
-    # Symbol colour per cell for contrast (white on the dark categories). Set in one go: add_annotation
-    # re-validates every earlier annotation, which took 30 s for a 19 × 78 heatmap.
-    white = []
-    for name, (code, colour, ink) in COMPARISON_STYLE.items():
-        if ink == "white":
-            ys, xs = (z.to_numpy() == code).nonzero()
-            white += [dict(x=fig.data[0].x[xi], y=fig.data[0].y[yi], text=text.iat[yi, xi], showarrow=False,
-                           font=dict(color="white", size=15)) for yi, xi in zip(ys, xs)]
-    fig.update_layout(annotations=white)
-    for yi in range(len(rows)):
-        for xi in range(len(cols)):
-            if z.iat[yi, xi] in (codes["parempi"], codes["heikompi"]):
-                text.iat[yi, xi] = ""
-    fig.data[0].text = text.to_numpy()
+    # The symbols as one text trace, each coloured for contrast (white on the dark categories). Not the
+    # heatmap's own text plus an annotation per dark cell: plotly draws every annotation as its own SVG
+    # group and lays them all out again on each redraw, which made this the slowest figure in the browser.
+    ink = {code: text_colour for code, _fill, text_colour in COMPARISON_STYLE.values()}
+    marks, zs = text.to_numpy(), z.to_numpy()
+    yi, xi = (marks != "").nonzero()
+    fig.add_trace(go.Scatter(
+        x=[xs[i] for i in xi], y=[ys[j] for j in yi], mode="text", text=marks[yi, xi].tolist(),
+        textfont=dict(size=15, color=[ink.get(v, "black") for v in zs[yi, xi]]), hoverinfo="skip", showlegend=False,
+    ))
     fig.update_xaxes(side="top", tickangle=-40)
     fig = style(fig, title, None, height=max(420, 26 * len(rows) + 300))
     fig.update_layout(margin=dict(t=250), title=dict(y=0.99, yanchor="top"))

@@ -37,3 +37,11 @@ def download_buttons(frame: pd.DataFrame, name: str, key: str | None = None) -> 
     right.download_button(t("download_xlsx"), xlsx_data, f"{slug}.xlsx",
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"xlsx_{key}",
                           on_click="ignore")
+
+
+def opened_expander(label: str, key: str):
+    """An expander whose content is built only while a reader has it open: returns its container when open,
+    else None. Streamlit sends (and the browser lays out) a closed expander's tables as if they were shown;
+    on_change="rerun" makes opening it a rerun, which the cached page data makes cheap."""
+    box = st.expander(label, key=key, on_change="rerun")
+    return box if box.open else None
