@@ -18,11 +18,12 @@ from data_sources import action_status, admin_auth, commands, geometry, meetings
 from readmodel import changes, forum, snapshots
 from store.config import db_path
 from store.warehouse import WarehouseError
+from ui import take_home
 
 # Modules that add sub-commands: each has add_cli(subparsers), and each command's handler
 # (set as `func`) takes the parsed args and returns the process exit code.
 COMMAND_MODULES = [commands, sotkanet_cli, refresh, survey, action_status, geometry, admin_auth, snapshots,
-                   meetings, forum, changes]
+                   meetings, forum, changes, take_home]
 
 
 def build_parser() -> argparse.ArgumentParser:

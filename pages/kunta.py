@@ -8,6 +8,7 @@ from readmodel.rules import STATUS_SYMBOL, clearest_changes
 from ui import data
 from ui.brief import BriefSection, build_brief, sparks_for
 from ui.charts import line_chart, small_multiples
+from ui.forum import changes_since_forum
 from ui.indicator_table import display_table
 from ui.layout import (
     brief_downloads,
@@ -30,6 +31,7 @@ st.title(f"{t('page_municipality')}: {name}")
 st.caption(f"Palvelukeskustelualue: {area_name} · vertailu alueeseen, hyvinvointialueeseen ({context['hva_name']}) ja koko maahan"
            + (f" · tiedot vuoteen {year} asti" if year else ""))
 is_demo = page_demo_banner()
+changes_since_forum(code, name)
 
 table = data.get(page_data.region_indicator_table, "KUNTA", code, year_max=year, references=context["references"])
 plan = data.get(page_data.plan)

@@ -4,9 +4,11 @@ import streamlit as st
 
 from common.format import fi_datetime, fi_number
 from readmodel import page_data
+from readmodel.changes import HVA_KEY
 from readmodel.rules import STATUS_SYMBOL, clearest_changes
 from readmodel.snapshots import save_snapshot
 from ui import data
+from ui.forum import changes_since_forum
 from ui.indicator_table import display_table
 from ui.layout import (
     is_admin,
@@ -26,6 +28,7 @@ dep = region_facts()
 st.caption(f"Yhteiset tavoitteet ({dep.parties}): mittarit hyvinvointialueen tasolla koko maahan verrattuna "
            "ja toimenpiteiden eteneminen kunnissa.")
 page_demo_banner()
+changes_since_forum(HVA_KEY, dep.hva_name)
 
 overview = data.get(page_data.overview, status_year())
 plan = data.get(page_data.plan)

@@ -182,9 +182,9 @@ def lines(changes: list[tuple], titles: dict, *, group_regions: bool = True) -> 
             seen_action.add(group)
             munis = sorted(region.get(k, k) for k in grouped[group])
             word = "valmis (kyllä)" if after == "kyllä" else after
-            text = f"{subject} {act.get(subject, '')}: {word} — {', '.join(munis)}"
+            text = f"{subject} {act.get(subject, '').rstrip('.')}: {word} — {', '.join(munis)}"
             if not group_regions:
-                text = f"{subject} {act.get(subject, '')}: {before} → {after} — {', '.join(munis)}"
+                text = f"{subject} {act.get(subject, '').rstrip('.')}: {before} → {after} — {', '.join(munis)}"
         elif kind == "trend":
             text = f"{where}: {ind.get(subject, subject)} — kehitys {before} → {after}"
         elif kind == "comparison":

@@ -56,6 +56,11 @@ def meetings(con) -> pd.DataFrame:
            GROUP BY ALL ORDER BY m.meeting_date, m.meeting_id""").df()
 
 
+def areas(con) -> pd.DataFrame:
+    """The palvelukeskustelualueet (code, name_fi), for a palvelukeskustelu's area."""
+    return con.execute("SELECT code, name_fi FROM region WHERE category = 'PALVELUALUE' ORDER BY name_fi").df()
+
+
 def decisions(con, meeting_id: str | None = None) -> pd.DataFrame:
     return con.execute(
         """SELECT d.decision_id, d.meeting_id, m.title_fi AS meeting_title, m.meeting_date, d.kind, d.text_fi,

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from store.warehouse import connect_read
 from ui.strings import t
 
 APP = str(__import__("pathlib").Path(__file__).resolve().parents[1] / "app.py")
@@ -149,14 +150,17 @@ def test_geometry_and_snapshot_show_up(fresh_db, monkeypatch, tmp_path):
 
     assert cli(["geometry", "--file", str(write(tmp_path, TINY)), "--db", str(fresh_db)]) == 0
     assert cli(["snapshot", "save", "--name", "Kuntafoorumi testi", "--year", "2022", "--db", str(fresh_db)]) == 0
+    with connect_read(fresh_db) as con:  # the meetings' own snapshots come first (issue 14)
+        sid = con.execute("SELECT snapshot_id FROM snapshot WHERE name = 'Kuntafoorumi testi'").fetchone()[0]
     monkeypatch.setenv("TILANNEKUVA_DB", str(fresh_db))
     at = run("pages/vertailu.py", indikaattori="181")
     assert len(at.get("plotly_chart")) == 5  # + choropleth
     at = run("pages/tilannekuva.py")
-    assert "Kuntafoorumi testi" in str(at.selectbox(key="snapshot_pick").format_func(1))
+    at.selectbox(key="snapshot_pick").set_value(sid).run()
+    assert "Kuntafoorumi testi" in str(at.selectbox(key="snapshot_pick").format_func(sid))
     changed = next(f for f in frames(at) if list(f.columns) == ["Indikaattori", "Ennen", "Nyt"])
     assert len(changed) > 0
-    at = run("pages/kunta.py", kunta="297", vertailukohta="1")
+    at = run("pages/kunta.py", kunta="297", vertailukohta=str(sid))
     assert "tilannekuvan *Kuntafoorumi testi" in texts(at)
 
 

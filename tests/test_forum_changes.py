@@ -41,7 +41,7 @@ def test_the_first_load_after_a_meeting_day_keeps_the_data_of_that_day(fresh_db)
     meeting_id = meetings.add_meeting("kuntafoorumi", today, "Ylimääräinen kuntafoorumi", db=fresh_db)
     with connect_read(fresh_db) as con:  # its own load took it: the picture before the meeting was added
         assert con.execute("SELECT reason FROM meeting_snapshot WHERE meeting_id = ?", [meeting_id]).fetchone() == ("päivä",)
-    action_status.record_status("J-2-1", "Tervo", "kyllä", note="kokouksen jälkeen", db=fresh_db)
+    action_status.record_status("J-3-1", "Tervo", "kyllä", note="kokouksen jälkeen", db=fresh_db)
     with connect_read(fresh_db) as con:
         since = forum.since_last_forum(con, changes.HVA_KEY, today)
     assert since["meeting_id"] == meeting_id
@@ -63,7 +63,7 @@ def test_the_diff_lists_exactly_the_changes_made(year_db):
         updated_ind = con.execute("SELECT min(id) FROM indicator WHERE in_catalogue").fetchone()[0]
         title = con.execute("SELECT title_fi FROM indicator WHERE id = ?", [ind]).fetchone()[0]
     for muni in ("Tervo", "Kuopio"):
-        action_status.record_status("J-2-1", muni, "kyllä", note="testi", db=path)
+        action_status.record_status("J-3-1", muni, "kyllä", note="testi", db=path)
     with writing("test", path=path) as load:
         load.con.execute("UPDATE observation SET value = ? WHERE indicator_id = ? AND region_category = 'KUNTA'"
                          " AND region_code = ? AND year = ? AND gender = 'total'", [value * 5 + 50, ind, tervo, year])
@@ -77,15 +77,15 @@ def test_the_diff_lists_exactly_the_changes_made(year_db):
         titles = changes.names(con)
 
     hva_records = {(k, r, s) for k, r, s, _, _ in hva["changes"]}
-    assert hva_records == {("action", kuopio, "J-2-1"), ("action", tervo, "J-2-1"),
+    assert hva_records == {("action", kuopio, "J-3-1"), ("action", tervo, "J-3-1"),
                            ("data_updated", None, str(updated_ind))}
     hva_texts = [x["text"] for x in hva["lines"]]
-    action_lines = [t for t in hva_texts if t.startswith("J-2-1 ")]
+    action_lines = [t for t in hva_texts if t.startswith("J-3-1 ")]
     assert len(action_lines) == 1 and action_lines[0].endswith("valmis (kyllä) — Kuopio, Tervo")  # names, once
 
     own_records = {(k, r, s) for k, r, s, _, _ in own["changes"]}
-    indicator_records = own_records - {("action", tervo, "J-2-1"), ("data_updated", None, str(updated_ind))}
-    assert ("action", tervo, "J-2-1") in own_records and ("data_updated", None, str(updated_ind)) in own_records
+    indicator_records = own_records - {("action", tervo, "J-3-1"), ("data_updated", None, str(updated_ind))}
+    assert ("action", tervo, "J-3-1") in own_records and ("data_updated", None, str(updated_ind)) in own_records
     assert indicator_records, "the pushed value changed neither trend class nor comparison"
     for kind, region, subject in indicator_records:
         assert kind in ("trend", "comparison") and region == tervo and subject.split(":")[0] == str(ind)
@@ -104,11 +104,11 @@ def test_the_diff_lists_exactly_the_changes_made(year_db):
 
 
 def test_the_feed_is_atom_and_the_csv_has_one_row_per_change(year_db, tmp_path, capsys):
-    action_status.record_status("J-2-1", "Tervo", "osittain", note="testi", db=year_db)
+    action_status.record_status("J-3-1", "Tervo", "osittain", note="testi", db=year_db)
     out = tmp_path / "feed"
     assert main(["--db", str(year_db), "changes", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "J-2-1" in printed and "Tervo" in printed
+    assert "J-3-1" in printed and "Tervo" in printed
     root = ET.parse(out / "muutokset.atom").getroot()
     assert root.tag == f"{ATOM}feed"
     for required in ("id", "title", "updated", "author"):
@@ -121,7 +121,7 @@ def test_the_feed_is_atom_and_the_csv_has_one_row_per_change(year_db, tmp_path, 
     assert "Tervo" in entries[0].find(f"{ATOM}content").text
     rows = list(csv.DictReader(io.StringIO((out / "muutokset.csv").read_text(encoding="utf-8-sig")), delimiter=";"))
     assert [(r["laji"], r["alue"], r["kohde"], r["ennen"], r["nyt"]) for r in rows] == [
-        ("action", "Tervo", "J-2-1", "ei vastausta", "osittain")]
+        ("action", "Tervo", "J-3-1", "ei vastausta", "osittain")]
 
 
 def test_preparing_a_meeting_takes_its_snapshot_once(year_db):

@@ -6,7 +6,7 @@ question (ui.data.get), so a finished load shows at once: it changes the databas
 """
 from __future__ import annotations
 
-from data_sources import action_status, admin_auth, survey, uploads
+from data_sources import action_status, admin_auth, meetings, survey, uploads
 from readmodel import admin as admin_questions
 from ui import data
 
@@ -22,6 +22,14 @@ record_status = action_status.record_status
 import_status_bytes = action_status.import_status_bytes
 export_status_csv = action_status.export_csv_bytes
 latest_per_action = action_status.latest_per_action
+# the vuosikello's coordinator forms (issue 14)
+MeetingRejected = meetings.MeetingRejected
+MEETING_KINDS = meetings.MEETING_KINDS
+DECISION_KINDS = meetings.DECISION_KINDS
+MAX_MEETING_TITLE = meetings.MAX_TITLE
+MAX_DECISION_TEXT = meetings.MAX_TEXT
+add_meeting = meetings.add_meeting
+record_decision = meetings.record_decision
 
 
 def survey_history():

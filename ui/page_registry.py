@@ -29,6 +29,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("vertailu", "page_compare", ":material/bar_chart:"),
     PageSpec("trendit", "page_trends", ":material/show_chart:"),
     PageSpec("tavoitteet", "page_plan", ":material/flag:"),
+    PageSpec("vuosikello", "page_year", ":material/event:"),
     PageSpec("kompassikysely", "page_survey", ":material/fact_check:"),
     PageSpec("tietolahteet", "page_sources", ":material/menu_book:"),
     PageSpec("yllapito", "page_admin", ":material/lock:"),
