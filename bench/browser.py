@@ -65,12 +65,16 @@ BASELINES = [  # (name, script, heading, widget)
 REFERENCE = BASELINES[1][0]  # the goals are ratios to this one
 QUIET_S, POLL_S = 0.5, 0.1
 
-# Installed in every document before the page's scripts: the time of the last DOM change (the status widget's
-# own changes left out: its fade-out is CSS, not the page) and whether a script run was seen since reset.
+# Installed in every document before the page's scripts: the time of the last DOM change inside the app's root
+# (left out: the status widget's own changes, whose fade-out is CSS, and nodes outside #root such as the
+# screen-reader announcer a selectbox adds to <body> a second after a choice) and whether a script run was
+# seen since reset.
 OBSERVER_JS = r"""
 (() => {
   const W = '[data-testid="stStatusWidget"]';
-  const inW = n => { const e = n && (n.nodeType === 1 ? n : n.parentElement); return !!(e && e.closest && e.closest(W)); };
+  const el = n => n && (n.nodeType === 1 ? n : n.parentElement);
+  const inW = n => { const e = el(n); return !!(e && e.closest && e.closest(W)); };
+  const inApp = n => { const e = el(n); return !!(e && e.closest && e.closest('#root')); };
   window.__bw = {last: 0, seen: false};
   new MutationObserver(recs => {
     let real = false;
@@ -78,7 +82,7 @@ OBSERVER_JS = r"""
       let widget = false;
       for (const n of [...r.addedNodes, ...r.removedNodes]) if (n.nodeType === 1 && n.matches && n.matches(W)) widget = true;
       if (widget) { window.__bw.seen = true; continue; }
-      if (!inW(r.target)) real = true;
+      if (!inW(r.target) && inApp(r.target)) real = true;
     }
     if (real) window.__bw.last = performance.now();
   }).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
