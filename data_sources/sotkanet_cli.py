@@ -25,7 +25,7 @@ from data_sources import sotkanet as sk
 from data_sources.http import make_session, user_agent
 from data_sources.reference import licence_for, read_rows
 from data_sources.rollup import refresh_derived
-from store.config import db_path, region_config
+from store.config import counties, db_path, region_config
 from store.warehouse import WarehouseError, connect_read, writing
 
 HVA_MISSING = "HVA-aluetta ei löydy Sotkanetin aluelistasta; HVA-rivit jäävät pois"
@@ -223,6 +223,12 @@ def wanted_regions(regions: pd.DataFrame, config, own_codes: list[str], mode: st
         warnings.append(HVA_MISSING)
     else:
         chosen.append((int(hva), "HYVINVOINTIALUE", config.hva.code))
+    # The other wellbeing services counties, as comparison regions: their rows go to observation only (never to
+    # the region table, so no own list shows them); readmodel.comparison.county_ranking reads them.
+    for county in counties():
+        i = by_key.get(("HYVINVOINTIALUE", county.code))
+        if county.is_county and county.code != config.hva.code and i is not None:
+            chosen.append((int(i), "HYVINVOINTIALUE", county.code))
     for category, level, label in (("MAAKUNTA", config.maakunta, "Maakuntaa"), ("MAA", config.country, "Koko maata")):
         i = by_key.get((category, level.code))
         if i is None:
