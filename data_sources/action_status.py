@@ -1,13 +1,16 @@
 """Manual action tracking: per action and municipality `kyllä` / `osittain` / `ei`, with date and note.
 
     python -m data_sources action-status set --action J-1-1 --municipality KUNTA --status kyllä \
-        [--date 2024-11-05] [--note "..."] [--by NAME]
+        [--date 2024-11-05] [--note "..."] [--responsible NAME] [--timetable TEXT] [--by NAME]
     python -m data_sources action-status export [--out FILE] [--current]
     python -m data_sources action-status import FILE
 
 The table is append-only: every entry is kept with who recorded it and when; the current
 status of an action in a municipality is its newest entry (latest status_date, then latest
-recorded_at). The HVA itself can be given as the "municipality" (PSHVA / HVA -> its region code).
+recorded_at). Any party that answers for the action can be given as the "municipality": a municipality,
+the HVA (PSHVA / HVA -> its region code) or the liitto (its name or "liitto" -> the maakunta's code). When
+the catalogue names the action's owners (parties.csv, actions.csv owners), a status for any other party is
+refused: it would never be counted. A record may name the responsible person and the timetable.
 
 Import takes the export's columns (toimenpide; kunta or kuntakoodi; tila; päivämäärä; huomio;
 kirjaaja; kirjattu), in any encoding/delimiter the survey loader accepts (CSV or XLSX). A file
@@ -40,6 +43,7 @@ import pandas as pd
 
 from common.clock import db_timestamp
 from common.spreadsheet import restore_cell, to_csv_bytes, to_xlsx_bytes
+from metrics import followup
 from data_sources.survey import catalogue_frames
 from data_sources.uploads import (
     MAX_FILE_BYTES,
@@ -63,7 +67,9 @@ STATUS_ALIASES = {"kyllä": "kyllä", "kylla": "kyllä", "k": "kyllä", "yes": "
                   "osittain": "osittain", "o": "osittain", "partly": "osittain", "kesken": "osittain",
                   "ei": "ei", "e": "ei", "no": "ei"}
 MAX_NOTE = 1_000
-EXPORT_COLUMNS = ["toimenpide", "kunta", "kuntakoodi", "tila", "päivämäärä", "huomio", "kirjaaja", "kirjattu", "esimerkki"]
+EXPORT_COLUMNS = ["toimenpide", "kunta", "kuntakoodi", "tila", "päivämäärä", "huomio", "kirjaaja", "kirjattu", "esimerkki",
+                  "vastuuhenkilö", "aikataulu"]
+MAX_SHORT = 200  # responsible person, timetable
 IMPORT_ALIASES = {
     "action": ("toimenpide", "action", "action_id", "toimenpiteen tunnus"),
     "municipality": ("kunta", "municipality"),
@@ -71,6 +77,8 @@ IMPORT_ALIASES = {
     "status": ("tila", "status"),
     "date": ("päivämäärä", "pvm", "status_date", "date"),
     "note": ("huomio", "huomautus", "note"),
+    "responsible": ("vastuuhenkilö", "vastuuhenkilo", "responsible"),
+    "timetable": ("aikataulu", "timetable"),
     "by": ("kirjaaja", "recorded_by"),
     "at": ("kirjattu", "recorded_at"),
     "demo": ("esimerkki", "is_demo"),
@@ -96,10 +104,27 @@ class StatusEntry:
     recorded_by: str
     recorded_at: datetime
     is_demo: bool = False
+    responsible: str | None = None
+    timetable: str | None = None
 
     def row(self) -> tuple:
         return (self.action_id, self.municipality_code, self.status, self.status_date, self.note,
                 self.recorded_by, self.recorded_at, self.is_demo)
+
+
+class PartyResolver(MunicipalityResolver):
+    """A municipality or the HVA (MunicipalityResolver), or the liitto: its names, "liitto" or the maakunta's
+    code -> the maakunta's code."""
+
+    def __init__(self, municipalities, hva_code, hva_names, liitto_code: str | None, liitto_names: tuple[str, ...]):
+        super().__init__(municipalities, hva_code, hva_names)
+        self.liitto_code = liitto_code
+        self.liitto_keys = {fold(n) for n in (*liitto_names, "liitto", liitto_code or "") if n} if liitto_code else set()
+
+    def resolve(self, value: str) -> str | None:
+        if fold(value) in self.liitto_keys:
+            return self.liitto_code
+        return super().resolve(value)
 
 
 def normalise_status(text: str) -> str | None:
@@ -115,14 +140,38 @@ def parse_date(text: str) -> date | None:
 def _reference(con) -> tuple[set[str], MunicipalityResolver]:
     actions = {r[0] for r in con.execute("SELECT action_id FROM action").fetchall()}
     _, munis, hva_code, hva_names = catalogue_frames(con)
-    return actions, MunicipalityResolver(munis, hva_code, hva_names)
+    liitto = con.execute("SELECT code FROM region WHERE category = 'MAAKUNTA' ORDER BY code LIMIT 1").fetchall()
+    names = tuple(n for row in con.execute("SELECT name_fi, short_fi FROM party WHERE kind = 'liitto'").fetchall()
+                  for n in row if n)
+    return actions, PartyResolver(munis, hva_code, hva_names, liitto[0][0] if liitto and names else None, names)
+
+
+def owners_by_action(con) -> dict[str, dict[str, str]] | None:
+    """action -> {party key: party name} of the parties that answer for it; None when the catalogue names no
+    owners (then any municipality or the HVA may be recorded, as before owners existed)."""
+    owned = con.execute("SELECT action_id, party_id, seq FROM action_owner").df()
+    if owned.empty:
+        return None
+    actions = con.execute("SELECT action_id FROM action").df()
+    parties = con.execute("SELECT * FROM party").df()
+    munis = con.execute("SELECT code FROM own_municipality").df()["code"]
+    hva = con.execute("SELECT code FROM region WHERE category = 'HYVINVOINTIALUE' ORDER BY code LIMIT 1").fetchall()
+    liitto = con.execute("SELECT code FROM region WHERE category = 'MAAKUNTA' ORDER BY code LIMIT 1").fetchall()
+    keys = followup.owner_keys(actions, owned, parties, munis, hva[0][0] if hva else None,
+                               liitto[0][0] if liitto else None)
+    out: dict[str, dict[str, str]] = {}
+    for k in keys.itertuples():
+        out.setdefault(k.action_id, {})[k.municipality_code] = k.party_name
+    return out
 
 
 def validate_entry(action: str, municipality: str, status: str, status_date: str | date | None, note: str | None,
                    actions: set[str], resolver: MunicipalityResolver, *, row: int | None = None,
                    columns: dict[str, str] | None = None, today: date | None = None,
-                   suggest: bool = True) -> tuple[dict, list[UploadProblem]]:
-    """Check one entry; returns (normalised values, problems). suggest=False skips the difflib suggestion."""
+                   suggest: bool = True, owners: dict[str, dict[str, str]] | None = None,
+                   responsible: str | None = None, timetable: str | None = None) -> tuple[dict, list[UploadProblem]]:
+    """Check one entry; returns (normalised values, problems). suggest=False skips the difflib suggestion.
+    owners (owners_by_action): a party that does not answer for the action is refused."""
     columns = columns or {}
     today = today or date.today()
     problems: list[UploadProblem] = []
@@ -144,6 +193,16 @@ def validate_entry(action: str, municipality: str, status: str, status_date: str
                                       "kunta puuttuu" if not municipality else "tuntematon kunta",
                                       resolver.suggest(municipality) if municipality and suggest else None))
     out["municipality_code"] = code
+    if owners is not None and code is not None and action in owners and code not in owners[action]:
+        named = ", ".join(dict.fromkeys(owners[action].values()))
+        problems.append(UploadProblem(row, columns.get("municipality", "kunta"), municipality,
+                                      f"ei ole toimenpiteen {action} vastuutaho", f"vastuutahot: {named}"))
+    for key, text in (("responsible", responsible), ("timetable", timetable)):
+        text = " ".join((text or "").split())
+        if len(text) > MAX_SHORT:
+            problems.append(UploadProblem(row, columns.get(key, IMPORT_ALIASES[key][0]), text[:40],
+                                          f"teksti on liian pitkä ({len(text)} merkkiä, raja {MAX_SHORT})"))
+        out[key] = text or None
     value = normalise_status(status or "")
     if value is None:
         problems.append(UploadProblem(row, columns.get("status", "tila"), status or "", "tuntematon tila",
@@ -177,26 +236,29 @@ def validate_entry(action: str, municipality: str, status: str, status_date: str
 def _insert(con, entries: list[StatusEntry]) -> int:
     if not entries:
         return 0
-    frame = pd.DataFrame([e.row() for e in entries], columns=[
-        "action_id", "municipality_code", "status", "status_date", "note", "recorded_by", "recorded_at", "is_demo"],
-    ).astype({"note": "object"})
+    frame = pd.DataFrame([(*e.row(), e.responsible, e.timetable) for e in entries], columns=[
+        "action_id", "municipality_code", "status", "status_date", "note", "recorded_by", "recorded_at", "is_demo",
+        "responsible", "timetable"],
+    ).astype({"note": "object", "responsible": "object", "timetable": "object"})
     con.register("action_status_df", frame)
     con.execute("INSERT INTO action_status (action_id, municipality_code, status, status_date, note, recorded_by,"
-                " recorded_at, is_demo) SELECT * FROM action_status_df")
+                " recorded_at, is_demo, responsible, timetable) SELECT * FROM action_status_df")
     con.unregister("action_status_df")
     return len(entries)
 
 
 def record_status(action: str, municipality: str, status: str, status_date: str | date | None = None,
                   note: str | None = None, *, by: str | None = None, db: Path | None = None,
-                  is_demo: bool = False) -> int:
+                  is_demo: bool = False, responsible: str | None = None, timetable: str | None = None) -> int:
     """Append one status entry. Raises ActionStatusRejected on an unknown action, municipality, etc."""
 
     by = (by or os.environ.get("USER") or "cli").strip()[:100]
     with writing("action-status", target=(action or "").strip(), params={"municipality": municipality},
                  is_demo=is_demo, path=db_path(db), user_name=by) as load:
         actions, resolver = _reference(load.con)
-        values, problems = validate_entry(action, municipality, status, status_date, note, actions, resolver)
+        values, problems = validate_entry(action, municipality, status, status_date, note, actions, resolver,
+                                          owners=owners_by_action(load.con), responsible=responsible,
+                                          timetable=timetable)
         if problems:
             raise ActionStatusRejected(problems)
         _insert(load.con, [StatusEntry(**values, recorded_by=by, recorded_at=db_timestamp(), is_demo=is_demo)])
@@ -205,7 +267,8 @@ def record_status(action: str, municipality: str, status: str, status_date: str 
 
 
 def parse_import(data: bytes, file_name: str, actions: set[str], resolver: MunicipalityResolver, *,
-                 default_by: str, today: date | None = None) -> list[StatusEntry]:
+                 default_by: str, today: date | None = None,
+                 owners: dict[str, dict[str, str]] | None = None) -> list[StatusEntry]:
     """Validate an import file; raises ActionStatusRejected listing every problem."""
     try:
         table = read_table(data, file_name)
@@ -251,9 +314,12 @@ def parse_import(data: bytes, file_name: str, actions: set[str], resolver: Munic
         muni_column = names.get("code") if code_text else names.get("municipality", names.get("code"))
         values, row_problems = validate_entry(
             cell(cells, "action"), municipality, cell(cells, "status"), cell(cells, "date"), cell(cells, "note"),
-            actions, resolver, row=row_no, today=today, suggest=len(problems) < MAX_SUGGESTIONS,
+            actions, resolver, row=row_no, today=today, suggest=len(problems) < MAX_SUGGESTIONS, owners=owners,
+            responsible=cell(cells, "responsible"), timetable=cell(cells, "timetable"),
             columns={"action": names["action"], "municipality": muni_column, "status": names["status"],
-                     "date": names.get("date", "päivämäärä"), "note": names.get("note", "huomio")})
+                     "date": names.get("date", "päivämäärä"), "note": names.get("note", "huomio"),
+                     "responsible": names.get("responsible", "vastuuhenkilö"),
+                     "timetable": names.get("timetable", "aikataulu")})
         if code_text and name_text and values["municipality_code"] is not None \
                 and resolver.resolve(name_text) != values["municipality_code"]:
             row_problems.append(UploadProblem(row_no, names["municipality"], name_text,
@@ -289,7 +355,7 @@ def import_status_bytes(data: bytes, file_name: str, *, db: Path | None = None, 
         with writing("action-status", target=Path(file_name).name, params={"import": True},
                      path=db_path(db), user_name=by) as load:
             actions, resolver = _reference(load.con)
-            entries = parse_import(data, file_name, actions, resolver, default_by=by)
+            entries = parse_import(data, file_name, actions, resolver, default_by=by, owners=owners_by_action(load.con))
             existing = {
                 tuple(r) for r in load.con.execute(
                     "SELECT action_id, municipality_code, status, status_date, note, recorded_by,"
@@ -312,12 +378,17 @@ def status_history(con) -> pd.DataFrame:
     """Every entry, newest first, with municipality names."""
     return con.execute(
         """
-        SELECT s.entry_id, s.action_id AS toimenpide, coalesce(k.name_fi, h.name_fi, s.municipality_code) AS kunta,
+        SELECT s.entry_id, s.action_id AS toimenpide,
+               coalesce(k.name_fi, h.name_fi, CASE WHEN m.code IS NOT NULL THEN coalesce(l.name_fi, m.name_fi) END,
+                        s.municipality_code) AS kunta,
                s.municipality_code AS kuntakoodi, s.status AS tila, s.status_date AS päivämäärä, s.note AS huomio,
+               s.responsible AS vastuuhenkilö, s.timetable AS aikataulu,
                s.recorded_by AS kirjaaja, date_trunc('second', s.recorded_at) AS kirjattu, s.is_demo AS esimerkki
         FROM action_status s
         LEFT JOIN region k ON k.category = 'KUNTA' AND k.code = s.municipality_code
         LEFT JOIN region h ON h.category = 'HYVINVOINTIALUE' AND h.code = s.municipality_code
+        LEFT JOIN region m ON m.category = 'MAAKUNTA' AND m.code = s.municipality_code
+        LEFT JOIN (SELECT any_value(name_fi) AS name_fi FROM party WHERE kind = 'liitto') l ON TRUE
         ORDER BY s.recorded_at DESC, s.entry_id DESC
         """
     ).df()
@@ -337,6 +408,9 @@ def latest_per_action(history: pd.DataFrame) -> pd.DataFrame:
 
 def _export_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
+    for column in EXPORT_COLUMNS:
+        if column not in out:
+            out[column] = None
     out["esimerkki"] = out["esimerkki"].map(lambda v: "kyllä" if bool(v) else "ei")
     out["päivämäärä"] = pd.to_datetime(out["päivämäärä"]).dt.strftime("%Y-%m-%d")
     out["kirjattu"] = pd.to_datetime(out["kirjattu"]).dt.strftime("%Y-%m-%d %H:%M:%S")
@@ -358,7 +432,8 @@ def export_xlsx_bytes(frame: pd.DataFrame) -> bytes:
 
 def _cmd_set(args) -> int:
     try:
-        entry = record_status(args.action, args.municipality, args.status, args.date, args.note, by=args.by, db=args.db)
+        entry = record_status(args.action, args.municipality, args.status, args.date, args.note, by=args.by, db=args.db,
+                              responsible=args.responsible, timetable=args.timetable)
     except UploadRejected as rejected:
         print("Tilaa ei kirjattu:", file=sys.stderr)
         for p in rejected.problems:
@@ -404,10 +479,13 @@ def add_cli(subparsers) -> None:
     sub = p.add_subparsers(dest="action_command", required=True, metavar="TOIMINTO")
     s = sub.add_parser("set", help="kirjaa toimenpiteen tila kunnalle")
     s.add_argument("--action", required=True, help="toimenpiteen tunnus, esim. J-1-1")
-    s.add_argument("--municipality", required=True, help="kunnan nimi tai koodi (HVA: PSHVA)")
+    s.add_argument("--municipality", "--party", required=True,
+                   help="vastuutaho: kunnan nimi tai koodi, HVA (PSHVA) tai liitto")
     s.add_argument("--status", required=True, help="kyllä | osittain | ei")
     s.add_argument("--date", help="tilan päivämäärä VVVV-KK-PP (oletus tänään)")
     s.add_argument("--note", help="lyhyt huomio")
+    s.add_argument("--responsible", help="vastuuhenkilö")
+    s.add_argument("--timetable", help="aikataulu, esim. 'syksy 2025'")
     s.add_argument("--by", help="kirjaaja (oletus käyttäjätunnus)")
     s.add_argument("--db", help="tietokantatiedosto")
     s.set_defaults(func=_cmd_set)

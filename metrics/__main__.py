@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     started = time.perf_counter()
     picture = page_data.tilannekuva(con, args.year_max)
-    ind, goals = picture["indicators"], picture["goals"]
+    ind, goals, actions = picture["indicators"], picture["goals"], picture.get("actions")
     if args.region != "all":
         ind, goals = ind[ind["region_code"] == args.region], goals[goals["region_code"] == args.region]
         if ind.empty and goals.empty:
@@ -49,9 +49,10 @@ def main(argv: list[str] | None = None) -> int:
     meta = {"generated_at": iso_utc(), "database": str(path),
             "region": args.region, "year_max": args.year_max, "compute_ms": round(elapsed_ms, 1),
             "is_demo": bool(ind["is_demo"].fillna(False).any()), "fields": "docs/metrics.md"}
-    written = export.write(ind, goals, meta, args.format, args.out)
+    written = export.write(ind, goals, meta, args.format, args.out, actions)
     if written != ["-"]:
         print(f"kirjoitettu: {', '.join(written)} ({len(ind)} mittaririviä, {len(goals)} tavoiteriviä, "
+              f"{0 if actions is None else len(actions)} toimenpidettä, "
               f"{elapsed_ms:.0f} ms)", file=sys.stderr)
     return 0
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from metrics import compare as cmp
-from metrics import goals, trends
+from metrics import followup, goals, trends
 
 REGION_KEYS = ["region_category", "region_code"]
 # compare_many's fields and the suffix they get after a pair label (vs_hva, vs_hva_value, …).
@@ -31,8 +31,14 @@ INDICATOR_EXPORT_COLUMNS = [
 GOAL_EXPORT_COLUMNS = [
     "region_category", "region_code", "region_name", "goal_id", "goal_title",
     *trends.TREND_CLASSES, "indicators", "actions", "municipalities", "total", "done", "partly", "no",
-    "no_answer", "open", "done_pct",
+    "no_answer", "open", "done_pct", "count_unit",
 ]
+# Regions whose yes/no counts are the whole plan's, counted in actions (metrics.followup); the others count
+# their own municipalities' (action × municipality) pairs.
+PLAN_LEVEL_CATEGORIES = ("HYVINVOINTIALUE", "MAAKUNTA")
+COUNT_UNITS = {"plan": "toimenpide", "pairs": "kunta × toimenpide"}
+ACTION_EXPORT_COLUMNS = ["action_id", "goal_id", "level_id", "owners", "status", "unit_text", "source", "date",
+                         "note", "responsible", "timetable", "recorded_by"]
 
 
 def indicator_table(series: pd.DataFrame, inds: pd.DataFrame, pairs: pd.DataFrame,
@@ -104,17 +110,42 @@ def region_municipalities(regions: pd.DataFrame, members: pd.DataFrame) -> pd.Da
 
 def goal_table(table: pd.DataFrame, inds: pd.DataFrame, matrix: pd.DataFrame, actions: pd.DataFrame,
                tracked: set[str], region_members: pd.DataFrame, goals_df: pd.DataFrame,
-               region_keys: pd.DataFrame) -> pd.DataFrame:
-    """Per region × goal: trend-class counts of its goal indicators (gender total) and yes/no completion."""
+               region_keys: pd.DataFrame, plan_rows: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per region × goal: trend-class counts of its goal indicators (gender total) and yes/no completion.
+    With plan_rows (metrics.followup.action_rows), the HVA and the maakunta count the whole plan in actions."""
     t = table[table["gender"] == "total"] if "gender" in table else table
     t = t.merge(inds.rename(columns={"id": "indicator_id"})[["indicator_id", "goals"]], on="indicator_id", how="left")
     counts = goals.trend_counts_by_region(t, trends.TREND_CLASSES)
     completion = goals.completion_by_region(matrix, actions, tracked, region_members)
     completion = completion.drop(columns=["done_pct", "completion_text", "formula"])
     out = goals.goal_status_table(counts, completion, goals_df, region_keys)
+    out["count_unit"] = COUNT_UNITS["pairs"]
+    if plan_rows is not None:
+        counts = followup.plan_counts(plan_rows, ["goal_id"]).set_index("goal_id")
+        plan_level = out["region_category"].isin(PLAN_LEVEL_CATEGORIES)
+        for i in out.index[plan_level]:
+            c = counts.loc[out.at[i, "goal_id"]] if out.at[i, "goal_id"] in counts.index else None
+            values = {"actions": 0, "done": 0, "partly": 0, "no": 0, "no_answer": 0} if c is None else c
+            for col in ("actions", "done", "partly", "no", "no_answer"):
+                out.at[i, col] = int(values[col])
+            out.at[i, "total"] = int(values["actions"])
+            out.at[i, "open"] = int(values["actions"]) - int(values["done"])
+            out.at[i, "municipalities"] = 0
+            out.at[i, "completion_text"] = followup.count_text(int(values["done"]), int(values["actions"]),
+                                                               int(values["partly"]), int(values["no"]),
+                                                               int(values["no_answer"]))
+            out.at[i, "formula"] = followup.PLAN_COUNT_FORMULA
+            out.at[i, "count_unit"] = COUNT_UNITS["plan"]
     with np.errstate(divide="ignore", invalid="ignore"):
         out["done_pct"] = np.where(out["total"] > 0, 100.0 * out["done"] / out["total"].where(out["total"] > 0), np.nan)
     return out
+
+
+def action_export(rows: pd.DataFrame, parties: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The export's one row per action (ACTION_EXPORT_COLUMNS): status, its source and date, owners."""
+    out = rows.copy()
+    out["date"] = pd.to_datetime(out["date"]).dt.strftime("%Y-%m-%d").where(out["date"].notna(), None)
+    return out[ACTION_EXPORT_COLUMNS].reset_index(drop=True)
 
 
 def export_frames(indicator_rows: pd.DataFrame, goal_rows: pd.DataFrame, names: pd.DataFrame, inds: pd.DataFrame,
@@ -153,21 +184,25 @@ def _json_value(v):
     return v
 
 
-def to_json(indicators: pd.DataFrame, goal_rows: pd.DataFrame, meta: dict) -> str:
+def to_json(indicators: pd.DataFrame, goal_rows: pd.DataFrame, meta: dict,
+            actions: pd.DataFrame | None = None) -> str:
     def records(df):
         cols = list(df.columns)
         return [{c: _json_value(v) for c, v in zip(cols, row)} for row in df.itertuples(index=False, name=None)]
-    return json.dumps({"meta": meta, "indicators": records(indicators), "goals": records(goal_rows)},
-                      ensure_ascii=False, indent=1)
+    payload = {"meta": meta, "indicators": records(indicators), "goals": records(goal_rows)}
+    if actions is not None:
+        payload["actions"] = records(actions)
+    return json.dumps(payload, ensure_ascii=False, indent=1)
 
 
-def write(indicators: pd.DataFrame, goal_rows: pd.DataFrame, meta: dict, fmt: str, out: str | None) -> list[str]:
-    """Write the export; returns the paths written ('-' = stdout). CSV writes two files: FILE (indicators)
-    and FILE with suffix _goals (goals); to stdout both, separated by a blank line."""
+def write(indicators: pd.DataFrame, goal_rows: pd.DataFrame, meta: dict, fmt: str, out: str | None,
+          actions: pd.DataFrame | None = None) -> list[str]:
+    """Write the export; returns the paths written ('-' = stdout). CSV writes FILE (indicators), FILE with
+    suffix _goals (goals) and, with actions, FILE with suffix _actions; to stdout all, blank-line separated."""
     import sys
 
     if fmt == "json":
-        text = to_json(indicators, goal_rows, meta)
+        text = to_json(indicators, goal_rows, meta, actions)
         if out in (None, "-"):
             sys.stdout.write(text + "\n")
             return ["-"]
@@ -177,9 +212,17 @@ def write(indicators: pd.DataFrame, goal_rows: pd.DataFrame, meta: dict, fmt: st
         indicators.to_csv(sys.stdout, index=False)
         sys.stdout.write("\n")
         goal_rows.to_csv(sys.stdout, index=False)
+        if actions is not None:
+            sys.stdout.write("\n")
+            actions.to_csv(sys.stdout, index=False)
         return ["-"]
     path = Path(out)
     goals_path = path.with_name(f"{path.stem}_goals{path.suffix or '.csv'}")
     indicators.to_csv(path, index=False)
     goal_rows.to_csv(goals_path, index=False)
-    return [str(path), str(goals_path)]
+    written = [str(path), str(goals_path)]
+    if actions is not None:
+        actions_path = path.with_name(f"{path.stem}_actions{path.suffix or '.csv'}")
+        actions.to_csv(actions_path, index=False)
+        written.append(str(actions_path))
+    return written

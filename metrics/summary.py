@@ -122,7 +122,9 @@ def summarise_region(table: pd.DataFrame, goal_status: pd.DataFrame | None, regi
         g = goal_status
         done, total = int(g["done"].sum()), int(g["total"].sum())
         partly, no, no_answer = int(g["partly"].sum()), int(g["no"].sum()), int(g["no_answer"].sum())
-        text = (f"Toimenpiteet: {done}/{total} tehty (kyllä), {total - done} avoinna "
+        in_actions = "count_unit" in g and (g["count_unit"] == "toimenpide").all()
+        unit = "toimenpidettä" if in_actions else "kunta × toimenpide -paria"
+        text = (f"Toimenpiteet: {done}/{total} {unit} tehty (kyllä), {total - done} avoinna "
                 f"({partly} osittain, {no} ei, {no_answer} ei vastausta).")
         items.append({"text": text, "kind": "toimenpiteet", "indicator_id": None, "indicator_ids": [],
                       "values": {"done": done, "total": total, "open": total - done, "partly": partly,

@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from metrics import export as mexport
-from metrics import goals, summary
+from metrics import followup, goals, summary
 from readmodel import precomputed
 from readmodel.precomputed import arrow_frame
 from store.config import region_config
@@ -61,11 +61,37 @@ def plan(con) -> dict[str, pd.DataFrame]:
         "levels": con.execute("SELECT * FROM level ORDER BY sort").df(),
         "actions": con.execute("SELECT * FROM action ORDER BY level_id, goal_id, seq").df(),
         "metrics": con.execute(
-            """SELECT m.*, coalesce(list(mi.indicator_id) FILTER (WHERE mi.indicator_id IS NOT NULL), []) AS indicator_ids
-               FROM metric m LEFT JOIN metric_indicator mi USING (metric_id) GROUP BY ALL ORDER BY m.metric_id"""
+            """SELECT m.*, coalesce(list_sort(list(DISTINCT mi.indicator_id) FILTER (WHERE mi.indicator_id IS NOT NULL)),
+                                    []) AS indicator_ids,
+                      coalesce(list_sort(list(DISTINCT ma.action_id) FILTER (WHERE ma.action_id IS NOT NULL)),
+                               [m.action_id]) AS action_ids,
+                      any_value(s.own_unit) AS own_unit, any_value(s.reported_by) AS reported_by,
+                      any_value(s.indicator_reason) AS indicator_reason
+               FROM metric m LEFT JOIN metric_indicator mi USING (metric_id) LEFT JOIN metric_action ma USING (metric_id)
+               LEFT JOIN metric_source s USING (metric_id)
+               GROUP BY m.metric_id, m.action_id, m.seq, m.text_fi, m.kind ORDER BY m.metric_id"""
         ).df(),
         "questions": con.execute("SELECT * FROM survey_question ORDER BY sort").df(),
+        "owners": con.execute("SELECT action_id, party_id, seq FROM action_owner ORDER BY action_id, seq").df(),
+        "parties": con.execute("SELECT * FROM party ORDER BY sort").df(),
     }
+
+
+def owner_keys(con) -> pd.DataFrame:
+    """Every (action, party key) that answers for an action (metrics.followup.owner_keys): a municipality
+    code, the HVA's region code or the maakunta's code (the liitto)."""
+    p = plan(con)
+    hva = con.execute("SELECT code FROM region WHERE category = 'HYVINVOINTIALUE' ORDER BY code LIMIT 1").fetchall()
+    liitto = con.execute("SELECT code FROM region WHERE category = 'MAAKUNTA' ORDER BY code LIMIT 1").fetchall()
+    return followup.owner_keys(p["actions"], p["owners"], p["parties"], municipalities(con)["code"],
+                               hva[0][0] if hva else None, liitto[0][0] if liitto else None)
+
+
+def plan_actions(con, year_max: int | None = None, matrix: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every action of the plan with its own status, unit text, source and date (metrics.followup.action_rows):
+    the one table the overview, the Tavoitteet page and the export count from."""
+    matrix = action_status(con, year_max) if matrix is None else matrix
+    return followup.action_rows(matrix, plan(con)["actions"])
 
 
 def observations(con, regions_list: list[tuple[str, str]], indicator_ids: list[int] | None = None,
@@ -212,7 +238,8 @@ def goal_rows(con, table: pd.DataFrame, matrix: pd.DataFrame, keys: pd.DataFrame
     p = plan(con)
     rm = mexport.region_municipalities(regions(con), members(con)).merge(keys, on=mexport.REGION_KEYS)
     return mexport.goal_table(table.drop(columns="goals"), indicators(con), matrix, p["actions"],
-                              tracked_actions(con), rm, p["goals"], keys)
+                              tracked_actions(con), rm, p["goals"], keys,
+                              plan_rows=followup.action_rows(matrix, p["actions"]))
 
 
 def region_summary(con, category: str, code: str, year_max: int | None = None,
@@ -233,7 +260,7 @@ def tilannekuva(con, year_max: int | None = None) -> dict[str, pd.DataFrame]:
     """The whole computed picture for every region (all genders): indicators and goals, export-shaped."""
     current = precomputed.state(con)
     if current is not None and current.covers(year_max):
-        return precomputed.export(con)
+        return {**precomputed.export(con), "actions": mexport.action_export(plan_actions(con), plan(con)["parties"])}
     regs = deployment_regions(con)
     obs = series(con, list(zip(regs["category"], regs["code"])), year_max, gender=None)
     table = mexport.indicator_table(obs, indicators(con), mexport.default_pairs(regs, members(con)))
@@ -250,10 +277,11 @@ def tilannekuva_of(con, table: pd.DataFrame, year_max: int | None = None,
     p = plan(con)
     keys = regs.rename(columns={"category": "region_category", "code": "region_code"})
     matrix = action_status(con, year_max) if matrix is None else matrix
+    actions = followup.action_rows(matrix, p["actions"])
     goal_rows = mexport.goal_table(table, inds, matrix, p["actions"], tracked_actions(con),
-                                   mexport.region_municipalities(regs, mem), p["goals"], keys)
+                                   mexport.region_municipalities(regs, mem), p["goals"], keys, plan_rows=actions)
     ind, g = mexport.export_frames(table, goal_rows, regs, inds, p["goals"])
-    return {"indicators": ind, "goals": g}
+    return {"indicators": ind, "goals": g, "actions": mexport.action_export(actions, p["parties"])}
 
 
 def action_status(con, year_max: int | None = None) -> pd.DataFrame:
@@ -268,16 +296,20 @@ def action_status(con, year_max: int | None = None) -> pd.DataFrame:
            WHERE s.active AND s.year <= ?""", [year_max or 9999]
     ).df()
     recorded = con.execute(
-        """SELECT action_id, municipality_code, status, status_date, note, recorded_by
+        """SELECT action_id, municipality_code, status, status_date, note, recorded_by, responsible, timetable
            FROM action_status WHERE year(status_date) <= ?""", [year_max or 9999]
     ).df()
     from_survey = goals.survey_action_status(answers, p["questions"], p["metrics"])
     status = goals.latest_action_status(from_survey, recorded)
-    return goals.status_matrix(status, p["actions"], municipalities(con))
+    return followup.owner_matrix(status, owner_keys(con))
 
 
 def tracked_actions(con) -> set[str]:
-    """Actions with at least one yes/no survey question answered per municipality."""
+    """Actions answered per municipality: those with a municipal owner (a catalogue without owners: those
+    with a yes/no survey question answered per municipality, or a recorded status)."""
+    if con.execute("SELECT count(*) FROM action_owner").fetchone()[0]:
+        keys = owner_keys(con)
+        return set(keys.loc[keys["party_kind"] == "municipalities", "action_id"])
     rows = con.execute(
         """SELECT DISTINCT m.action_id FROM metric m JOIN survey_question q ON q.metric_id = m.metric_id
            WHERE m.kind = 'yes_no' AND q.type = 'yes_no' AND q.respondent = 'municipality'"""
@@ -297,8 +329,10 @@ def overview(con, year_max: int | None = None) -> dict[str, pd.DataFrame]:
     else:
         completion = goals.action_completion(matrix)
         goal_level = goals.goal_level_completion(matrix, plan(con)["actions"], tracked)
+    actions = followup.action_rows(matrix, plan(con)["actions"])
     return {"indicators": table, "completion": completion, "goal_level": goal_level, "matrix": matrix,
-            "tracked": pd.DataFrame({"action_id": sorted(tracked)})}
+            "tracked": pd.DataFrame({"action_id": sorted(tracked)}), "actions": actions,
+            "counts": followup.plan_counts(actions, ["goal_id"]), "total": followup.plan_counts(actions)}
 
 
 def tiles(con) -> pd.DataFrame:
