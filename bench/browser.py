@@ -3,6 +3,7 @@
     python -m bench.browser            # demo database: cold, warm, widget change, memory (~12 min on 2 cores)
     python -m bench.browser --quick    # 1 cold / 2 warm / 2 widget reps, a few pages' walk (~5 min), to try it
     python -m bench.browser --pages kunta,vertailu --readers 8   # some pages; the eight-reader run too
+    python -m bench.browser --label before   # ... change the pages ..., then --label after: a comparison table
 
 Long because it is one harness: serving (app and baseline pages alike), one wait rule, the widget driver,
 the stages (cold, warm + widget, memory walk, readers) and the report section of bench/RESULTS.md.
@@ -447,6 +448,31 @@ def section(r: dict) -> str:
     return "\n".join(L) + "\n"
 
 
+def _medians(r: dict, name: str) -> tuple:
+    c, p = r["cold"].get(name, {}), r["app"]["pages"].get(name, {})
+    return (p.get("warm", {}).get("median"), p.get("widget", {}).get("median"), c.get("median"), p.get("drawn", {}))
+
+
+def comparison(before: dict, after: dict) -> str:
+    """Before → after per page: medians in seconds, and each as a ratio to the reference baseline of its
+    own run (runs made at different times are compared only through those ratios)."""
+    L = [f"### Before → after (runs `{before['label']}` and `{after['label']}`)\n",
+         "Median seconds, and in parentheses the ratio to the plotly chart + dataframe baseline measured in the "
+         "same run. Goals: warm ≤ 1,5×, widget change ≤ 1,5×, cold ≤ 2×. Drawn: plotly figures / dataframes in "
+         "the main area.\n",
+         "| page | warm before → after | widget change before → after | cold before → after | drawn before → after |",
+         "|---|---|---|---|---|"]
+    refs = [_medians(r, REFERENCE) for r in (before, after)]
+    for x in after["targets"]:
+        b, a = _medians(before, x["name"]), _medians(after, x["name"])
+        cells = []
+        for i in range(3):
+            cells.append(" → ".join(f"{_f(m[i])} ({_f(_ratio(m[i], ref[i]))}×)" for m, ref in ((b, refs[0]), (a, refs[1]))))
+        drawn = " → ".join(f"{d['plotly']} / {d['dataframes']}" if d else "–" for d in (b[3], a[3]))
+        L.append(f"| {x['name']} | {' | '.join(cells)} | {drawn} |")
+    return "\n".join(L) + "\n"
+
+
 def write_results(label: str) -> None:
     """Put this run's section into bench/RESULTS.md between the browser markers (replacing a run of the same
     label, keeping the others and the text around them)."""
@@ -455,8 +481,10 @@ def write_results(label: str) -> None:
         text = text.rstrip("\n") + f"\n\n## Browser stage (issue 17): `python -m bench.browser`\n\n{START}\n{END}\n"
     head, rest = text.split(START, 1)
     _old, tail = rest.split(END, 1)
-    runs = sorted(OUT_DIR.glob("results_*.json"), key=lambda f: f.stat().st_mtime)
-    body = "\n".join(section(json.loads(f.read_text())) for f in runs)
+    runs = {f.stem.removeprefix("results_"): json.loads(f.read_text())
+            for f in sorted(OUT_DIR.glob("results_*.json"), key=lambda f: f.stat().st_mtime)}
+    body = comparison(runs["before"], runs["after"]) + "\n" if {"before", "after"} <= set(runs) else ""
+    body += "\n".join(section(r) for r in runs.values())
     RESULTS.write_text(f"{head}{START}\n{body}{END}{tail}", encoding="utf-8")
 
 
@@ -496,7 +524,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-cold", action="store_true", help="skip the cold stage")
     p.add_argument("--label", default="", help="name of this run in RESULTS.md (default: its start time)")
     p.add_argument("--note", default="", help="a sentence about this run for RESULTS.md")
+    p.add_argument("--report", action="store_true", help="only rewrite RESULTS.md from the saved runs' JSON")
     a = p.parse_args(argv)
+    if a.report:
+        write_results("")
+        return 0
     if a.quick:
         a.cold, a.warm, a.widget, a.walk = 1, 2, 2, min(a.walk, 5)
     if not (CHROMIUM and CHROMEDRIVER):
