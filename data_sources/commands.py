@@ -7,6 +7,7 @@ import json
 from data_sources import meetings
 from data_sources.demo import DEMO_LABEL, build_demo
 from data_sources.reference import CatalogueError, load_catalogues
+from data_sources.rollup import refresh_derived
 from store import derived
 from store.config import db_path
 from store.warehouse import (
@@ -17,6 +18,9 @@ from store.warehouse import (
     schema_version,
     writing,
 )
+
+# The schema version from which stored area rollups follow "demo if any input is" (store/warehouse.py 6 -> 7).
+ROLLUP_DEMO_RULE = 7
 
 
 def add_cli(sub: argparse._SubParsersAction) -> None:
@@ -64,6 +68,8 @@ def cmd_ensure(args) -> int:
         stale = derived.stale_steps(con) if version == SCHEMA_VERSION else []
     if version < SCHEMA_VERSION:
         with writing("migrate", params={"from": version, "to": SCHEMA_VERSION}, path=path) as load:
+            if version < ROLLUP_DEMO_RULE:  # rollups stored before the rule "demo if any input is" (incl. weights)
+                refresh_derived(load.con)
             load.message = f"skeema {version} → {SCHEMA_VERSION}"
         print(f"Skeema päivitetty {version} → {SCHEMA_VERSION}")
     elif stale:  # stored by an older version of the metrics code: recompute once, not on every page view

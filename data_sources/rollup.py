@@ -25,7 +25,7 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, indicator_ids: list[int] | N
     members = con.execute("SELECT group_category, group_code, member_code FROM region_member").df()
     indicators = con.execute("SELECT id, unit, scale FROM indicator").df()
     population = con.execute(
-        "SELECT region_code, year, gender, value AS population FROM observation"
+        "SELECT region_code, year, gender, value AS population, is_demo AS population_is_demo FROM observation"
         " WHERE region_category = 'KUNTA' AND indicator_id = ? AND value IS NOT NULL",
         [POPULATION_INDICATOR],
     ).df()

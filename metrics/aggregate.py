@@ -21,7 +21,7 @@ SUMMABLE_UNITS = {"henkilöä", "lkm", "henkeä", "kpl", "euroa", "1 000 euroa"}
 
 ROLLUP_COLUMNS = [
     "indicator_id", "region_category", "region_code", "year", "gender", "value", "abs_value",
-    "is_demo", "is_estimate", "is_incomplete", "members_total", "members_with_value",
+    "is_demo", "is_estimate", "is_incomplete", "members_total", "members_with_value", "demo_weights",
 ]
 
 
@@ -45,8 +45,10 @@ def rollup(
     observations: indicator_id, region_code (municipality), year, gender, value, abs_value, is_demo
     members:      group_category, group_code, member_code
     indicators:   id, unit, scale
-    population:   region_code, year, gender, population  (weights for the 'weighted' kind)
-    """
+    population:   region_code, year, gender, population[, population_is_demo]  (weights for the 'weighted' kind)
+
+    A rollup is demo when any input to it is: a member's value, or — for a population-weighted mean — a
+    member's weight (demo_weights: the members' values are real and the weights are the demo part)."""
     if observations.empty or members.empty:
         return pd.DataFrame(columns=ROLLUP_COLUMNS)
     size = members.groupby(["group_category", "group_code"]).size().rename("members_total").reset_index()
@@ -79,6 +81,7 @@ def rollup(
             obs.loc[best.index, "denominator"] = best
     obs["weighted_value"] = obs["value"] * obs["population"]
     obs["weight"] = np.where(has_value & obs["population"].notna(), obs["population"], np.nan)
+    obs["weight_is_demo"] = obs["weight"].notna() & obs["population_is_demo"].fillna(False).astype(bool)
 
     keys = ["indicator_id", "group_category", "group_code", "year", "gender"]
     obs = obs.assign(has_value=has_value, has_abs=has_value & obs["abs_value"].notna(),
@@ -88,7 +91,7 @@ def rollup(
         kind=("kind", "first"), scale=("scale", "first"),
         members_present=("region_code", "size"), members_with_value=("has_value", "sum"),
         members_with_abs=("has_abs", "sum"), members_with_den=("has_den", "sum"),
-        is_demo=("is_demo", "max"),
+        is_demo=("is_demo", "max"), weight_is_demo=("weight_is_demo", "max"),
         single_value=("value", "first"), single_abs=("abs_value", "first"),
     )
     sums = grouped[["abs_value", "denominator", "value", "weighted_value", "weight"]].sum(min_count=1)
@@ -109,6 +112,8 @@ def rollup(
     )
     all_abs = agg["members_with_abs"] == agg["members_with_value"]
     abs_value = np.where(single, agg["single_abs"], np.where(all_abs, agg["abs_sum"], np.nan))
+    # "the weights are the demo part": real member values, demo population weights
+    demo_weights = (weighted & ~single & agg["weight_is_demo"].astype(bool) & ~agg["is_demo"].astype(bool)).astype(bool)
     out = pd.DataFrame({
         "indicator_id": agg["indicator_id"].astype(int),
         "region_category": agg["group_category"],
@@ -117,11 +122,12 @@ def rollup(
         "gender": agg["gender"],
         "value": value.astype(float),
         "abs_value": abs_value.astype(float),
-        "is_demo": agg["is_demo"].astype(bool),
+        "is_demo": agg["is_demo"].astype(bool) | demo_weights,
         "is_estimate": (weighted & ~single).astype(bool),
         "is_incomplete": (agg["members_with_value"] < agg["members_total"]).astype(bool),
         "members_total": agg["members_total"].astype(int),
         "members_with_value": agg["members_with_value"].astype(int),
+        "demo_weights": demo_weights,
     })
     return out[ROLLUP_COLUMNS]
 
@@ -130,18 +136,26 @@ def _attach_population(obs: pd.DataFrame, population: pd.DataFrame) -> pd.DataFr
     """Population weight for each row: same year and gender, else the total of that year,
     else the nearest year with a value (so a missing population year does not drop a weight)."""
     if population.empty:
-        return obs.assign(population=np.nan)
-    pop = population[["region_code", "year", "gender", "population"]]
+        return obs.assign(population=np.nan, population_is_demo=False)
+    if "population_is_demo" not in population:
+        population = population.assign(population_is_demo=False)
+    pop = population[["region_code", "year", "gender", "population", "population_is_demo"]]
     out = obs.merge(pop, on=["region_code", "year", "gender"], how="left")
-    total = pop[pop["gender"] == "total"].drop(columns="gender").rename(columns={"population": "pop_total"})
+    total = pop[pop["gender"] == "total"].drop(columns="gender").rename(
+        columns={"population": "pop_total", "population_is_demo": "pop_total_demo"})
     out = out.merge(total, on=["region_code", "year"], how="left")
-    out["population"] = out["population"].fillna(out["pop_total"])
+    out = _fill_weight(out, "pop_total", "pop_total_demo")
+    if out["population"].isna().any():
+        nearest = total.sort_values("year").groupby("region_code")[["pop_total", "pop_total_demo"]].last()
+        nearest.columns = ["pop_latest", "pop_latest_demo"]
+        out = _fill_weight(out.merge(nearest, left_on="region_code", right_index=True, how="left"),
+                           "pop_latest", "pop_latest_demo")
+    return out
+
+
+def _fill_weight(out: pd.DataFrame, value: str, is_demo: str) -> pd.DataFrame:
+    """Missing population weights from the fallback column `value`, its demo flag with it."""
     missing = out["population"].isna()
-    if missing.any():
-        nearest = (
-            total.sort_values("year").groupby("region_code")["pop_total"].last().rename("pop_latest")
-        )
-        out = out.merge(nearest, left_on="region_code", right_index=True, how="left")
-        out["population"] = out["population"].fillna(out["pop_latest"])
-        out = out.drop(columns="pop_latest")
-    return out.drop(columns="pop_total")
+    out["population"] = out["population"].where(~missing, out[value])
+    out["population_is_demo"] = out["population_is_demo"].where(~missing, out[is_demo])
+    return out.drop(columns=[value, is_demo])

@@ -84,6 +84,8 @@ for theme_name, themes in THEMES:
                "Kehitys ja vertailut (▲ parempi, = samaa tasoa, ▼ heikompi) koskevat aluetta.")
     if rows["area_incomplete"].fillna(False).any():
         st.caption("⚠ Osalta jäsenkunnista puuttuu arvo (tietosuoja tai puuttuva tieto): aluearvo kattaa vain kunnat, joilta tieto on.")
+    if rows["area_demo_weights"].fillna(False).any():
+        st.caption(t("area_demo_weights"))
     source_caption(rows)
     brief_sections.append(BriefSection(theme_name, side,
                                        lambda rows=rows: sparks_for(rows, obs, "PALVELUALUE", area), spark_label="Alue, kehitys",

@@ -20,8 +20,10 @@ def area_context(con, area: str, category: str = "PALVELUALUE") -> dict:
 
 
 def rollup_flags(con, area: str, year_max: int | None = None, category: str = "PALVELUALUE") -> pd.DataFrame:
-    """Per indicator: whether any of the area's rollups up to year_max is an estimate or incomplete."""
+    """Per indicator: whether any of the area's rollups up to year_max is an estimate, incomplete, or demo
+    only because of its population weights."""
     return con.execute(
-        """SELECT indicator_id, bool_or(is_estimate) AS area_estimate, bool_or(is_incomplete) AS area_incomplete
+        """SELECT indicator_id, bool_or(is_estimate) AS area_estimate, bool_or(is_incomplete) AS area_incomplete,
+                  bool_or(coalesce(demo_weights, FALSE)) AS area_demo_weights
            FROM derived_observation WHERE region_category = ? AND region_code = ? AND year <= ?
            GROUP BY indicator_id""", [category, area, year_max or 9999]).df()

@@ -30,7 +30,7 @@ from common.clock import db_timestamp, iso_utc
 from store import derived
 from store.config import db_path
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 REGION_CATEGORIES = ("KUNTA", "PALVELUALUE", "TYP_ALUE", "HYVINVOINTIALUE", "MAAKUNTA", "MAA")
 DIRECTIONS = ("higher_better", "lower_better", "neutral")
@@ -198,6 +198,11 @@ MIGRATIONS: list[str] = [
     CREATE TABLE IF NOT EXISTS own_metric_value (
         load_id INTEGER NOT NULL, metric_id TEXT NOT NULL, party_code TEXT NOT NULL, year INTEGER NOT NULL,
         value DOUBLE NOT NULL, PRIMARY KEY (load_id, metric_id, party_code, year));
+    """,
+    # 6 -> 7: an area rollup is demo when any input is (issue 16): demo_weights says its population
+    # weights were demo even where the members' values are real.
+    """
+    ALTER TABLE derived_observation ADD COLUMN IF NOT EXISTS demo_weights BOOLEAN DEFAULT FALSE;
     """,
 ]
 

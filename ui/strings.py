@@ -32,6 +32,8 @@ FI: dict[str, str] = {
               "kompassikysely ({survey_owner}) · {plan}. "
               "Katso Tietolähteet-sivu: lataushetket, lisenssit ja latausloki.",
     "source_caption": "Lähde: THL, Sotkanet.fi, ind. {ids}; päivitetty {updated}; {licence}.",
+    "area_demo_weights": "⚠ Esimerkkiaineistoa: osa aluearvoista on väestöpainotettuja arvioita, joiden painot "
+                         "(väestö) ovat esimerkkiaineistoa, vaikka jäsenkuntien arvot ovat todellisia.",
     "source_caption_demo": "Lähde: esimerkkiaineisto (ind. {ids}) — ei todellisia lukuja.",
     "goal": "Tavoite {n}",
     "actions_done": "{done}/{total} kuntaa",
