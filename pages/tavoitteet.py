@@ -36,7 +36,7 @@ grid.columns = list(levels["short_fi"])
 st.subheader("Toimenpiteiden määrä: tavoite × taso")
 grid = grid.fillna(0).astype(int)
 st.dataframe(grid, width="stretch")
-st.caption("Rivit: yhteiset tavoitteet; sarakkeet: johdon taso ja yhdyspinnat a–e. Valitse alla tavoite ja taso nähdäksesi "
+st.caption("Rivit: yhteiset tavoitteet; sarakkeet: suunnitelman tasot (johdon taso, yhdyspinnat, yhteistyörakenteet). Valitse alla tavoite ja taso nähdäksesi "
            "toimenpiteet, vastuutahot, mittarit ja tilan kunnittain. Linkki säilyttää valinnan (?tavoite=…&taso=…).")
 
 goal_ids = list(goals["goal_id"])
