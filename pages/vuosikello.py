@@ -16,9 +16,10 @@ from ui.strings import t
 today = local_today()
 st.title(t("page_year"))
 dep = region_facts()
-st.caption(f"Suunnitelman seurannan rytmi ({md(dep.plan_name or '–')}): kuntafoorumi kahdesti vuodessa, kompassikysely "
-           "kerran vuodessa ennen sitä, palvelukeskustelut kerran vuodessa alueittain, HYTE-neuvottelut vuosittain ja "
-           "neuvottelu (611/2021 14 §) kerran valtuustokaudessa. Suunnitelma kertoo rytmin mutta ei päiviä: "
+rhythm = (md(dep.rhythm) + " ") if dep.rhythm else (  # the region folder's [plan] rhythm_fi; else the bundled plan's
+    "kuntafoorumi kahdesti vuodessa, kompassikysely kerran vuodessa ennen sitä, palvelukeskustelut kerran vuodessa "
+    "alueittain, HYTE-neuvottelut vuosittain ja neuvottelu (611/2021 14 §) kerran valtuustokaudessa. ")
+st.caption(f"Suunnitelman seurannan rytmi ({md(dep.plan_name or '–')}): {rhythm}Suunnitelma kertoo rytmin mutta ei päiviä: "
            "päivät ovat oletettuja, kunnes koordinaattori vahvistaa ne.")
 page_demo_banner()
 
