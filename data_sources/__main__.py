@@ -14,7 +14,8 @@ import sys
 import requests
 
 import readmodel  # noqa: F401  (registers the derived page data with the store)
-from data_sources import action_status, admin_auth, commands, geometry, meetings, refresh, sotkanet_cli, survey
+from data_sources import (action_status, admin_auth, commands, geometry, meetings, own_metrics, refresh, sotkanet_cli,
+                          survey)
 from readmodel import changes, forum, snapshots
 from store.config import db_path
 from store.warehouse import WarehouseError
@@ -23,7 +24,7 @@ from ui import take_home
 # Modules that add sub-commands: each has add_cli(subparsers), and each command's handler
 # (set as `func`) takes the parsed args and returns the process exit code.
 COMMAND_MODULES = [commands, sotkanet_cli, refresh, survey, action_status, geometry, admin_auth, snapshots,
-                   meetings, forum, changes, take_home]
+                   meetings, forum, changes, take_home, own_metrics]
 
 
 def build_parser() -> argparse.ArgumentParser:
