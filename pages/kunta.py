@@ -19,6 +19,7 @@ from ui.layout import (
     source_caption,
     status_year,
 )
+from ui.safe import md, md_lines
 from ui.strings import t
 from ui.tables import download_buttons, opened_expander
 
@@ -27,8 +28,8 @@ year = st.session_state.get("year")
 context = data.get(municipality.municipality_context, code)
 name, area, area_name = context["name"], context["area"], context["area_name"]
 
-st.title(f"{t('page_municipality')}: {name}")
-st.caption(f"Palvelukeskustelualue: {area_name} · vertailu alueeseen, hyvinvointialueeseen ({context['hva_name']}) ja koko maahan"
+st.title(f"{t('page_municipality')}: {md(name)}")
+st.caption(f"Palvelukeskustelualue: {md(area_name)} · vertailu alueeseen, hyvinvointialueeseen ({md(context['hva_name'])}) ja koko maahan"
            + (f" · tiedot vuoteen {year} asti" if year else ""))
 is_demo = page_demo_banner()
 changes_since_forum(code, name)
@@ -42,17 +43,17 @@ all_series = all_series.assign(alue=[labels.get((c, k), k) for c, k in zip(all_s
 # ---- summary
 st.header("Yhteenveto")
 summary = data.get(municipality.municipality_summary, code, year_max=year, status_year_max=status_year())
-st.markdown("  \n".join(summary))
+st.markdown(md_lines(summary))
 worse_than_hva = table[table["vs_hva"] == "heikompi"]["title_fi"].tolist()
 if worse_than_hva:
-    st.markdown(f"**Heikompi kuin hyvinvointialue ({len(worse_than_hva)}):** " + "; ".join(worse_than_hva[:6])
+    st.markdown(f"**Heikompi kuin hyvinvointialue ({len(worse_than_hva)}):** " + "; ".join(md(w) for w in worse_than_hva[:6])
                 + (" …" if len(worse_than_hva) > 6 else ""))
 
 # ---- indicators per goal
 st.header("Mittarit tavoitteittain")
 brief_sections = []
 # Lazy tabs: only the open goal's tables and figures are built and sent (all four made the page the slowest).
-tabs = st.tabs([f"{t('goal', n=g.goal_id)}: {g.short_fi}" for g in plan["goals"].itertuples()], key="kunta_goal",
+tabs = st.tabs([f"{t('goal', n=g.goal_id)}: {md(g.short_fi)}" for g in plan["goals"].itertuples()], key="kunta_goal",
                on_change="rerun")
 for tab, goal in zip(tabs, plan["goals"].itertuples()):
     goal_rows = table[table["goals"].map(lambda g: goal.goal_id in list(g))]
@@ -73,7 +74,7 @@ for tab, goal in zip(tabs, plan["goals"].itertuples()):
             st.plotly_chart(small_multiples(all_series[all_series["indicator_id"].isin([p[0] for p in panels])], panels,
                                             name, context["hva_name"]),
                             width="stretch", key=f"kunta_small_{goal.goal_id}")
-            st.caption(f"{name} (yhtenäinen viiva) ja {context['hva_name']} (katkoviiva), vuodet x-akselilla, "
+            st.caption(f"{md(name)} (yhtenäinen viiva) ja {md(context['hva_name'])} (katkoviiva), vuodet x-akselilla, "
                        "yksikkö kunkin kuvan otsikossa. Taulukkona: yllä oleva mittaritaulukko ja alla valitun mittarin vuosiarvot.")
             source_caption(goal_rows)
             options = [p[0] for p in panels]
@@ -94,7 +95,7 @@ for tab, goal in zip(tabs, plan["goals"].itertuples()):
                     st.dataframe(wide.style.format(lambda v: fi_number(v, decimals), subset=[c for c in wide.columns if c != "Vuosi"]),
                                  hide_index=True, width="stretch")
                     download_buttons(wide, f"kunta_{name}_{chosen}", key=f"kunta_series_{goal.goal_id}")
-st.caption(f"Kaikki mittarit ({name}) yhtenä taulukkona:")
+st.caption(f"Kaikki mittarit ({md(name)}) yhtenä taulukkona:")
 download_buttons(display_table(table, ["vs_area", "vs_hva", "vs_country"]), f"kunta_{name}_mittarit")
 
 # ---- actions
@@ -142,12 +143,13 @@ snapshot_changes(code, year, name)
 
 # ---- printable brief
 st.header("Tulostettava kooste")
-st.caption(f"{name}: yhteenveto, mittarit tavoitteittain pienkuvaajin, toimenpiteiden tila ja kompassikyselyn vastaukset "
+st.caption(f"{md(name)}: yhteenveto, mittarit tavoitteittain pienkuvaajin, toimenpiteiden tila ja kompassikyselyn vastaukset "
            "yhtenä tiedostona (A4, tulostettava).")
 brief_sections.append(BriefSection("Toimenpiteet", actions_shown[["Toimenpide", "Tavoite", "Taso", "Tila", "Päivä"]]))
 if not survey_shown.empty:
     brief_sections.append(BriefSection(f"Kompassikysely {int(answers['year'].max())}", survey_shown))
-make_document = lambda: build_brief(  # noqa: E731  (built only when downloaded)f"{name} — kuntakooste", f"Palvelukeskustelualue {area_name} · {region_facts().region_name}: yhteinen tilannekuva"
-                       + (f" · tiedot vuoteen {year} asti" if year else ""), brief_sections,
-                       summary=summary, is_demo=is_demo, footer=footer_text())
+make_document = lambda: build_brief(  # noqa: E731  (built only when downloaded)
+    f"{name} — kuntakooste", f"Palvelukeskustelualue {area_name} · {region_facts().region_name}: yhteinen tilannekuva"
+    + (f" · tiedot vuoteen {year} asti" if year else ""), brief_sections,
+    summary=summary, is_demo=is_demo, footer=footer_text())
 brief_downloads(make_document, f"kuntakooste_{name}", key="kunta")

@@ -10,6 +10,7 @@ from readmodel import comparison
 from readmodel.deployment import deployment
 from ui import data
 from ui.charts import ranking_chart
+from ui.safe import md
 from ui.strings import t
 from ui.tables import download_buttons
 
@@ -27,10 +28,10 @@ def county_section(indicator: int, meta: pd.Series, year: int | None, unit: str,
     if ranking["rank"] is None:
         st.info(t("compare_counties_no_rank"))
     else:
-        st.markdown(t("compare_counties_rank", hva=dep.hva_name, rank=ranking["rank"], of=ranking["of"],
+        st.markdown(t("compare_counties_rank", hva=md(dep.hva_name), rank=ranking["rank"], of=ranking["of"],
                       year=ranking["year"], order=ORDER.get(meta["direction"], "1 = suurin arvo, ei arvosuuntaa"),
                       median=fi_number(ranking["median"], decimals), low=fi_number(ranking["min"], decimals),
-                      high=fi_number(ranking["max"], decimals), unit=unit))
+                      high=fi_number(ranking["max"], decimals), unit=md(unit)))
     st.plotly_chart(ranking_chart(rows.dropna(subset=["value"]), "value", "name_fi",
                                   f"{meta['title_fi']}, {ranking['year']}: hyvinvointialueet ({unit})", unit, decimals,
                                   {"mediaani": ranking["median"]}, dep.hva_name),
@@ -44,7 +45,7 @@ def county_section(indicator: int, meta: pd.Series, year: int | None, unit: str,
     if not ranking["peers"]:
         st.caption(t("compare_counties_no_peers"))
     elif ranking["peers_note"]:
-        st.caption(ranking["peers_note"])
+        st.caption(md(ranking["peers_note"]))
     own_value = rows.loc[rows["is_own"], "value"].mean()
     st.dataframe(pd.DataFrame({
         "Vertailualue": peers["name_fi"],
