@@ -53,6 +53,30 @@ def fresh_db(demo_db, tmp_path) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def catalogue_db(tmp_path_factory) -> Path:
+    """The region's catalogues only (no observations): what a Sotkanet load starts from. Copy before writing."""
+    from data_sources.reference import load_catalogues
+
+    path = tmp_path_factory.mktemp("catalogue") / "catalogue.duckdb"
+    load_catalogues(path=path)
+    return path
+
+
+@pytest.fixture
+def catalogue_copy(catalogue_db, tmp_path) -> Path:
+    """A private copy of `catalogue_db` that a test may change."""
+    path = tmp_path / "t.duckdb"
+    shutil.copy2(catalogue_db, path)
+    return path
+
+
+@pytest.fixture
+def fast_backoff(monkeypatch):
+    """HTTP retries without the real back-off waits (tests of the loaders against the local replay server)."""
+    monkeypatch.setenv("TILANNEKUVA_HTTP_BACKOFF", "0.001")
+
+
 @pytest.fixture
 def demo_env(demo_db, monkeypatch) -> Path:
     monkeypatch.setenv("TILANNEKUVA_DB", str(demo_db))

@@ -4,14 +4,12 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from data_sources import __main__ as cli
 from data_sources import refresh
-from data_sources.reference import load_catalogues
 from store.warehouse import connect_read
 from tests.sotkanet_replay import ReplayServer, ReplayState
 
@@ -19,23 +17,12 @@ OWN = Path(__file__).resolve().parent / "fixtures" / "sotkanet"
 SECRET = "s3cr3t-Hunter2-value"
 
 
-@pytest.fixture(autouse=True)
-def fast_backoff(monkeypatch):
-    monkeypatch.setenv("TILANNEKUVA_HTTP_BACKOFF", "0.001")
-
-
-@pytest.fixture(scope="module")
-def catalogue_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("refresh") / "catalogue.duckdb"
-    load_catalogues(path=path)
-    return path
+pytestmark = pytest.mark.usefixtures("fast_backoff")
 
 
 @pytest.fixture
-def db(catalogue_db, tmp_path) -> Path:
-    path = tmp_path / "t.duckdb"
-    shutil.copy2(catalogue_db, path)
-    return path
+def db(catalogue_copy) -> Path:
+    return catalogue_copy
 
 
 @pytest.fixture

@@ -52,25 +52,12 @@ def hus_metadata(indicator_id: int) -> bytes:
 # ---------------------------------------------------------------- fixtures
 
 
-@pytest.fixture(autouse=True)
-def fast_backoff(monkeypatch):
-    monkeypatch.setenv("TILANNEKUVA_HTTP_BACKOFF", "0.001")
-
-
-@pytest.fixture(scope="session")
-def catalogue_db(tmp_path_factory) -> Path:
-    from data_sources.reference import load_catalogues
-
-    path = tmp_path_factory.mktemp("catalogue") / "catalogue.duckdb"
-    load_catalogues(path=path)
-    return path
+pytestmark = pytest.mark.usefixtures("fast_backoff")
 
 
 @pytest.fixture
-def db(catalogue_db, tmp_path) -> Path:
-    path = tmp_path / "t.duckdb"
-    shutil.copy2(catalogue_db, path)
-    return path
+def db(catalogue_copy) -> Path:
+    return catalogue_copy
 
 
 def own_state() -> ReplayState:
