@@ -11,8 +11,10 @@ the stages (cold, warm + widget, memory walk, readers) and the report section of
 Every page of ui/page_registry.py and the two baseline pages (bench/baseline_pages/) are served the same way
 (tests.browser.app_server's command line: `streamlit run SCRIPT` on a free 127.0.0.1 port) and timed with
 ONE wait rule (`wait_rule`): the page's own heading is shown in the main area (an <h1> in stMain starting
-with the page's title), the script-running indicator [data-testid="stStatusWidget"] is gone, and the DOM
-has not changed for QUIET_S; the time reported is that of the last DOM change before the quiet window.
+with the page's title), the script has finished (the app root's data-test-script-state is "notRunning" and
+the running indicator [data-testid="stStatusWidget"] is gone: the indicator alone shows only after a delay,
+so a page whose script paused longer than the quiet window read as done), and the DOM has not changed for
+QUIET_S; the time reported is that of the last DOM change before the quiet window.
 
 Per page: cold (first visit on a freshly started server, fresh browser), warm (reload), widget change (one
 representative selectbox, from the option click until the rule holds), min and median, each as a ratio to
@@ -83,6 +85,7 @@ OBSERVER_JS = r"""
       let widget = false;
       for (const n of [...r.addedNodes, ...r.removedNodes]) if (n.nodeType === 1 && n.matches && n.matches(W)) widget = true;
       if (widget) { window.__bw.seen = true; continue; }
+      if (r.attributeName === 'data-test-script-state' && r.target.getAttribute(r.attributeName) === 'running') window.__bw.seen = true;
       if (!inW(r.target) && inApp(r.target)) real = true;
     }
     if (real) window.__bw.last = performance.now();
@@ -92,7 +95,10 @@ OBSERVER_JS = r"""
 WAIT_JS = r"""
 const h = document.querySelector('[data-testid="stMain"] h1');
 const b = window.__bw || {last: 0, seen: false};
-return [h ? h.textContent.trim() : null, !!document.querySelector('[data-testid="stStatusWidget"]'),
+const app = document.querySelector('[data-testid="stApp"]');
+const running = !app || app.getAttribute('data-test-script-state') !== 'notRunning'
+                || !!document.querySelector('[data-testid="stStatusWidget"]');
+return [h ? h.textContent.trim() : null, running,
         performance.now(), b.last, b.seen, !!document.querySelector('[data-testid="stException"]')];
 """
 DRAWN_JS = r"""
