@@ -8,6 +8,7 @@ from readmodel.changes import HVA_KEY
 from readmodel.rules import STATUS_SYMBOL, clearest_changes
 from readmodel.snapshots import save_snapshot
 from ui import data
+from ui.followup import actions_table, plan_total
 from ui.forum import changes_since_forum
 from ui.indicator_table import display_table
 from ui.layout import (
@@ -52,6 +53,9 @@ goal_level = overview["goal_level"]
 levels = plan["levels"].set_index("level_id")
 TREND_WORDS = [("paranee", "▲"), ("heikkenee", "▼"), ("ennallaan", "▶"), ("ei erotu", "≈"), ("kasvaa", "↗"), ("laskee", "↘")]
 
+plan_rows = overview["actions"]
+st.subheader("Toimenpiteet")
+plan_total(overview)
 for goal in plan["goals"].itertuples():
     st.header(f"{t('goal', n=goal.goal_id)}: {goal.title_fi}")
     if goal_status is not None and goal.goal_id in goal_status.index:
@@ -62,31 +66,9 @@ for goal in plan["goals"].itertuples():
     left, right = st.columns([1, 1])
     with left:
         st.subheader("Toimenpiteiden eteneminen")
-        cells = goal_level[goal_level["goal_id"] == goal.goal_id]
-        if cells.empty:
-            st.write("Tälle tavoitteelle ei ole kunnittain seurattavia kyllä/ei-mittareita.")
-        else:
-            st.dataframe(pd.DataFrame({
-                "Taso": [levels.loc[lv, "short_fi"] for lv in cells["level_id"]],
-                "Toimenpiteitä": cells["actions"],
-                "Valmiina (kunta × toimenpide)": [f"{d}/{p} ({fi_number(pct, 0)} %)" for d, p, pct in
-                                                  zip(cells["done"], cells["pairs"], cells["done_pct"])],
-                f"{STATUS_SYMBOL['osittain']} osittain": cells["partly"], f"{STATUS_SYMBOL['ei']} ei": cells["no"],
-                f"{STATUS_SYMBOL['ei vastausta']} ei vastausta": cells["no_answer"],
-            }), hide_index=True, width="stretch")
-        rows = completion[(completion["goal_id"] == goal.goal_id) & completion["action_id"].isin(tracked)]
-        table = pd.DataFrame({
-            "Taso": [levels.loc[lv, "short_fi"] for lv in rows["level_id"]],
-            "Toimenpide": rows["text_fi"].str.slice(0, 90),
-            "Valmis": [f"{STATUS_SYMBOL['kyllä']} " + t("actions_done", done=d, total=n) for d, n in zip(rows["done"], rows["total"])],
-            f"{STATUS_SYMBOL['osittain']} osittain": rows["osittain"],
-            f"{STATUS_SYMBOL['ei']} ei": rows["ei"],
-            f"{STATUS_SYMBOL['ei vastausta']} ei vastausta": rows["ei vastausta"],
-        })
-        if len(table):
-            st.dataframe(table, hide_index=True, width="stretch")
-        st.caption("Valmis = kunnat, joissa toimenpide on tehty (kyllä). Tila on uusimman kompassikyselyn tai "
-                   "koordinaattorin kirjauksen mukainen (kumpi uudempi); vastaamatta jäänyt ei ole 'ei'.")
+        actions_table(plan_rows, plan, goal.goal_id, compact=True)
+        st.caption("Tila ja yksikkö sivun alun säännön mukaan; vastuutahot, mittarit ja historia: "
+                   "Tavoitteet-sivu.")
     with right:
         st.subheader(f"Mittarit: {dep.hva_name}")
         goal_inds = indicators[indicators["goals"].map(lambda g: goal.goal_id in list(g))]
