@@ -107,13 +107,15 @@ actions_shown = pd.DataFrame({
     "Tavoite": mine["goal_id"],
     "Taso": mine["level_id"].map(levels),
     "Toimenpide": mine["text_fi"].str.slice(0, 100),
-    "Seurataan kunnittain": ["kyllä" if t else "ei (koko alueen toimenpide)" for t in mine["tracked"]],
+    "Kunta vastaa": ["kyllä" if t else "ei: " + str(o) for t, o in zip(mine["tracked"], mine["owners"])],
     "Tila": [f"{STATUS_SYMBOL[s]} {s}" for s in mine["status"]],
+    "Omassa yksikössään": mine["unit_text"],
     "Lähde": mine["source"].fillna("–"),
     "Päivä": [d.strftime("%-d.%-m.%Y") if pd.notna(d) else "–" for d in pd.to_datetime(mine["date"])],
 })
-st.markdown(f"Valmiina **{own_actions['done']}/{own_actions['followed']}** kunnittain seurattavaa toimenpidettä "
-            f"(kyselyn tai kirjauksen mukaan, kumpi uudempi); suunnitelmassa toimenpiteitä kaikkiaan {own_actions['total']}. "
+st.markdown(f"Valmiina **{own_actions['done']}/{own_actions['followed']}** toimenpidettä, joista kunta vastaa "
+            f"(kyselyn tai kirjauksen mukaan, kumpi uudempi); suunnitelmassa toimenpiteitä kaikkiaan {own_actions['total']}, "
+            "muiden tila vastuutahojensa mukaan. "
             + " · ".join(f"{STATUS_SYMBOL[s]} {s}: {n}" for s, n in own_actions["counts"].items()))
 st.dataframe(actions_shown, hide_index=True, width="stretch")
 download_buttons(actions_shown, f"kunta_{name}_toimenpiteet")

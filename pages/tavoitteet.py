@@ -1,17 +1,18 @@
-"""Tavoitteet ja toimenpiteet — the plan as a goal × level matrix, with status by municipality."""
+"""Tavoitteet ja toimenpiteet — the plan as a goal × level matrix: every action with its owners, its one status
+(source and date), its metrics and their data sources, own-metric trends, its history and status by municipality."""
 import pandas as pd
 import streamlit as st
 
-from readmodel import page_data, view_data
-from readmodel.rules import STATUS_SYMBOL, YES_NO_LABELS
+from readmodel import page_data
+from readmodel.rules import STATUS_SYMBOL
 from ui import data
+from ui.followup import action_followup, actions_table, plan_actions, rule_caption
 from ui.layout import page_demo_banner, region_facts, select_from_url, status_year
 from ui.safe import md
 from ui.region_notes import plan_note
 from ui.strings import t
 from ui.tables import download_buttons, opened_expander
 
-KIND_LABEL = {"yes_no": "kyllä/ei", "trend": "kehitys", "experience": "kokemus", "other": "muu seuranta"}
 year = st.session_state.get("year")
 st.title(t("page_plan"))
 st.caption(f"{md(region_facts().plan_name)}: yhteiset tavoitteet × johdon taso ja yhdyspinnat.")
@@ -22,22 +23,24 @@ plan = data.get(page_data.plan)
 goals, levels, actions, metrics = plan["goals"], plan["levels"], plan["actions"], plan["metrics"]
 matrix = data.get(page_data.action_status, status_year())
 munis = data.get(page_data.municipalities)
-tracked = data.get(page_data.tracked_actions)
-hva_items = data.get(view_data.hva_item_answers, year_max=status_year())
-# Actions the HVA answers for itself in the survey: its own answer first. Per municipality only when a
-# municipality answers or a coordinator has recorded a status for it (else 19 × "ei vastausta" says nothing).
-hva_only = set(hva_items["action_id"]) - tracked
-HVA_MARK = {"kyllä": "✔", "ei": "✘", "eos": "?", "ei vastausta": "?"}
+plan_rows = plan_actions(status_year())
+# Status by municipality for the actions municipalities answer for (their owner keys); the HVA's and the
+# liitto's own answers are in each action's status and unit ("HVA: kyllä").
+municipal = matrix[matrix["party_kind"] == "municipalities"] if "party_kind" in matrix else matrix
 
 overview = actions.groupby(["goal_id", "level_id"]).size().rename("toimenpiteitä").reset_index()
 grid = overview.pivot(index="goal_id", columns="level_id", values="toimenpiteitä").reindex(columns=list(levels["level_id"]))
 grid.index = [f"{g}. {s}" for g, s in zip(goals["goal_id"], goals["short_fi"])]
 grid.columns = list(levels["short_fi"])
-st.subheader("Toimenpiteiden määrä: tavoite × taso")
+st.subheader("Toimenpiteiden määrä: tavoite × johdon taso ja yhdyspinnat")
 grid = grid.fillna(0).astype(int)
 st.dataframe(grid, width="stretch")
 st.caption("Rivit: yhteiset tavoitteet; sarakkeet: suunnitelman tasot (johdon taso, yhdyspinnat, yhteistyörakenteet). Valitse alla tavoite ja taso nähdäksesi "
            "toimenpiteet, vastuutahot, mittarit ja tilan kunnittain. Linkki säilyttää valinnan (?tavoite=…&taso=…).")
+
+st.subheader(f"Kaikki {len(plan_rows)} toimenpidettä ja niiden tila")
+rule_caption()
+actions_table(plan_rows, plan)
 
 goal_ids = list(goals["goal_id"])
 level_ids = list(levels["level_id"])
@@ -45,32 +48,17 @@ c1, c2 = st.columns(2)
 with c1:
     goal = int(select_from_url("Tavoite", goal_ids, "tavoite", format_func=lambda g: f"{g}. {goals.set_index('goal_id').loc[g, 'title_fi']}"))
 with c2:
-    level = select_from_url("Taso", level_ids, "taso", format_func=lambda lv: levels.set_index("level_id").loc[lv, "title_fi"])
+    level = select_from_url("Johdon taso / yhdyspinta", level_ids, "taso", format_func=lambda lv: levels.set_index("level_id").loc[lv, "title_fi"])
 
 cell = actions[(actions["goal_id"] == goal) & (actions["level_id"] == level)]
 names = dict(zip(munis["code"], munis["name_fi"]))
 for action in cell.itertuples():
     st.markdown(f"#### {md(action.action_id)}: {md(action.text_fi)}")
     st.markdown(f"**Vastuutaho:** {md(action.responsible_fi) or '–'}")
-    mine = metrics[metrics["action_id"] == action.action_id]
-    if len(mine):
-        st.dataframe(pd.DataFrame({
-            "Mittari": mine["text_fi"], "Laji": mine["kind"].map(KIND_LABEL),
-            "Indikaattorit": [", ".join(str(i) for i in ids) or "–" for ids in mine["indicator_ids"]],
-        }), hide_index=True, width="stretch")
-    else:
-        st.caption("Ei mittaria suunnitelmassa.")
-    own = hva_items[hva_items["action_id"] == action.action_id]
-    if len(own):
-        year_answered = own["year"].iloc[0]
-        source = f"kompassikysely {int(year_answered)}" if pd.notna(year_answered) else "ei vastausta kyselyssä"
-        st.markdown(f"**Hyvinvointialueen oma vastaus** ({source}):  \n" + "  \n".join(
-            f"{HVA_MARK[a]} {YES_NO_LABELS[a]} — {md(q)}" for a, q in zip(own["answer"], own["text_fi"])))
-    if action.action_id in hva_only:
-        st.caption("Hyvinvointialueen oma toimenpide: kunnat eivät vastaa siihen kyselyssä eikä tilaa ole kirjattu "
-                   "kunnittain, joten kuntakohtaista tilaa ei näytetä.")
-        continue
-    status = matrix[matrix["action_id"] == action.action_id]
+    action_followup(action.action_id, plan_rows, plan)
+    status = municipal[municipal["action_id"] == action.action_id]
+    if status.empty:
+        continue  # no municipality answers for it: its status is the HVA's or the liitto's (above)
     counts = status["status"].value_counts()
     st.markdown(" · ".join(f"{STATUS_SYMBOL[s]} {s}: {counts.get(s, 0)}" for s in STATUS_SYMBOL) + f" (/{len(status)} kuntaa)")
     if box := opened_expander("Tila kunnittain", key=f"plan_status_{action.action_id}"):
@@ -80,10 +68,10 @@ for action in cell.itertuples():
             "Päivä": [d.strftime("%-d.%-m.%Y") if pd.notna(d) else "–" for d in status["date"]],
         }).sort_values("Kunta"), hide_index=True, width="stretch")
 
-municipal_actions = [a for a in cell["action_id"] if a not in hva_only]
+municipal_actions = [a for a in cell["action_id"] if a in set(municipal["action_id"])]
 if municipal_actions:
     st.subheader("Tila kunnittain: toimenpide × kunta")
-    cell_status = matrix[matrix["action_id"].isin(municipal_actions)]
+    cell_status = municipal[municipal["action_id"].isin(municipal_actions)]
     grid_status = cell_status.assign(Kunta=cell_status["municipality_code"].map(names),
                                      mark=[f"{STATUS_SYMBOL[s]} {s}" for s in cell_status["status"]])
     grid_status = grid_status.pivot(index="Kunta", columns="action_id", values="mark").reset_index()

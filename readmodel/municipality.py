@@ -39,14 +39,21 @@ def municipality_summary(con, code: str, year_max: int | None = None,
 
 
 def municipality_actions(con, code: str, status_year_max: int | None = None) -> dict:
-    """The municipality's row of the action-status matrix with the plan's texts, the actions followed per
-    municipality first, and the counts of those followed: done and per status."""
+    """Every action of the plan for one municipality: where it answers for the action (tracked), its own status,
+    source and date; elsewhere the action's own status over its owners and its unit ("HVA: kyllä"). The
+    municipality's own actions first; counts over those."""
     plan = page_data.plan(con)
     matrix = page_data.action_status(con, status_year_max)
-    tracked = page_data.tracked_actions(con)
-    mine = matrix[matrix["municipality_code"] == code].merge(plan["actions"], on="action_id")
-    mine = mine.assign(tracked=mine["action_id"].isin(tracked)).sort_values(
-        ["tracked", "goal_id", "level_id"], ascending=[False, True, True])
+    rows = page_data.plan_actions(con, status_year_max, matrix)
+    own = matrix[matrix["municipality_code"] == code][["action_id", "status", "date", "source"]]
+    mine = rows[["action_id", "status", "date", "source", "unit_text", "owners"]].rename(
+        columns={"status": "action_status", "date": "action_date", "source": "action_source"})
+    mine = mine.merge(plan["actions"], on="action_id").merge(own, on="action_id", how="left")
+    tracked = mine["action_id"].isin(set(own["action_id"]))
+    mine = mine.assign(tracked=tracked, status=mine["status"].where(tracked, mine["action_status"]),
+                       source=mine["source"].where(tracked, mine["action_source"]),
+                       date=mine["date"].where(tracked, mine["action_date"]))
+    mine = mine.sort_values(["tracked", "goal_id", "level_id", "action_id"], ascending=[False, True, True, True])
     followed = mine[mine["tracked"]]
     counts = {status: int((followed["status"] == status).sum()) for status in STATUS_SYMBOL}
     return {"actions": mine.reset_index(drop=True), "followed": len(followed), "done": counts.get("kyllä", 0),

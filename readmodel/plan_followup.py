@@ -74,10 +74,10 @@ def metric_sources(con) -> pd.DataFrame:
     for m in metrics.itertuples():
         ids = list(m.indicator_ids)
         if ids:
-            text = "Sotkanet " + ", ".join(str(i) for i in ids) + (f" — {m.indicator_reason}" if m.indicator_reason else "")
+            text = "Sotkanet " + ", ".join(str(i) for i in ids) + (f" — {m.indicator_reason}" if isinstance(m.indicator_reason, str) else "")
         elif isinstance(m.own_unit, str) and m.own_unit:
             text = (f"oma mittari ({m.own_unit}), raportoi {parties.get(m.reported_by, m.reported_by)}"
-                    + (f" — {m.indicator_reason}" if m.indicator_reason else ""))
+                    + (f" — {m.indicator_reason}" if isinstance(m.indicator_reason, str) else ""))
         elif m.metric_id in asked:
             text = "kompassikysely " + ", ".join(asked[m.metric_id])
         elif m.kind == "yes_no":

@@ -5,6 +5,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from store.warehouse import connect_read
+from ui.safe import md
 from ui.strings import t
 
 APP = str(__import__("pathlib").Path(__file__).resolve().parents[1] / "app.py")
@@ -43,8 +44,13 @@ def test_overview_shows_goals_numbers_and_demo_label(demo_env):
     assert len(indicator_tables) == 4
     all_rows = sum(len(f) for f in indicator_tables)
     assert all_rows >= 40
-    assert any("/19 kuntaa" in str(v) for f in frames(at) if "Valmis" in f.columns for v in f["Valmis"])
-    assert any("Valmiina (kunta × toimenpide)" in f.columns for f in frames(at))
+    # every action of the plan once, in its own unit, counted as the export counts them (issue 12)
+    plan_tables = [tb.value for tb in at.table if "Omassa yksikössään" in tb.value.columns]
+    assert len(plan_tables) == 4 and sum(len(tb) for tb in plan_tables) == 42
+    units = [str(v) for tb in plan_tables for v in tb["Omassa yksikössään"]]
+    assert any("/19 kuntaa" in u for u in units) and any(u.startswith(md("HVA: ")) for u in units)
+    assert any(u.startswith(md("liitto: ")) for u in units)  # stored text is escaped Markdown in st.table
+    assert "**Koko suunnitelma:** " in texts(at) and "toimenpidettä tehty (kyllä)" in texts(at)
     assert "Tilastotiedot vuoteen **2024**" in texts(at)
     assert "Muutokset tallennetun tilannekuvan jälkeen" in texts(at)
     assert not [b for b in at.button if "Tallenna" in str(b.label)]  # the save button is for admins only
@@ -110,28 +116,29 @@ def test_trends_page_deep_link(demo_env):
 
 
 def test_plan_page_shows_the_matrix(demo_env):
-    at = run("pages/tavoitteet.py", tavoite="2", taso="A")
+    at = run("pages/tavoitteet.py", tavoite="2", taso="C")
     grid = frames(at)[0]
     assert grid.shape == (4, 6)
     status = next(f for f in frames(at) if "Kunta" in f.columns and len(f.columns) > 2 and "Tila" not in f.columns)
     assert len(status) == 19
     assert int(grid.to_numpy().sum()) == 42
-    assert "Palvelupolkukuvaus" in texts(at) or any("Palvelupolkukuvaus" in str(v) for f in frames(at) for v in f.get("Mittari", []))
+    every = next(tb.value for tb in at.table if "Vastuutahot" in tb.value.columns)
+    assert len(every) == 42  # the whole plan, not only the actions municipalities answer
+    metric_tables = [tb.value for tb in at.table if "Tietolähde" in tb.value.columns]
+    assert any("Yhteystiedot löytyvät" in str(v) for tb in metric_tables for v in tb["Mittari"])
+    assert any("kompassikysely Q-C-2-1-M1" in str(v) for tb in metric_tables for v in tb["Tietolähde"])
 
 
 def test_plan_page_shows_the_hvas_own_answer_for_its_own_actions(demo_env):
     from store.warehouse import connect_read
-    from metrics.survey_results import YES_NO_LABELS
-    from readmodel import view_data
+    from readmodel import page_data
 
     with connect_read(demo_env) as con:
-        own = view_data.hva_item_answers(con)
-    item = own[own["action_id"] == "J-2-1"].iloc[0]  # answered by the HVA only, no recorded statuses
+        row = page_data.plan_actions(con).set_index("action_id").loc["J-2-1"]  # the HVA answers for it alone
     at = run("pages/tavoitteet.py", tavoite="2", taso="J")
     body = texts(at)
-    assert f"Hyvinvointialueen oma vastaus** (kompassikysely {int(item['year'])})" in body
-    assert f"{YES_NO_LABELS[item['answer']]} — {item['text_fi']}" in body
-    assert "kuntakohtaista tilaa ei näytetä" in body
+    assert row["unit_text"].startswith("HVA: ") and row["source"].startswith("kompassikysely")
+    assert f"({md(row['unit_text'])}) · **lähde:** {md(row['source'])}" in body
     assert not any("Kunta" in f.columns for f in frames(at))  # no 19 rows of "ei vastausta"
 
 
