@@ -254,10 +254,9 @@ def test_default_timeout_applies_to_every_request(server):
     listener.listen(1)  # accepts the connection, never answers
     try:
         session = make_session(user_agent(CONTACT), total_retries=0, timeout=(1.0, 0.3))
-        started = time.monotonic()
-        with pytest.raises(requests.exceptions.ConnectionError):
+        with pytest.raises(requests.exceptions.ConnectionError) as info:
             session.get(f"http://127.0.0.1:{listener.getsockname()[1]}/rest/1.1/regions")
-        assert time.monotonic() - started < 3
+        assert "read timed out" in str(info.value).lower()  # the read timeout ended it, not a refused connection
     finally:
         listener.close()
 
