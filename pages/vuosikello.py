@@ -8,8 +8,8 @@ from common.clock import local_today
 from common.format import fi_date
 from readmodel import forum
 from ui import admin, data
-from ui.forum import deliverables_table, kind_name, load_alerts, meeting_label
-from ui.layout import is_admin, page_demo_banner, region_facts
+from ui.forum import deliverables_table, kind_name, load_alerts, meeting_label, take_home_downloads
+from ui.layout import footer_text, is_admin, page_demo_banner, region_facts
 from ui.safe import md
 from ui.strings import t
 
@@ -80,11 +80,15 @@ else:
         "Määräpäivä": [fi_date(d) if pd.notna(d) else "" for d in decided["due_date"]],
     }), hide_index=True, width="stretch")
 
+take_home_downloads(footer_text())
 load_alerts()
 
 if is_admin():
     user = str(st.session_state.get("admin_user") or "ylläpito")
     st.header("Koordinaattori: kokoukset ja päätökset")
+    flash = st.session_state.pop("vuosikello_flash", None)
+    if flash:  # set before the rerun that shows the page with the new meeting or decision
+        st.success(flash)
     with st.form("add_meeting", clear_on_submit=True):
         st.subheader("Lisää kokous")
         kinds = list(admin.MEETING_KINDS)
@@ -98,7 +102,8 @@ if is_admin():
         if st.form_submit_button("Lisää kokous"):
             try:
                 new_id = admin.add_meeting(kind, day, title, area_code=area or None, parties=parties, by=user)
-                st.success(f"Kokous lisätty: {md(new_id)}")
+                st.session_state["vuosikello_flash"] = f"Kokous lisätty: {md(new_id)}"
+                st.rerun()
             except admin.MeetingRejected as exc:
                 st.error("  \n".join(md(p) for p in exc.problems))
     meetings_now = data.get(forum.meetings)
@@ -120,7 +125,8 @@ if is_admin():
             try:
                 decision_id = admin.record_decision(meeting, text, kind=decision_kind, action_id=action or None,
                                                     responsible=responsible, due=due, by=user)
-                st.success(f"Kirjattu #{decision_id}.")
+                st.session_state["vuosikello_flash"] = f"Kirjattu #{decision_id}."
+                st.rerun()
             except admin.MeetingRejected as exc:
                 st.error("  \n".join(md(p) for p in exc.problems))
     upcoming = [m for m, d in zip(meetings_now["meeting_id"], meetings_now["meeting_date"]) if d.date() > today]
@@ -132,7 +138,8 @@ if is_admin():
             if st.form_submit_button("Avaa valmisteluun"):
                 try:
                     snapshot_id = forum.prepare(chosen_meeting, user_name=user)
-                    st.success(f"Tilannekuva #{snapshot_id} otettu kokouksen valmistelua varten.")
+                    st.session_state["vuosikello_flash"] = f"Tilannekuva #{snapshot_id} otettu kokouksen valmistelua varten."
+                    st.rerun()
                 except ValueError as exc:
                     st.error(md(exc))
 else:

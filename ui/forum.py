@@ -10,9 +10,11 @@ import streamlit as st
 
 from common.clock import local_today
 from common.format import fi_date, fi_datetime
-from readmodel import changes, forum
+from readmodel import changes, forum, take_home
 from ui import data
+from ui.brief import chromium_binary
 from ui.safe import md
+from ui.take_home import brief_html, brief_pdf, deck_pptx
 
 VISIBLE = 6  # sentences per section before "näytä kaikki"
 
@@ -26,6 +28,10 @@ def changes_since_forum(region_key: str, label: str) -> None:
     with st.container(border=True):
         st.markdown(f"**Muutokset edellisen kuntafoorumin jälkeen** — {md(since['title'])}, "
                     f"{fi_date(since['date'])} · {md(label)}")
+        decided = data.get(forum.decisions, since["meeting_id"])
+        if not decided.empty:
+            st.markdown(f"*Kuntafoorumin päätökset ja sovitut toimenpiteet* ({len(decided)})")
+            st.markdown("\n".join(f"- {md(_decision_text(r))}" for r in decided.itertuples()))
         if not since["lines"]:
             st.caption("Ei muutoksia: toimenpiteiden tilat, kehitysluokat, vertailut ja ladatut tiedot ovat samat kuin "
                        "kuntafoorumin tilannekuvassa.")
@@ -37,6 +43,17 @@ def changes_since_forum(region_key: str, label: str) -> None:
             if len(items) > VISIBLE:
                 with st.expander(f"Näytä kaikki {len(items)}"):
                     st.markdown("\n".join(f"- {md(x['text'])}" for x in items[VISIBLE:]))
+
+
+def _decision_text(r) -> str:
+    parts = [f"{r.kind.capitalize()}: {r.text_fi}"]
+    if isinstance(r.action_id, str):
+        parts.append(f"toimenpide {r.action_id}" + (f" {r.action_text}" if isinstance(r.action_text, str) else ""))
+    if isinstance(r.responsible_fi, str):
+        parts.append(f"vastuu: {r.responsible_fi}")
+    if pd.notna(r.due_date):
+        parts.append(f"määräpäivä {fi_date(r.due_date)}")
+    return " · ".join(parts)
 
 
 def load_alerts(limit: int = 5) -> None:
@@ -84,3 +101,38 @@ def deliverables_table(rows: pd.DataFrame) -> pd.DataFrame:
 
 def kind_name(kind: str) -> str:
     return forum.KIND_NAMES.get(kind, kind)
+
+
+@st.cache_data(max_entries=16, show_spinner="Tulostetaan PDF:ää (Chromium)…")
+def _brief_pdf(version: str, key: str, today, _party: dict, footer: str) -> bytes | None:
+    return brief_pdf(_party, footer)
+
+
+def take_home_downloads(footer: str = "") -> None:
+    """The forum brief (HTML, PDF) and the slide deck (PPTX) of any party, built only when downloaded."""
+    st.header("Kuntafoorumin aineistot osapuolille")
+    st.caption("Kooste (enintään kaksi A4-sivua: yhteenveto, muutokset edellisen kuntafoorumin jälkeen, käynnissä olevat "
+               "toimenpiteet vastuutahoineen ja tiloineen, selvimmät muutokset, mitä tuodaan seuraavaan kuntafoorumiin) ja "
+               "kalvot (yksi kalvo kutakin yhteistä tavoitetta kohden ja yksi muutoksista). Kaikille osapuolille kerralla: "
+               "`python -m data_sources take-home --party all --out KANSIO`.")
+    everyone = data.get(take_home.parties)
+    keys = [p[0] for p in everyone]
+    names = {p[0]: p[2] for p in everyone}
+    key = st.selectbox("Osapuoli", keys, format_func=lambda k: names.get(k, k), key="take_home_party")
+    today = local_today()
+    slug = "".join(ch if ch.isalnum() else "_" for ch in names.get(key, key).lower()).strip("_")
+    party = data.get(take_home.content, key, today)  # cached per database version; the files are built on download
+    left, middle, right = st.columns(3)
+    left.download_button("Lataa kooste (HTML)", lambda: brief_html(party, footer).encode("utf-8"),
+                         f"kooste_{slug}.html", "text/html", on_click="ignore", key="take_home_html")
+    right.download_button("Lataa kalvot (PPTX)", lambda: deck_pptx(party), f"kalvot_{slug}.pptx",
+                          "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                          on_click="ignore", key="take_home_pptx")
+    if not chromium_binary():
+        middle.caption("PDF vaatii palvelimelle Chromiumin; HTML-koosteen voi tulostaa PDF:ksi selaimesta.")
+    elif middle.toggle("Valmistele PDF", key="take_home_pdf_on"):
+        pdf = _brief_pdf(data.version(), key, today, party, footer)
+        if pdf:
+            middle.download_button("Lataa kooste (PDF)", pdf, f"kooste_{slug}.pdf", "application/pdf", key="take_home_pdf")
+        else:
+            middle.caption("PDF:n tulostus epäonnistui; käytä HTML-koostetta.")

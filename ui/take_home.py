@@ -238,12 +238,15 @@ def deck_pptx(content: dict) -> bytes:
         png = trend_chart_png(counts, f"Mittarien kehitys: {c['name']}")
         _picture(slide, png, Mm(10), Mm(30), Mm(160),
                  f"Pylväskaavio: tavoitteen {goal['goal_id']} mittarit kehitysluokittain ({c['name']}): {described}.")
-        lines = [f"{TREND_SYMBOL.get(i['trend'], '·')} {i['title']}: {i['value']} ({i['year']})"
-                 for i in goal["indicators"] if i["trend"] in ("paranee", "heikkenee")][:8]
-        _text(slide, Mm(175), Mm(30), Mm(153), Mm(75), ["Selvimmin muuttuneet mittarit:"] + (lines or ["–"]), size=12)
-        actions = [f"{a['action_id']} {STATUS_SYMBOL.get(a['status'], '')} {a['status']}" for a in goal["actions"]][:8]
-        _text(slide, Mm(175), Mm(108), Mm(153), Mm(60),
-              [f"Toimenpiteet: {goal['completion'] or '–'}"] + actions, size=12)
+        moving = [i for i in goal["indicators"] if i["trend"] in ("heikkenee", "paranee")]
+        lines = [f"{TREND_SYMBOL[i['trend']]} {i['title']}: {i['value']} ({i['year']})" for i in moving[:5]]
+        if len(moving) > 5:
+            lines.append(f"… ja {len(moving) - 5} muuta paranevaa tai heikkenevää (Tilannekuva-sivu)")
+        _text(slide, Mm(175), Mm(28), Mm(153), Mm(72), ["Paranevat ja heikkenevät mittarit:"] + (lines or ["–"]), size=11)
+        actions = [f"{a['action_id']} " + (f"{STATUS_SYMBOL[a['status']]} " if a["status"] in STATUS_SYMBOL else "")
+                   + a["status"] for a in goal["actions"]]
+        shown = actions[:7] + ([f"… ja {len(actions) - 7} muuta"] if len(actions) > 7 else [])
+        _text(slide, Mm(175), Mm(104), Mm(153), Mm(62), [f"Toimenpiteet: {goal['completion'] or '–'}"] + shown, size=11)
         _demo(slide, prs, c["is_demo"])
 
     slide = prs.slides.add_slide(blank)
