@@ -1,4 +1,5 @@
-"""Ylläpito — load the compass survey, restore an earlier version, record action statuses.
+"""Ylläpito — load the compass survey, restore an earlier version, record action statuses for any party that
+answers for the action (its municipalities, the HVA, the liitto), upload own metrics.
 
 Off unless the operator configures authentication (a password hash in .streamlit/secrets.toml
 [admin] password_hash or env TILANNEKUVA_ADMIN_PASSWORD_HASH, or an OIDC provider in [auth] for
@@ -11,6 +12,7 @@ import streamlit as st
 
 from common.format import fi_datetime, fi_int
 from ui import admin
+from ui.layout import select_from_url
 from ui.safe import md
 from ui.strings import t
 from ui.tables import to_xlsx
@@ -117,7 +119,7 @@ if top_right.button("Kirjaudu ulos"):
 
 recorder = st.text_input("Kirjaajan nimi (tallentuu latauslokiin ja tilamerkintöihin)", value=user, max_chars=100).strip() or user
 
-survey_tab, status_tab = st.tabs(["Kompassikysely", "Toimenpiteiden tila"])
+survey_tab, status_tab, own_tab = st.tabs(["Kompassikysely", "Toimenpiteiden tila", "Omat mittarit"])
 
 with survey_tab:
     st.subheader("Lataa kyselyn vastaukset")
@@ -175,30 +177,38 @@ with survey_tab:
 with status_tab:
     st.subheader("Kirjaa toimenpiteen tila")
     actions = admin.plan_actions()
-    munis = admin.status_parties()
-    if actions.empty or munis.empty:
+    parties = admin.action_parties()
+    if actions.empty or parties.empty:
         st.info("Toimenpide- tai kuntaluettelo puuttuu tietokannasta.")
     else:
         action_text = dict(zip(actions["action_id"], actions["text_fi"]))
-        muni_name = dict(zip(munis["code"], munis["name_fi"]))
+        # Outside the form: the parties offered are the chosen action's owners (?toimenpide=… keeps the choice).
+        action_id = select_from_url("Toimenpide", list(actions["action_id"]), "toimenpide",
+                                    format_func=lambda a: f"{a} — {action_text[a][:90]}")
+        mine = parties[parties["action_id"] == action_id]
+        party_name = dict(zip(mine["code"], mine["name_fi"]))
+        st.caption("Vastuutahot: " + md(", ".join(dict.fromkeys(mine["party"]))) +
+                   " — tila kirjataan vain toimenpiteen vastuutaholle (muuta ei laskettaisi).")
         with st.form("action_status_form", clear_on_submit=True):
-            action_id = st.selectbox("Toimenpide", list(actions["action_id"]),
-                                     format_func=lambda a: f"{a} — {action_text[a][:90]}")
-            code = st.selectbox("Kunta", list(munis["code"]), format_func=lambda c: muni_name.get(c, c))
+            code = st.selectbox("Vastuutaho", list(mine["code"]), format_func=lambda c: party_name.get(c, c))
             status = st.radio("Tila", list(admin.STATUSES), horizontal=True)
             when = st.date_input("Päivämäärä", value=date.today(), max_value=date.today(), format="DD.MM.YYYY")
-            note = st.text_input("Huomio (valinnainen)", max_chars=admin.MAX_NOTE)
+            note = st.text_input("Edistyminen lyhyesti (valinnainen)", max_chars=admin.MAX_NOTE)
+            responsible = st.text_input("Vastuuhenkilö (valinnainen)", max_chars=200)
+            timetable = st.text_input("Aikataulu (valinnainen)", max_chars=200, placeholder="esim. syksy 2025")
             save = st.form_submit_button("Tallenna", type="primary")
         if save:
             try:
-                entry = admin.record_status(action_id, code, status, when, note, by=recorder)
+                entry = admin.record_status(action_id, code, status, when, note, by=recorder,
+                                            responsible=responsible, timetable=timetable)
             except admin.Rejected as rejected:
                 st.error("Tilaa ei tallennettu:")
                 st.dataframe(admin.problems_frame(rejected.problems), hide_index=True, width="stretch")
             except Exception as exc:
                 st.error(f"Tallennus epäonnistui: {md(exc)}")
             else:
-                st.success(f"Tallennettu (merkintä #{entry}).")
+                st.success(f"Tallennettu (merkintä #{entry}): {md(action_id)} — {md(party_name.get(code, code))}: "
+                           f"{md(status)}. Näkyy heti Tilannekuva- ja Tavoitteet-sivuilla.")
 
     st.subheader("Toimenpiteiden tilat")
     history = admin.status_history()
@@ -233,3 +243,30 @@ with status_tab:
                 st.error(f"Tuonti epäonnistui: {md(exc)}")
             else:
                 st.success(f"Tuotiin {added} uutta merkintää." if added else "Ei muutoksia: kaikki rivit olivat jo tallessa.")
+
+with own_tab:
+    st.subheader("Omat mittarit")
+    st.caption("Mittarit, joita Sotkanetissa ei ole (esim. turvallisuussuunnitelmien määrä, kansainväliset "
+               "rekrytoinnit, verkkoalustan käynnit). Lataa pohja, täytä vuodet ja arvot ja lataa tiedosto: "
+               "virheellinen tiedosto hylätään kokonaan (rivi, sarake, arvo), eikä mitään tallenneta.")
+    st.download_button("Lataa pohja (CSV)", admin.own_metric_template_bytes(), "omat_mittarit_pohja.csv", "text/csv",
+                       key="own_template")
+    own_upload = st.file_uploader("Täytetty pohja (CSV tai XLSX)", type=["csv", "xlsx"], max_upload_size=cap_mb,
+                                  key="own_upload")
+    if own_upload is not None and st.button("Tarkista ja tallenna omat mittarit"):
+        payload = own_upload.getvalue()
+        try:
+            added = admin.load_own_metric_bytes(payload, own_upload.name, by=recorder)
+        except admin.Rejected as rejected:
+            st.error(f"Tiedosto hylättiin, mitään ei tallennettu. Ongelmia {len(rejected.problems)}: "
+                     + md("; ".join(str(p) for p in rejected.problems[:5])))
+            st.dataframe(admin.problems_frame(rejected.problems), hide_index=True, width="stretch")
+        except Exception as exc:
+            st.error(f"Tallennus epäonnistui: {md(exc)}")
+        else:
+            st.success(f"Tallennettu {added} arvoa. Kehitys näkyy Tavoitteet-sivulla toimenpiteen kohdalla.")
+    values = admin.own_metric_values()
+    if values.empty:
+        st.caption("Omia mittareita ei ole vielä ladattu.")
+    else:
+        st.dataframe(values.drop(columns=["checksum"]), hide_index=True, width="stretch")

@@ -109,8 +109,8 @@ def test_admin_page_login_and_record_status(monkeypatch, tmp_path, stored):
     at.text_input[0].input("väärä salasana"); at.button[0].click(); at.run()
     assert [e.value for e in at.error] == ["Väärä salasana."] and not at.tabs
     at.text_input[0].input("oikea salasana 123"); at.button[0].click(); at.run()
-    assert not at.exception and len(at.tabs) == 2
-    note = [t for t in at.text_input if t.label.startswith("Huomio")][0]
+    assert not at.exception and len(at.tabs) == 3  # survey, statuses, own metrics
+    note = [t for t in at.text_input if t.label.startswith("Edistyminen")][0]
     note.input("<b>ei html:ää</b>")
     [b for b in at.button if b.label == "Tallenna"][0].click()
     at.run()

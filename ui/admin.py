@@ -6,7 +6,7 @@ question (ui.data.get), so a finished load shows at once: it changes the databas
 """
 from __future__ import annotations
 
-from data_sources import action_status, admin_auth, meetings, survey, uploads
+from data_sources import action_status, admin_auth, meetings, own_metrics, survey, uploads
 from readmodel import admin as admin_questions
 from ui import data
 
@@ -22,6 +22,8 @@ record_status = action_status.record_status
 import_status_bytes = action_status.import_status_bytes
 export_status_csv = action_status.export_csv_bytes
 latest_per_action = action_status.latest_per_action
+load_own_metric_bytes = own_metrics.load_bytes
+own_metric_template = own_metrics.template_bytes
 # the vuosikello's coordinator forms (issue 14)
 MeetingRejected = meetings.MeetingRejected
 MEETING_KINDS = meetings.MEETING_KINDS
@@ -46,3 +48,15 @@ def plan_actions():
 
 def status_parties():
     return data.get(admin_questions.status_parties)
+
+
+def action_parties():
+    return data.get(admin_questions.action_parties)
+
+
+def own_metric_template_bytes() -> bytes:
+    return data.get(own_metrics.template_bytes)
+
+
+def own_metric_values():
+    return data.get(own_metrics.values)
