@@ -1,5 +1,5 @@
 """Palvelukeskustelualue — the area's rollups next to its member municipalities, by the themes of the
-annual service discussion: väestö ja palvelutarpeet, HYTE, talous, and the interfaces."""
+annual service discussion (the region folder's [areas] themes)."""
 import streamlit as st
 
 from common.format import fi_number
@@ -13,25 +13,16 @@ from ui.layout import (
     brief_downloads,
     footer_text,
     page_demo_banner,
+    region_facts,
     source_caption,
     status_year,
     summary_sentences,
 )
-from ui.safe import md, md_lines
 from ui.region_notes import area_note
+from ui.safe import md, md_lines
 from ui.strings import t
 from ui.tables import download_buttons, opened_expander
 
-# The service discussion's agenda (Yhdyspintasuunnitelma 2030): theme -> indicator themes in the catalogue.
-THEMES = [
-    ("Väestö ja palvelutarpeet", ["vaesto", "palvelut"]),
-    ("Hyvinvoinnin ja terveyden edistäminen (HYTE)", ["hyte"]),
-    ("Talouden mittarit", ["talous"]),
-    ("Yhdyspinnat: sivistys, sosiaali- ja terveydenhuolto (lapset, nuoret ja perheet)", ["lapset"]),
-    ("Yhdyspinnat: työllisyys", ["tyollisyys"]),
-    ("Yhdyspinnat: kotoutuminen ja maahanmuutto", ["kotoutuminen"]),
-    ("Yhdyspinnat: turvallisuus ja varautuminen", ["turvallisuus"]),
-]
 
 area = st.session_state.get("area")
 year = st.session_state.get("year")
@@ -59,15 +50,16 @@ if summary:
     st.header("Yhteenveto")
     st.markdown(md_lines(summary))
 
-st.markdown("**Teemat** (palvelukeskustelun asialista): " + " · ".join(name for name, _ in THEMES))
+themes_of_area = region_facts().area_themes or ((t("area_all_indicators"), tuple(table["theme"].dropna().unique())),)
+st.markdown("**Teemat** (palvelukeskustelun asialista): " + " · ".join(md(name) for name, _ in themes_of_area))
 brief_sections = []
 latest = obs[obs["region_category"] == "KUNTA"].dropna(subset=["value"]).sort_values("year")
 latest = latest.groupby(["indicator_id", "region_code"]).tail(1)
-for theme_name, themes in THEMES:
-    rows = table[table["theme"].isin(themes)]
+for theme_name, themes in themes_of_area:
+    rows = table[table["theme"].isin(list(themes))]
     if rows.empty:
         continue
-    st.header(theme_name)
+    st.header(md(theme_name))
     shown = display_table(rows, ["vs_hva", "vs_country"])
     shown.insert(1, "Laskenta", ["väestöpainotettu arvio" if e else "lukumääristä" for e in rows["area_estimate"].fillna(False)])
     wide = latest[latest["indicator_id"].isin(rows["indicator_id"])].pivot_table(index="indicator_id", columns="region_code", values="value")

@@ -24,6 +24,7 @@ class Deployment:
     areas_note: str = ""            # how the area memberships were decided (verified / assumed)
     plan_note: str = ""             # what the plan does and does not say
     rhythm: str = ""                # the meeting rhythm the plan states
+    area_themes: tuple = ()         # the area page's agenda: (heading, indicator themes); () = all in one
 
 
 def _first(con, category: str) -> tuple[str, str] | None:
@@ -45,5 +46,5 @@ def deployment(con) -> Deployment:
         plan_name=config.plan_name_fi, parties=config.parties_fi or hva[1],
         survey_owner=config.survey_owner_fi or hva[1], default_municipality=default, municipality_count=len(munis),
         area_label=config.areas_label_fi or "palvelukeskustelualue", areas_note=config.areas_note_fi,
-        plan_note=config.plan_note_fi, rhythm=config.rhythm_fi,
+        plan_note=config.plan_note_fi, rhythm=config.rhythm_fi, area_themes=config.area_themes,
     )

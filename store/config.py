@@ -73,6 +73,8 @@ class RegionConfig:
     survey_note_fi: str = ""
     peers: tuple[str, ...] = ()        # peer counties' HVA codes (data/reference/hyvinvointialueet.csv)
     peers_note_fi: str = ""
+    # The area page's agenda: (heading, indicator themes under it); () = one heading for all indicators.
+    area_themes: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 def _level(raw: dict) -> AreaLevel:
@@ -117,6 +119,8 @@ def _region_config_at(folder: Path) -> RegionConfig:
         survey_note_fi=raw.get("survey", {}).get("note_fi", ""),
         peers=tuple(str(c) for c in raw.get("comparison", {}).get("peers", [])),
         peers_note_fi=raw.get("comparison", {}).get("peers_note_fi", ""),
+        area_themes=tuple((str(t["name_fi"]), tuple(str(i) for i in t["indicator_themes"]))
+                          for t in raw.get("areas", {}).get("themes", [])),
     )
 
 

@@ -8,7 +8,7 @@ quotes) goes through one of these where it is rendered:
                 tab, expander, metric and widget labels. Backslash escapes (CommonMark: any ASCII
                 punctuation may be escaped) for every character that can start markup inline — links and
                 images `[`, emphasis `*` `_` `~`, code `` ` ``, raw HTML and autolinks `<` `&`, math `$`,
-                Streamlit's `:colour[…]`/`:material/…:`/emoji directives `:`, tables `|` — plus the block
+                Streamlit's `:colour[…]`/`:material/…:`/emoji directives (a `:` before a non-space), tables `|` — plus the block
                 markers a string could start with (`#`, `>`, list markers). Runs of whitespace become one
                 space, so a value cannot open a block of its own. GFM's bare-URL autolinks (`https://…`,
                 `www.…`, `x@y.fi`) are found in the text after escapes are resolved, so escaping cannot stop
@@ -24,7 +24,8 @@ from __future__ import annotations
 import html
 import re
 
-_INLINE = re.compile(r"([\\`*_\[\]<>~$:&|@])")
+# `:` only where it can open a directive, emoji or icon (`:red[`, `:smile:`, `:material/…:`): before a non-space.
+_INLINE = re.compile(r"([\\`*_\[\]<>~$&|@]|:(?=\S))")
 _AUTOLINK = re.compile(r"(?i)(\\:)(?=//)|\b(www)(?=\.)|(\\@)")
 WORD_JOINER = "\u2060"
 _BLOCK_START = re.compile(r"^(\s*)([#>+=-]|\d+(?=[.)]))")

@@ -32,6 +32,7 @@ FI: dict[str, str] = {
               "kompassikysely ({survey_owner}) · {plan}. "
               "Katso Tietolähteet-sivu: lataushetket, lisenssit ja latausloki.",
     "source_caption": "Lähde: THL, Sotkanet.fi, ind. {ids}; päivitetty {updated}; {licence}.",
+    "area_all_indicators": "Alueen mittarit",
     "area_demo_weights": "⚠ Esimerkkiaineistoa: osa aluearvoista on väestöpainotettuja arvioita, joiden painot "
                          "(väestö) ovat esimerkkiaineistoa, vaikka jäsenkuntien arvot ovat todellisia.",
     "source_caption_demo": "Lähde: esimerkkiaineisto (ind. {ids}) — ei todellisia lukuja.",
