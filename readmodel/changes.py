@@ -143,6 +143,9 @@ def names(con) -> dict:
     regions = {str(c): n for c, n in con.execute("SELECT code, name_fi FROM region WHERE category = 'KUNTA'").fetchall()}
     hva_name = con.execute("SELECT name_fi FROM region WHERE category = ? AND code = ?", list(hva)).fetchone()
     regions[HVA_KEY] = hva_name[0] if hva_name else HVA_KEY
+    regions[str(hva[1])] = regions[HVA_KEY]  # a status recorded for the HVA as a party is keyed by its code
+    for code, name in con.execute("SELECT code, name_fi FROM region WHERE category = 'MAAKUNTA'").fetchall():
+        regions.setdefault(str(code), name)  # … and one for the maakunta's liitto by the maakunta's
     return {"regions": regions,
             "indicators": {str(i): t for i, t in con.execute("SELECT id, title_fi FROM indicator").fetchall()},
             "actions": {a: t for a, t in con.execute("SELECT action_id, text_fi FROM action").fetchall()}}
@@ -226,7 +229,8 @@ def refresh(con: duckdb.DuckDBPyConnection) -> dict:
     con.execute("DELETE FROM load_picture")  # only the last picture is needed to diff the next load
     con.execute("INSERT INTO load_picture VALUES (?, ?)", [load_id, json.dumps(new, ensure_ascii=False,
                                                                                 separators=(",", ":"))])
-    con.execute("INSERT INTO meta VALUES (?, ?)", [META_KEY, json.dumps({"load_id": load_id, "changes": len(changes)})])
+    # the same value every load: a load that changes nothing leaves nothing changed but its log and picture
+    con.execute("INSERT INTO meta VALUES (?, ?)", [META_KEY, json.dumps({"version": PAYLOAD_VERSION})])
     return {"changes": len(changes)}
 
 

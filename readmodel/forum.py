@@ -229,8 +229,7 @@ def since_last_forum(con, region_key: str = changes.HVA_KEY, today: date | None 
 
 
 def _cmd_due(args) -> int:
-    today = date.fromisoformat(args.today) if args.today else None
-    taken = take_due_snapshots(db_path(args.db), today)
+    taken = take_due_snapshots(db_path(args.db), args.today)
     print(f"Kokousten tilannekuvat otettu: {', '.join(taken)}" if taken else "Ei erääntyneitä kokouksia ilman tilannekuvaa.")
     return 0
 
@@ -249,7 +248,7 @@ def add_cli(subparsers) -> None:
     p = subparsers.add_parser("forum", help="kuntafoorumin vuosi: kokousten tilannekuvat ja valmistelu")
     sub = p.add_subparsers(dest="forum_command", required=True, metavar="TOIMINTO")
     d = sub.add_parser("due", help="ota tilannekuva jokaisesta kokouksesta, jonka päivä on tullut")
-    d.add_argument("--today", help="VVVV-KK-PP (oletus: tänään Suomen aikaa)")
+    d.add_argument("--today", type=date.fromisoformat, help="VVVV-KK-PP (oletus: tänään Suomen aikaa)")
     d.add_argument("--db")
     d.set_defaults(func=_cmd_due)
     pr = sub.add_parser("prepare", help="avaa kokous valmisteluun (ottaa sen tilannekuvan nyt)")

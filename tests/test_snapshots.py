@@ -22,10 +22,11 @@ def test_diff_reports_new_years_trend_changes_and_completed_actions(fresh_db):
 
     assert cli(["snapshot", "save", "--name", "vanha", "--year", "2022", "--db", str(fresh_db)]) == 0
     con = connect_read(fresh_db)
-    changes = view_data.snapshot_diff(con, 1, HVA_KEY)
+    sid = con.execute("SELECT snapshot_id FROM snapshot WHERE name = 'vanha'").fetchone()[0]  # meetings' come first
+    changes = view_data.snapshot_diff(con, sid, HVA_KEY)
     assert len(changes["new_years"]) > 10
     assert set(changes["new_years"]["Nyt"]) == {2024}
-    mine = view_data.snapshot_diff(con, 1, "297")
+    mine = view_data.snapshot_diff(con, sid, "297")
     assert {"Indikaattori", "Ennen", "Nyt"} <= set(mine["trend_changes"].columns) | {"Indikaattori", "Ennen", "Nyt"}
 
 

@@ -137,7 +137,8 @@ def snapshot_changes(region_key: str, year: int | None, label: str) -> None:
     labels = {int(r.snapshot_id): f"{r.name} ({fi_date(r.created_at)})" for r in snaps.itertuples()}
     chosen = int(select_from_url("Vertailukohta: tallennettu tilannekuva", ids, "vertailukohta",
                                  format_func=lambda i: labels.get(int(i), str(i)), key="snapshot_pick"))
-    changes = data.get(view_data.snapshot_diff, chosen, region_key, year_max=year)
+    # the picture now as the snapshot took it: every year unless the slider was moved back (cf. save_snapshot)
+    changes = data.get(view_data.snapshot_diff, chosen, region_key, year_max=status_year())
     if changes is None:
         st.info("Tilannekuvaa ei löydy.")
         return

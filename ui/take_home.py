@@ -289,7 +289,7 @@ def build_all(path: Path, out_dir: Path, keys: list[str] | None = None, pdf: boo
 
 
 def _cmd(args) -> int:
-    keys = None if args.party in (None, "all") else [k.strip() for k in args.party.split(",")]
+    keys = None if args.party == "all" else [k.strip() for k in args.party.split(",")]
     written = build_all(db_path(args.db), Path(args.out), keys, pdf=not args.no_pdf)
     if not written:
         print("virhe: tuntematon osapuoli", file=sys.stderr)
@@ -301,7 +301,7 @@ def _cmd(args) -> int:
 
 def add_cli(subparsers) -> None:
     p = subparsers.add_parser("take-home", help="kuntafoorumin koosteet (HTML/PDF) ja kalvot (PPTX) osapuolille")
-    p.add_argument("--party", default="all", help="all (oletus), tai pilkuilla: HVA, kunnan tai alueen koodi tai nimi")
+    p.add_argument("--party", required=True, help="all (kaikki osapuolet) tai pilkuilla: HVA, kunnan tai alueen koodi tai nimi")
     p.add_argument("--out", required=True, help="kansio, johon tiedostot kirjoitetaan")
     p.add_argument("--no-pdf", action="store_true", help="vain HTML ja PPTX (ei Chromiumia)")
     p.add_argument("--db")
