@@ -11,14 +11,15 @@ from __future__ import annotations
 import argparse
 import sys
 
+import duckdb
 import requests
 
 import readmodel  # noqa: F401  (registers the derived page data with the store)
 from data_sources import (action_status, admin_auth, commands, geometry, meetings, own_metrics, refresh, sotkanet_cli,
                           survey)
 from readmodel import changes, forum, snapshots
-from store.config import db_path
-from store.warehouse import WarehouseError
+from store.config import db_path, region_config
+from store.warehouse import WarehouseError, connect_read, region_problem
 from ui import take_home
 
 # Modules that add sub-commands: each has add_cli(subparsers), and each command's handler
@@ -46,6 +47,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.global_db and getattr(args, "db", None) is None:
         args.db = args.global_db  # `--db X sotkanet …` means the same as `sotkanet --db X …`
     try:
+        problem = _other_region(args)
+        if problem:
+            print(f"virhe: {problem}", file=sys.stderr)
+            return 2
         if args.command == "refresh":
             _before_refresh(args)
         return int(args.func(args) or 0)
@@ -61,6 +66,22 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("keskeytetty; tietokanta on ennallaan", file=sys.stderr)
         return 130
+
+
+def _other_region(args) -> str | None:
+    """Why the command must not touch its database: it was built for another region than the one asked for
+    (--region, else TILANNEKUVA_REGION). A file that is not a readable database is left to the command."""
+    if not hasattr(args, "db"):
+        return None
+    path = db_path(args.db)
+    if not path.is_file():
+        return None
+    try:
+        region = region_config(getattr(args, "region", None)).id
+        with connect_read(path, require_current_schema=False) as con:
+            return region_problem(con, region)
+    except (WarehouseError, FileNotFoundError, duckdb.Error):
+        return None
 
 
 def _before_refresh(args) -> None:

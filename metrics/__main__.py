@@ -10,8 +10,8 @@ import time
 from common.clock import iso_utc
 from metrics import export
 from readmodel import page_data
-from store.config import db_path
-from store.warehouse import WarehouseError, connect_read
+from store.config import db_path, region_config
+from store.warehouse import WarehouseError, connect_read, region_problem
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,6 +35,10 @@ def main(argv: list[str] | None = None) -> int:
         con = connect_read(path)
     except WarehouseError as exc:
         print(f"virhe: {exc}", file=sys.stderr)
+        return 2
+    problem = region_problem(con, region_config().id)
+    if problem:  # a database built for another region than TILANNEKUVA_REGION: its picture is not ours
+        print(f"virhe: {problem}", file=sys.stderr)
         return 2
     started = time.perf_counter()
     picture = page_data.tilannekuva(con, args.year_max)

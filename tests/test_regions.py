@@ -111,7 +111,8 @@ def test_second_region_overview_municipality_and_area(region_demo_db, monkeypatc
     assert t("demo_banner") in body
     assert sum(h.value.startswith("Tavoite ") for h in at.header) == 4
     assert len(next(s for s in at.selectbox if s.label == t("sidebar_municipality")).options) == 13
-    assert any(re.search(r"\d+/\d+", str(v)) for f in shown_frames(at) if "Valmis" in f.columns for v in f["Valmis"])
+    plan_tables = [tb.value for tb in at.table if "Omassa yksikössään" in tb.value.columns]  # issue 12
+    assert any(re.search(r"\d+/\d+", str(v)) for f in plan_tables for v in f["Omassa yksikössään"])
 
     at = run_page(monkeypatch, db, SECOND_REGION, "pages/kunta.py", kunta="167")
     assert at.title[0].value == "Kunta: Joensuu"
@@ -187,3 +188,17 @@ def test_second_region_in_chromium_every_page_accessible_and_its_own(region_demo
             if blocking:
                 problems[spec.url_path] = blocking
     assert not problems, problems
+
+
+def test_the_cli_and_the_export_refuse_a_database_of_another_region(region_demo_db, monkeypatch, capsys):
+    from data_sources.__main__ import main as cli
+    from metrics.__main__ import main as export
+
+    db = region_demo_db(SECOND_REGION)
+    monkeypatch.setenv("TILANNEKUVA_REGION", "pohjois-savo")
+    assert cli(["status", "--db", str(db)]) == 2
+    assert cli(["catalogue", "--db", str(db)]) == 2
+    assert export(["export", "--db", str(db), "--format", "json", "--out", "-"]) == 2
+    assert capsys.readouterr().err.count("rakennettu alueelle 'pohjois-karjala'") == 3
+    assert cli(["status", "--db", str(db), "--json"]) == 2
+    assert cli(["catalogue", "--region", SECOND_REGION, "--db", str(db)]) == 0  # its own region: fine
