@@ -228,3 +228,16 @@ def scale_long(table: pd.DataFrame) -> pd.DataFrame:
         for c in SCALE_CATEGORIES:
             rows.append({"group": rec["group"], "n": rec["n"], "category": SCALE_LABELS[c], "percent": rec[c]})
     return pd.DataFrame(rows, columns=["group", "n", "category", "percent"])
+
+
+def open_answers(answers: pd.DataFrame, question_id: str, min_group: int | None = None) -> tuple[list[str], str | None]:
+    """The free-text answers to one question (answers: question_id, answer, …; one year), for logged-in
+    coordinators only: the texts in a stable order without who wrote them, or none with a note when fewer
+    than min_group respondents answered (as scale groups are suppressed)."""
+    min_group = min_group_size() if min_group is None else min_group
+    texts = answers.loc[answers["question_id"] == question_id, "answer"].dropna().astype(str).str.strip()
+    texts = sorted(t for t in texts if t)
+    if len(texts) < min_group:
+        return [], (f"Avoimia vastauksia {len(texts)} kpl: alle {min_group} vastaajan ryhmää ei näytetä "
+                    "vastaajien suojaamiseksi.") if texts else None
+    return texts, None

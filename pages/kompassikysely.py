@@ -8,7 +8,7 @@ from common.format import fi_int, fi_number
 from readmodel import rules as sr
 from readmodel import survey
 from ui import data
-from ui.layout import demo_banner, select_from_url
+from ui.layout import demo_banner, is_admin, select_from_url
 from ui.safe import chart, md
 from ui.strings import t
 from ui.tables import download_buttons, opened_expander
@@ -140,6 +140,15 @@ def render_question(q) -> None:
         count = results[q.question_id]["count"]
         st.markdown(f"**{md(q.text_fi)}**")
         st.caption(f"Avoimia vastauksia {count} kpl (ei näytetä koontinäkymässä vastaajien suojaamiseksi).")
+        if is_admin():  # coordinators only; never the public view, never who wrote what
+            if box := opened_expander("Avoimet vastaukset (vain kirjautuneille koordinaattoreille)",
+                                      key=f"survey_open_{q.question_id}"):
+                with box:
+                    found = data.get(survey.open_answers, int(year), q.question_id)
+                    if found["note"]:
+                        st.caption(found["note"])
+                    for text in found["texts"]:
+                        st.text(text)
 
 
 visible = page["questions"]

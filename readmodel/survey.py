@@ -102,3 +102,12 @@ def survey_page(con, year: int, by: str | None = None) -> dict:
         "results": results,
         "download": pd.concat(downloads, ignore_index=True) if downloads else pd.DataFrame(),
     }
+
+
+def open_answers(con, year: int, question_id: str) -> dict:
+    """One text question's answers of one year for the logged-in coordinators (metrics.survey_results.open_answers:
+    small groups suppressed); never used by the public views."""
+    answers = con.execute(
+        "SELECT question_id, answer FROM survey_answers WHERE year = ? AND question_id = ?", [year, question_id]).df()
+    texts, note = sr.open_answers(answers, question_id)
+    return {"texts": texts, "note": note}

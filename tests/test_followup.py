@@ -182,3 +182,17 @@ def test_an_own_metric_file_with_an_error_is_rejected_whole_and_a_good_one_is_a_
     assert values.iloc[-1]["uploaded_by"] == "HVA" and len(values.iloc[-1]["checksum"]) == 64
     assert trend["year"].tolist() == [2022, 2023, 2024] and trend["value"].tolist() == [4.0, 9.0, 13.0]
     assert trend["trend"].iloc[0] == "kasvaa"
+
+
+def test_open_answers_are_for_coordinators_and_small_groups_are_suppressed(demo_db):
+    from metrics.survey_results import open_answers
+    from readmodel import survey
+
+    answers = pd.DataFrame({"question_id": ["Q-T"] * 3 + ["Q-X"], "answer": ["b", " a ", None, "x"]})
+    assert open_answers(answers, "Q-T", min_group=2) == (["a", "b"], None)
+    texts, note = open_answers(answers, "Q-T", min_group=5)
+    assert texts == [] and "alle 5 vastaajan" in note
+    with connect_read(demo_db) as con:
+        year = max(survey.survey_years(con))
+        found = survey.open_answers(con, year, "Q-GEN-3")
+    assert found["texts"] and all(t.startswith("Esimerkkivastaus") for t in found["texts"])
