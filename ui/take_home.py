@@ -223,10 +223,10 @@ def deck_pptx(content: dict) -> bytes:
     width = prs.slide_width - Mm(20)
 
     slide = prs.slides.add_slide(blank)
-    _text(slide, Mm(10), Mm(40), width, Mm(25), f"Tilannekuva kuntafoorumiin: {c['name']}", size=36, bold=True)
-    _text(slide, Mm(10), Mm(70), width, Mm(30), [c["plan"], c["parties"], f"Koottu {fi_date(c['made'])}"], size=18)
+    _text(slide, Mm(10), Mm(30), width, Mm(36), f"Tilannekuva kuntafoorumiin: {c['name']}", size=36, bold=True)
+    _text(slide, Mm(10), Mm(78), width, Mm(30), [c["plan"], c["parties"], f"Koottu {fi_date(c['made'])}"], size=18)
     if c["forum"]:
-        _text(slide, Mm(10), Mm(105), width, Mm(15),
+        _text(slide, Mm(10), Mm(112), width, Mm(15),
               f"Vertailukohta: {c['forum']['title']} ({fi_date(c['forum']['date'])})", size=16)
     _demo(slide, prs, c["is_demo"])
 
@@ -236,17 +236,17 @@ def deck_pptx(content: dict) -> bytes:
         counts = goal["trend_counts"]
         described = ", ".join(f"{k} {n}" for k, n in counts.items() if n) or "ei kehitysluokkia"
         png = trend_chart_png(counts, f"Mittarien kehitys: {c['name']}")
-        _picture(slide, png, Mm(10), Mm(30), Mm(160),
+        _picture(slide, png, Mm(10), Mm(36), Mm(160),
                  f"Pylväskaavio: tavoitteen {goal['goal_id']} mittarit kehitysluokittain ({c['name']}): {described}.")
         moving = [i for i in goal["indicators"] if i["trend"] in ("heikkenee", "paranee")]
         lines = [f"{TREND_SYMBOL[i['trend']]} {i['title']}: {i['value']} ({i['year']})" for i in moving[:5]]
         if len(moving) > 5:
             lines.append(f"… ja {len(moving) - 5} muuta paranevaa tai heikkenevää (Tilannekuva-sivu)")
-        _text(slide, Mm(175), Mm(28), Mm(153), Mm(72), ["Paranevat ja heikkenevät mittarit:"] + (lines or ["–"]), size=11)
+        _text(slide, Mm(175), Mm(36), Mm(153), Mm(66), ["Paranevat ja heikkenevät mittarit:"] + (lines or ["–"]), size=11)
         actions = [f"{a['action_id']} " + (f"{STATUS_SYMBOL[a['status']]} " if a["status"] in STATUS_SYMBOL else "")
                    + a["status"] for a in goal["actions"]]
         shown = actions[:7] + ([f"… ja {len(actions) - 7} muuta"] if len(actions) > 7 else [])
-        _text(slide, Mm(175), Mm(104), Mm(153), Mm(62), [f"Toimenpiteet: {goal['completion'] or '–'}"] + shown, size=11)
+        _text(slide, Mm(175), Mm(106), Mm(153), Mm(62), [f"Toimenpiteet: {goal['completion'] or '–'}"] + shown, size=11)
         _demo(slide, prs, c["is_demo"])
 
     slide = prs.slides.add_slide(blank)
@@ -256,7 +256,7 @@ def deck_pptx(content: dict) -> bytes:
     more = len(c["changes_all"]) - len(items)
     if more > 0:
         items.append(f"… ja {more} muuta muutosta (sovelluksen Tilannekuva-sivu, muutossyöte)")
-    _text(slide, Mm(10), Mm(30), width, Mm(140), items or ["Ei muutoksia edellisen kuntafoorumin jälkeen."], size=13)
+    _text(slide, Mm(10), Mm(36), width, Mm(134), items or ["Ei muutoksia edellisen kuntafoorumin jälkeen."], size=13)
     _demo(slide, prs, c["is_demo"])
     out = io.BytesIO()
     prs.save(out)
