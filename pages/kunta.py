@@ -105,7 +105,7 @@ mine = own_actions["actions"]
 levels = plan["levels"].set_index("level_id")["short_fi"]
 actions_shown = pd.DataFrame({
     "Tavoite": mine["goal_id"],
-    "Taso": mine["level_id"].map(levels),
+    "Johdon taso / yhdyspinta": mine["level_id"].map(levels),
     "Toimenpide": mine["text_fi"].str.slice(0, 100),
     "Kunta vastaa": ["kyllä" if t else "ei: " + str(o) for t, o in zip(mine["tracked"], mine["owners"])],
     "Tila": [f"{STATUS_SYMBOL[s]} {s}" for s in mine["status"]],
@@ -147,7 +147,7 @@ snapshot_changes(code, year, name)
 st.header("Tulostettava kooste")
 st.caption(f"{md(name)}: yhteenveto, mittarit tavoitteittain pienkuvaajin, toimenpiteiden tila ja kompassikyselyn vastaukset "
            "yhtenä tiedostona (A4, tulostettava).")
-brief_sections.append(BriefSection("Toimenpiteet", actions_shown[["Toimenpide", "Tavoite", "Taso", "Tila", "Päivä"]]))
+brief_sections.append(BriefSection("Toimenpiteet", actions_shown[["Toimenpide", "Tavoite", "Johdon taso / yhdyspinta", "Tila", "Päivä"]]))
 if not survey_shown.empty:
     brief_sections.append(BriefSection(f"Kompassikysely {int(answers['year'].max())}", survey_shown))
 make_document = lambda: build_brief(  # noqa: E731  (built only when downloaded)

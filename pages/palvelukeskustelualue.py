@@ -8,6 +8,7 @@ from readmodel import page_data
 from readmodel.rules import STATUS_SYMBOL
 from ui import data
 from ui.brief import BriefSection, build_brief, sparks_for
+from ui.followup import area_actions_table, plan_actions, rule_caption
 from ui.indicator_table import display_table
 from ui.layout import (
     brief_downloads,
@@ -94,11 +95,14 @@ matrix = matrix[matrix["municipality_code"].isin(codes)].merge(plan["actions"][[
 levels = plan["levels"].set_index("level_id")["short_fi"]
 progress = (matrix.assign(kunta=matrix["municipality_code"].map(names), taso=matrix["level_id"].map(levels))
             .pivot_table(index="taso", columns="kunta", values="status", aggfunc=lambda s: f"{STATUS_SYMBOL['kyllä']} {(s == 'kyllä').sum()}/{len(s)}"))
-progress = progress.reindex([lv for lv in levels if lv in progress.index]).reset_index().rename(columns={"taso": "Taso"})
+progress = progress.reindex([lv for lv in levels if lv in progress.index]).reset_index().rename(columns={"taso": "Johdon taso / yhdyspinta"})
 st.dataframe(progress, hide_index=True, width="stretch")
 st.caption("Valmiit (kyllä) toimenpiteet / kaikki tason toimenpiteet kunnittain; tila kompassikyselyn tai kirjauksen mukaan.")
 download_buttons(progress, f"alue_{area_name}_toimenpiteet")
 brief_sections.append(BriefSection("Toimenpiteiden eteneminen (valmiit / kaikki)", progress))
+st.subheader("Kaikki suunnitelman toimenpiteet alueella")
+area_actions_table(plan_actions(status_year()), data.get(page_data.action_status, status_year()), codes, plan)
+rule_caption()
 
 st.header("Tulostettava kooste")
 st.caption("Palvelukeskusteluun: alueen tilannekuva teemoittain jäsenkuntien arvoineen, pienkuvaajat ja toimenpiteet.")

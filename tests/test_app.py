@@ -85,7 +85,9 @@ def test_area_page_lists_members_and_assumption(demo_env):
         assert heading in [h.value for h in at.header]
     side = next(f for f in frames(at) if "Alue" in f.columns)
     assert {"Siilinjärvi", "Lapinlahti", "Kaavi", "Tuusniemi"} <= set(side.columns)
-    assert any("Kaavi" in f.columns and "Taso" in f.columns for f in frames(at))
+    assert any("Kaavi" in f.columns and "Johdon taso / yhdyspinta" in f.columns for f in frames(at))
+    every = next(tb.value for tb in at.table if "Alueen kunnat" in tb.value.columns)
+    assert len(every) == 42 and any(str(v).endswith("/4 kuntaa") for v in every["Alueen kunnat"])
     at = run("pages/palvelukeskustelualue.py", alue="PK-YLASAVO")
     assert "oletettu" in texts(at)
 

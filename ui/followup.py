@@ -118,6 +118,25 @@ def own_metric_trend(metric_id: str, title: str, unit: str) -> None:
                + f" · ladannut {_text(trend['uploaded_by'].iloc[-1])} ({_text(trend['file_name'].iloc[-1])})")
 
 
+def area_actions_table(rows: pd.DataFrame, matrix: pd.DataFrame, codes, plan: dict) -> None:
+    """Every action for an area: how many of the area's municipalities that answer for it have done it, next to
+    the action's own status and unit over all its owners."""
+    mine = matrix[matrix["municipality_code"].isin(list(codes))]
+    done = mine.assign(done=mine["status"].eq("kyllä")).groupby("action_id")["done"].agg(["sum", "size"])
+    levels = plan["levels"].set_index("level_id")
+    part = rows.assign(_sort=rows["level_id"].map(levels["sort"])).sort_values(["_sort", "goal_id", "action_id"])
+    text = plan["actions"].set_index("action_id")["text_fi"]
+    st.table(pd.DataFrame({
+        "Tunnus": [_text(a) for a in part["action_id"]],
+        "Toimenpide": [_text(text.get(a), 70) for a in part["action_id"]],
+        "Alueen kunnat": [f"{int(done.loc[a, 'sum'])}/{int(done.loc[a, 'size'])} kuntaa" if a in done.index
+                          else "– (kunnat eivät vastaa)" for a in part["action_id"]],
+        "Toimenpiteen tila": [status_label(s) for s in part["status"]],
+        "Omassa yksikössään": [_text(u) for u in part["unit_text"]],
+        "Lähde ja päivä": [_text(s) for s in part["source"]],
+    }).set_index("Tunnus"))
+
+
 def rule_caption() -> None:
     st.caption(f"{STATUS_RULE} {PLAN_COUNT_FORMULA}")
 
