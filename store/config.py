@@ -13,6 +13,7 @@ DATA_DIR = PROJECT_ROOT / "data"
 REGIONS_DIR = DATA_DIR / "regions"
 DEMO_DIR = DATA_DIR / "demo"
 REFERENCE_DIR = DATA_DIR / "reference"   # national facts shared by every region (the 21 counties)
+ACCESSIBILITY_DIR = DATA_DIR / "accessibility"  # the product's accessibility evaluation and known gaps
 DEFAULT_REGION = "pohjois-savo"
 DEFAULT_DB = DATA_DIR / "tilannekuva.duckdb"
 APP_NAME = "Tilannekuva"
@@ -73,6 +74,9 @@ class RegionConfig:
     survey_note_fi: str = ""
     peers: tuple[str, ...] = ()        # peer counties' HVA codes (data/reference/hyvinvointialueet.csv)
     peers_note_fi: str = ""
+    accessibility_provider_fi: str = ""   # the accessibility statement's provider and feedback channel
+    accessibility_feedback_fi: str = ""
+    accessibility_supervisor_fi: str = ""
     # The area page's agenda: (heading, indicator themes under it); () = one heading for all indicators.
     area_themes: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
@@ -119,6 +123,9 @@ def _region_config_at(folder: Path) -> RegionConfig:
         survey_note_fi=raw.get("survey", {}).get("note_fi", ""),
         peers=tuple(str(c) for c in raw.get("comparison", {}).get("peers", [])),
         peers_note_fi=raw.get("comparison", {}).get("peers_note_fi", ""),
+        accessibility_provider_fi=raw.get("accessibility", {}).get("provider_fi", ""),
+        accessibility_feedback_fi=raw.get("accessibility", {}).get("feedback_fi", ""),
+        accessibility_supervisor_fi=raw.get("accessibility", {}).get("supervisor_fi", ""),
         area_themes=tuple((str(t["name_fi"]), tuple(str(i) for i in t["indicator_themes"]))
                           for t in raw.get("areas", {}).get("themes", [])),
     )

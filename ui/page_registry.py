@@ -16,6 +16,7 @@ class PageSpec:
     icon: str
     default: bool = False
     example_query: str = ""  # what the smoke tests add to the URL (region-neutral parameters only)
+    shows_data: bool = True  # False: no figures of the database (admin, statement), so no demo label either
 
     @property
     def file(self) -> str:
@@ -32,5 +33,6 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("vuosikello", "page_year", ":material/event:"),
     PageSpec("kompassikysely", "page_survey", ":material/fact_check:"),
     PageSpec("tietolahteet", "page_sources", ":material/menu_book:"),
-    PageSpec("yllapito", "page_admin", ":material/lock:"),
+    PageSpec("yllapito", "page_admin", ":material/lock:", shows_data=False),
+    PageSpec("saavutettavuus", "page_accessibility", ":material/accessibility:", shows_data=False),
 )

@@ -24,6 +24,22 @@ FI: dict[str, str] = {
     "page_survey": "Kompassikysely",
     "page_sources": "Tietolähteet",
     "page_admin": "Ylläpito",
+    "page_accessibility": "Saavutettavuusseloste",
+    "a11y_intro": "Tämä seloste koskee Tilannekuva-verkkopalvelua. Palvelun tarjoaa {provider}. Seloste perustuu lakiin "
+                  "digitaalisten palvelujen tarjoamisesta (306/2019).",
+    "a11y_state": "Saavutettavuuden tila",
+    "a11y_conformance": "**{conformance}**",
+    "a11y_no_gaps": "Tunnettuja saavutettavuuspuutteita ei ole.",
+    "a11y_gaps_intro": "Tunnetut puutteet ja miten saman tiedon saa toisin:",
+    "a11y_evaluation": "Miten saavutettavuus on arvioitu",
+    "a11y_not_evaluated": "Arviointia ei ole vielä tehty tälle versiolle (python -m pytest tests/test_accessibility.py "
+                          "TILANNEKUVA_RECORD_A11Y=1 kirjaa sen).",
+    "a11y_evaluated": "Viimeisin arviointi {when}: automaattinen tarkistus ({tool}, WCAG 2.1 A ja AA) {pages} sivulla; "
+                      "vakavia tai kriittisiä havaintoja {blocking}, muita {other}. Lisäksi selaimessa:",
+    "a11y_feedback": "Palaute ja valvonta",
+    "a11y_no_feedback": "Aluekansio ei nimeä palautekanavaa (region.toml: [accessibility] feedback_fi).",
+    "a11y_sources": "Tiedot: aluekansion region.toml [accessibility], data/accessibility/evaluation.json "
+                    "(saavutettavuustestin ajo) ja data/accessibility/known_gaps.csv.",
     "sidebar_municipality": "Kunta",
     "sidebar_area": "Palvelukeskustelualue",
     "sidebar_year": "Tarkasteluvuosi",
