@@ -13,8 +13,10 @@ Every page of ui/page_registry.py and the two baseline pages (bench/baseline_pag
 ONE wait rule (`wait_rule`): the page's own heading is shown in the main area (an <h1> in stMain starting
 with the page's title), the script has finished (the app root's data-test-script-state is "notRunning" and
 the running indicator [data-testid="stStatusWidget"] is gone: the indicator alone shows only after a delay,
-so a page whose script paused longer than the quiet window read as done), and the DOM has not changed for
-QUIET_S; the time reported is that of the last DOM change before the quiet window.
+so a page whose script paused longer than the quiet window read as done), no element is still a loading
+placeholder ([data-testid="stSkeleton"]: plotly and dataframe elements are 4.7 MB and ~1 MB of lazily loaded
+JavaScript, during which the DOM is quiet), and the DOM has not changed for QUIET_S; the time reported is
+that of the last DOM change before the quiet window.
 
 Per page: cold (first visit on a freshly started server, fresh browser), warm (reload), widget change (one
 representative selectbox, from the option click until the rule holds), min and median, each as a ratio to
@@ -97,7 +99,8 @@ const h = document.querySelector('[data-testid="stMain"] h1');
 const b = window.__bw || {last: 0, seen: false};
 const app = document.querySelector('[data-testid="stApp"]');
 const running = !app || app.getAttribute('data-test-script-state') !== 'notRunning'
-                || !!document.querySelector('[data-testid="stStatusWidget"]');
+                || !!document.querySelector('[data-testid="stStatusWidget"]')
+                || !!document.querySelector('#root [data-testid="stSkeleton"]');
 return [h ? h.textContent.trim() : null, running,
         performance.now(), b.last, b.seen, !!document.querySelector('[data-testid="stException"]')];
 """
