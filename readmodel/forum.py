@@ -39,6 +39,10 @@ KIND_NAMES = {
 }
 NOT_A_MEETING = ("kompassikysely",)  # a survey window has no snapshot
 FORUM = "kuntafoorumi"
+# The meeting that reviews the picture, in order of preference: a region whose year has no kuntafoorumi
+# (another county's agreement may name a yearly strategic meeting instead) compares with its own.
+REVIEW_KINDS = (FORUM, "strateginen")
+SINCE_WORDS = {"kuntafoorumi": "kuntafoorumin", "strateginen": "strategisen tapaamisen"}  # genitive: "… jälkeen"
 
 
 def _area(meeting: pd.Series) -> str | None:
@@ -198,11 +202,18 @@ def prepare(meeting_id: str, path: Path | None = None, user_name: str | None = N
     return int(snapshot_id)
 
 
-def baseline(con, today: date | None = None, kind: str = FORUM) -> dict | None:
+def review_kind(con) -> str:
+    """The kind of meeting 'changed since the last one' means for this region's year."""
+    kinds = {r[0] for r in con.execute("SELECT DISTINCT kind FROM meeting").fetchall()}
+    return next((k for k in REVIEW_KINDS if k in kinds), FORUM)
+
+
+def baseline(con, today: date | None = None, kind: str | None = None) -> dict | None:
     """The last meeting of `kind` on or before today and its snapshot: {meeting_id, title, date, payload}.
     A meeting whose day has come but that has no snapshot yet has had no load since: its baseline is the
     last load's picture (so nothing has changed since it)."""
     today = today or local_today()
+    kind = kind or review_kind(con)
     row = con.execute(
         """SELECT m.meeting_id, m.title_fi, m.meeting_date, s.payload FROM meeting m
            LEFT JOIN meeting_snapshot ms USING (meeting_id) LEFT JOIN snapshot s ON s.snapshot_id = ms.snapshot_id
@@ -213,7 +224,7 @@ def baseline(con, today: date | None = None, kind: str = FORUM) -> dict | None:
     if payload is None:
         latest = con.execute("SELECT payload FROM load_picture ORDER BY load_id DESC LIMIT 1").fetchone()
         payload = latest[0] if latest else None
-    return {"meeting_id": row[0], "title": row[1], "date": row[2],
+    return {"meeting_id": row[0], "title": row[1], "date": row[2], "kind": kind,
             "payload": json.loads(payload) if payload else changes.picture(con)}
 
 
@@ -224,7 +235,8 @@ def since_last_forum(con, region_key: str = changes.HVA_KEY, today: date | None 
         return None
     now = changes.picture(con)
     records = changes.for_region(changes.diff(base["payload"], now), region_key)
-    return {"meeting_id": base["meeting_id"], "title": base["title"], "date": base["date"], "changes": records,
+    return {"meeting_id": base["meeting_id"], "title": base["title"], "date": base["date"], "kind": base["kind"],
+            "since_word": SINCE_WORDS.get(base["kind"], base["kind"]), "changes": records,
             "lines": changes.lines(records, changes.names(con), group_regions=region_key == changes.HVA_KEY)}
 
 

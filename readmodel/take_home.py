@@ -134,13 +134,15 @@ def content(con, key: str, today: date | None = None) -> dict:
     actions, totals = _actions(con, members, kind)
     view = forum.year_view(con, today)
     upcoming = view["deliverables"]
-    next_forum = upcoming[upcoming["kind"] == forum.FORUM] if not upcoming.empty else upcoming
+    review = forum.review_kind(con)
+    next_forum = upcoming[upcoming["kind"] == review] if not upcoming.empty else upcoming
     share = page_data.count_demo_share(con)
     return {
         "key": key, "kind": kind, "name": name, "plan": dep.plan_name or "", "parties": dep.parties, "made": today,
         "is_demo": bool(share.get("observations_demo") or share.get("survey_demo") or share.get("status_demo")),
         "summary": summary,
         "forum": None if since is None else {"title": since["title"], "date": since["date"]},
+        "since_word": forum.SINCE_WORDS.get(review, review),
         "changes": lines[:MAX_CHANGES], "changes_more": max(0, len(lines) - MAX_CHANGES), "changes_all": lines,
         "in_progress": actions[~actions["done"]].to_dict("records"),
         "done": actions[actions["done"]][["action_id", "text"]].to_dict("records"),

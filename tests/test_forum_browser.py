@@ -114,7 +114,7 @@ def test_coordinator_adds_a_meeting_and_a_decision_that_the_year_and_overview_sh
         driver.save_screenshot(str(ARTIFACTS / "vuosikello_paatos.png"))
 
         driver.get(url)  # the overview is public: a fresh session will do
-        wait_for_page(driver, "Kuntafoorumin päätökset ja sovitut toimenpiteet")
+        wait_for_page(driver, "Kokouksen päätökset ja sovitut toimenpiteet")
         body = driver.find_element(By.TAG_NAME, "body").text
         assert DECISION in body and "J-3-1" in body
         driver.save_screenshot(str(ARTIFACTS / "tilannekuva_paatos.png"))

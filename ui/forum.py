@@ -23,14 +23,15 @@ def changes_since_forum(region_key: str, label: str) -> None:
     """'Muutokset edellisen kuntafoorumin jälkeen' for one region (HVA_KEY or a municipality code)."""
     since = data.get(forum.since_last_forum, region_key, local_today())
     if since is None:
-        st.caption("Vuosikellossa ei ole vielä pidettyä kuntafoorumia, joten muutoksia ei ole mihin verrata.")
+        st.caption("Vuosikellossa ei ole vielä pidettyä kuntafoorumia tai strategista tapaamista, joten muutoksia ei ole "
+                   "mihin verrata.")
         return
     with st.container(border=True):
-        st.markdown(f"**Muutokset edellisen kuntafoorumin jälkeen** — {md(since['title'])}, "
+        st.markdown(f"**Muutokset edellisen {since['since_word']} jälkeen** — {md(since['title'])}, "
                     f"{fi_date(since['date'])} · {md(label)}")
         decided = data.get(forum.decisions, since["meeting_id"])
         if not decided.empty:
-            st.markdown(f"*Kuntafoorumin päätökset ja sovitut toimenpiteet* ({len(decided)})")
+            st.markdown(f"*Kokouksen päätökset ja sovitut toimenpiteet* ({len(decided)})")
             st.markdown("\n".join(f"- {md(_decision_text(r))}" for r in decided.itertuples()))
         if not since["lines"]:
             st.caption("Ei muutoksia: toimenpiteiden tilat, kehitysluokat, vertailut ja ladatut tiedot ovat samat kuin "

@@ -92,8 +92,8 @@ def brief_html(content: dict, footer: str = "", scale: float = 1.0) -> str:
     made = c["made"]
     css = BRIEF_CSS.replace("BASE", f"{8.6 * scale:.2f}")
     parts = ["<!DOCTYPE html>", '<html lang="fi"><head><meta charset="utf-8">',
-             f"<title>Kuntafoorumin kooste: {_e(c['name'])}</title><style>{css}</style></head><body>",
-             f"<header><h1>Kuntafoorumin kooste: {_e(c['name'])}</h1>",
+             f"<title>{_e(c['since_word'].capitalize())} kooste: {_e(c['name'])}</title><style>{css}</style></head><body>",
+             f"<header><h1>{_e(c['since_word'].capitalize())} kooste: {_e(c['name'])}</h1>",
              f'<p class="meta">{_e(c["plan"])} · {_e(c["parties"])} · koottu {fi_date(made)}</p></header>']
     if c["is_demo"]:
         parts.append(f'<p class="demo" role="note">{DEMO_LABEL}.</p>')
@@ -101,10 +101,10 @@ def brief_html(content: dict, footer: str = "", scale: float = 1.0) -> str:
         parts.append("<section class='keep'><h2>Yhteenveto</h2><ul>" + "".join(f"<li>{_e(s)}</li>" for s in c["summary"])
                      + "</ul></section>")
     if c["forum"] is None:
-        parts.append("<section class='keep'><h2>Muutokset edellisen kuntafoorumin jälkeen</h2>"
-                     '<p class="meta">Vuosikellossa ei ole vielä pidettyä kuntafoorumia.</p></section>')
+        parts.append(f"<section class='keep'><h2>Muutokset edellisen {_e(c['since_word'])} jälkeen</h2>"
+                     '<p class="meta">Vuosikellossa ei ole vielä pidettyä kokousta, johon verrata.</p></section>')
     else:
-        head = f"Muutokset edellisen kuntafoorumin jälkeen ({c['forum']['title']}, {fi_date(c['forum']['date'])})"
+        head = f"Muutokset edellisen {c['since_word']} jälkeen ({c['forum']['title']}, {fi_date(c['forum']['date'])})"
         items = "".join(f"<li>{_e(x['section'])}: {_e(x['text'])}</li>" for x in c["changes"])
         more = (f'<p class="more">Lisäksi {c["changes_more"]} muuta muutosta: katso sovelluksen Tilannekuva- tai '
                 "Kunta-sivu tai muutossyöte.</p>") if c["changes_more"] else ""
@@ -136,7 +136,7 @@ def brief_html(content: dict, footer: str = "", scale: float = 1.0) -> str:
             state = "–" if d["done"] is None else ("✔ valmis" if d["done"] else "✖ kesken")
             check = d["check_text"] + (f"; puuttuu: {', '.join(missing)}" if missing else "")
             rows.append([d["party"], d["text"], state, check])
-        parts.append(f"<section class='keep'><h2>Ennen seuraavaa kuntafoorumia ({_e(first['meeting_title'])}, "
+        parts.append(f"<section class='keep'><h2>Ennen seuraavaa kokousta ({_e(first['meeting_title'])}, "
                      f"{fi_date(first['meeting_date'])})</h2>"
                      + _table([("Osapuoli", "20%"), ("Tuo kokoukseen", "34%"), ("Tilanne", "11%"), ("Tarkistus", "35%")],
                               rows) + "</section>")
@@ -223,7 +223,7 @@ def deck_pptx(content: dict) -> bytes:
     width = prs.slide_width - Mm(20)
 
     slide = prs.slides.add_slide(blank)
-    _text(slide, Mm(10), Mm(30), width, Mm(36), f"Tilannekuva kuntafoorumiin: {c['name']}", size=36, bold=True)
+    _text(slide, Mm(10), Mm(30), width, Mm(36), f"Tilannekuva: {c['name']}", size=36, bold=True)
     _text(slide, Mm(10), Mm(78), width, Mm(30), [c["plan"], c["parties"], f"Koottu {fi_date(c['made'])}"], size=18)
     if c["forum"]:
         _text(slide, Mm(10), Mm(112), width, Mm(15),
@@ -250,13 +250,13 @@ def deck_pptx(content: dict) -> bytes:
         _demo(slide, prs, c["is_demo"])
 
     slide = prs.slides.add_slide(blank)
-    head = "Muutokset edellisestä kuntafoorumista" + (f" ({c['forum']['title']})" if c["forum"] else "")
+    head = f"Muutokset edellisen {c['since_word']} jälkeen" + (f" ({c['forum']['title']})" if c["forum"] else "")
     _text(slide, Mm(10), Mm(6), width, Mm(20), head, size=24, bold=True)
     items = [f"{x['section']}: {x['text']}" for x in c["changes_all"][:10]]
     more = len(c["changes_all"]) - len(items)
     if more > 0:
         items.append(f"… ja {more} muuta muutosta (sovelluksen Tilannekuva-sivu, muutossyöte)")
-    _text(slide, Mm(10), Mm(36), width, Mm(134), items or ["Ei muutoksia edellisen kuntafoorumin jälkeen."], size=13)
+    _text(slide, Mm(10), Mm(36), width, Mm(134), items or [f"Ei muutoksia edellisen {c['since_word']} jälkeen."], size=13)
     _demo(slide, prs, c["is_demo"])
     out = io.BytesIO()
     prs.save(out)
