@@ -19,7 +19,13 @@ import numpy as np
 import pandas as pd
 
 from data_sources import meetings
-from data_sources.reference import CatalogueError, parse_catalogues, record_region, store_catalogues
+from data_sources.reference import (
+    CatalogueError,
+    asked_municipalities,
+    parse_catalogues,
+    record_region,
+    store_catalogues,
+)
 from data_sources.rollup import POPULATION_INDICATOR, refresh_derived
 from data_sources.survey import store_survey_in
 from metrics.aggregate import aggregation_kind, rollup
@@ -108,8 +114,10 @@ def regional_totals(municipal: pd.DataFrame, indicators: pd.DataFrame, codes: di
 
 
 def write_demo_survey(questions: pd.DataFrame, municipalities: pd.DataFrame, year: int, folder: Path,
-                      hva_name: str) -> Path:
-    """A compass-survey export as a survey tool would produce it (UTF-8 with BOM, ';')."""
+                      hva_name: str, asked: dict[str, set[str]] | None = None) -> Path:
+    """A compass-survey export as a survey tool would produce it (UTF-8 with BOM, ';'). asked
+    (reference.asked_municipalities): a question of some municipalities' action is answered by those only."""
+    asked = asked or {}
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"esimerkki_kompassikysely_{year}.csv"
     questions = questions.sort_values("sort")
@@ -120,10 +128,11 @@ def write_demo_survey(questions: pd.DataFrame, municipalities: pd.DataFrame, yea
     header = ["Kunta", "Vastaajan rooli", "Aikaleima", "Vuosi"] + list(questions["question_id"])
     records = []
 
-    def answers(rng: np.random.Generator, respondent: str, role: str) -> list[str]:
+    def answers(rng: np.random.Generator, respondent: str, role: str, code: str | None = None) -> list[str]:
         out = []
         for _, q in questions.iterrows():
             applies = q["respondent"] == "any" or (q["respondent"] == respondent)
+            applies = applies and (code is None or q["question_id"] not in asked or code in asked[q["question_id"]])
             if q["type"] == "yes_no" and role in ("kunta", "hva") and applies:
                 draw = rng.random()
                 out.append("" if draw < 0.08 else "En osaa sanoa" if draw < 0.12 else yes_words[bool(rng.random() < progress)])
@@ -145,7 +154,7 @@ def write_demo_survey(questions: pd.DataFrame, municipalities: pd.DataFrame, yea
         for role in ["kunta", *roles[: 1 + int(rng.integers(0, 3))]]:
             minute += 1
             stamp = f"{year}-03-{1 + minute // 600:02d} {9 + (minute // 60) % 8:02d}:{minute % 60:02d}"
-            records.append([m["name_fi"], role, stamp, str(year)] + answers(rng, "municipality", role))
+            records.append([m["name_fi"], role, stamp, str(year)] + answers(rng, "municipality", role, str(m["code"])))
     rng = _rng("survey", year, "hva")
     for role in ["hva", "hva-johto", "hva-palvelualue", "hva-hyte"]:
         minute += 1
@@ -260,7 +269,8 @@ def build_demo(db: Path | None = None, region_id: str | None = None) -> dict:
         survey_results = []
         with tempfile.TemporaryDirectory(prefix="tilannekuva-demo-") as folder:
             for year in SURVEY_YEARS:
-                path = write_demo_survey(questions, munis, year, Path(folder), config.hva.name_fi)
+                path = write_demo_survey(questions, munis, year, Path(folder), config.hva.name_fi,
+                                         asked_municipalities(cat))
                 survey_results.append(store_survey_in(load, path.read_bytes(), path.name, year, is_demo=True,
                                                       user_name="demo"))
     return {"observations": len(frame), "surveys": [r.rows for r in survey_results]}
@@ -274,7 +284,7 @@ def demo_survey_file(year: int, folder: Path, region_id: str | None = None) -> P
     questions = pd.DataFrame(cat.questions, columns=["question_id", "text_fi", "type", "metric_id", "respondent", "sort"])
     munis = pd.DataFrame([r for r in cat.regions if r[0] == "KUNTA"],
                          columns=["category", "code", "name_fi", "name_sv", "sotkanet_id"])
-    return write_demo_survey(questions, munis, year, folder, config.hva.name_fi)
+    return write_demo_survey(questions, munis, year, folder, config.hva.name_fi, asked_municipalities(cat))
 
 
 def _demo_action_statuses(con, cat) -> None:

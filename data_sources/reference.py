@@ -362,3 +362,25 @@ def load_catalogues(region_id: str | None = None, path: Path | None = None) -> i
 
         refresh_derived(load.con)
     return load.rows
+
+
+def asked_municipalities(cat: Catalogues) -> dict[str, set[str]]:
+    """question_id -> the municipalities a municipal question is asked of, for questions whose action is
+    answered by some municipalities only (e.g. MAL-kunnat); other questions go to every municipality."""
+    codes = {r[1] for r in cat.regions if r[0] == "KUNTA"}
+    members = {p[0]: (codes if (p[4] or "*") == "*" else set((p[4] or "").split(";")) & codes)
+               for p in cat.parties if p[1] == "municipalities"}
+    owners: dict[str, set[str]] = {}
+    for action_id, party_id, _ in cat.action_owners:
+        owners.setdefault(action_id, set()).add(party_id)
+    actions_of: dict[str, set[str]] = {}
+    for metric_id, action_id in cat.metric_actions:
+        actions_of.setdefault(metric_id, set()).add(action_id)
+    out = {}
+    for question_id, _, _, metric_id, respondent, _ in cat.questions:
+        if not metric_id or respondent not in ("municipality", "any"):
+            continue
+        asked = {c for a in actions_of.get(metric_id, ()) for p in owners.get(a, ()) for c in members.get(p, ())}
+        if asked and asked != codes:
+            out[question_id] = asked
+    return out

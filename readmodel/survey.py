@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from metrics import survey_results as sr
+from readmodel import page_data
 from readmodel.deployment import deployment
 
 ANSWER_ROWS_SQL = """
@@ -45,7 +46,25 @@ def _inputs(con) -> dict:
         "members": con.execute("SELECT group_category, group_code, member_code FROM region_member").df(),
         "areas": con.execute("SELECT code, name_fi FROM region WHERE category = 'PALVELUALUE'").df(),
         "hva_code": deployment(con).hva[1],
+        "asked": asked_municipalities(con),
     }
+
+
+def asked_municipalities(con) -> dict[str, set[str]]:
+    """question_id -> its municipalities, for municipal questions of an action only some municipalities answer
+    for (e.g. MAL-kunnat): such a question is counted over those ("1/2 kuntaa"), as the plan counts it."""
+    keys = page_data.owner_keys(con)
+    keys = keys[keys["party_kind"] == "municipalities"]
+    every = set(con.execute("SELECT code FROM own_municipality").df()["code"])
+    links = con.execute(
+        """SELECT q.question_id, ma.action_id FROM survey_question q JOIN metric_action ma USING (metric_id)
+           WHERE q.respondent IN ('municipality', 'any')""").df()
+    out = {}
+    for question_id, part in links.groupby("question_id"):
+        asked = set(keys.loc[keys["action_id"].isin(part["action_id"]), "municipality_code"])
+        if asked and asked != every:
+            out[question_id] = asked
+    return out
 
 
 def survey_page(con, year: int, by: str | None = None) -> dict:
@@ -68,14 +87,17 @@ def survey_page(con, year: int, by: str | None = None) -> dict:
     results: dict[str, dict] = {}
     downloads: list[pd.DataFrame] = []
     for q in visible.itertuples(index=False):
+        q_munis = munis[munis["code"].isin(inputs["asked"][q.question_id])] if q.question_id in inputs["asked"] else munis
         if q.type == "yes_no":
-            row = summary_by_id.loc[q.question_id]
+            row = summary_by_id.loc[q.question_id] if q_munis is munis else sr.yes_no_summary(
+                answers, questions[questions["question_id"] == q.question_id], q_munis, year, hva_code
+            ).set_index("question_id").loc[q.question_id]
             if q.respondent == "hva":
                 results[q.question_id] = {"summary": row}
                 downloads.append(pd.DataFrame([{"kysymys": q.question_id, "teksti": q.text_fi,
                                                 "ryhmä": sr.HVA_GROUP, "tulos": row["label"]}]))
                 continue
-            per_muni = sr.municipality_answers(answers, q.question_id, year, munis)
+            per_muni = sr.municipality_answers(answers, q.question_id, year, q_munis)
             results[q.question_id] = {"summary": row, "per_municipality": per_muni,
                                       "by_area": sr.yes_no_by_area(per_muni, inputs["members"], inputs["areas"])}
             downloads.append(per_muni.assign(kysymys=q.question_id, teksti=q.text_fi)

@@ -192,3 +192,29 @@ def test_owner_of_a_municipal_subset_counts_its_members_only(demo_db):
     assert sorted(mal["municipality_code"]) == sorted(parties.loc["mal", "members"].split(";"))
     assert rows.loc["J-1-1", "unit_text"].endswith(f"/{len(mal)} kuntaa (MAL-kunnat)")
     assert len(rows) == 42 and (rows["owners"] != "").all()
+
+
+def test_a_question_of_some_municipalities_is_asked_and_counted_over_those_only(demo_db):
+    from readmodel import survey
+    from store.warehouse import connect_read
+
+    with connect_read(demo_db) as con:
+        asked = survey.asked_municipalities(con)
+        year = max(survey.survey_years(con))
+        page = survey.survey_page(con, year)
+        answered = {r[0] for r in con.execute(
+            "SELECT DISTINCT municipality_code FROM survey_answers WHERE question_id = 'Q-J-1-1-M1' AND answer IS NOT NULL"
+        ).fetchall()}
+        unit = page_data_unit(con, "J-1-1")
+    mal = asked["Q-J-1-1-M1"]
+    assert set(asked) == {"Q-J-1-1-M1"}  # every other municipal question goes to every municipality
+    assert answered <= mal  # the demo survey asks the MAL municipalities only
+    result = page["results"]["Q-J-1-1-M1"]
+    assert result["summary"]["label"].endswith(f"/{len(mal)} kuntaa") and len(result["per_municipality"]) == len(mal)
+    assert unit.endswith(f"/{len(mal)} kuntaa (MAL-kunnat)")
+
+
+def page_data_unit(con, action_id):
+    from readmodel import page_data
+
+    return page_data.plan_actions(con).set_index("action_id").loc[action_id, "unit_text"]
