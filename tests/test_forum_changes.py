@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import date
 from xml.etree import ElementTree as ET
 
@@ -147,3 +148,19 @@ def test_new_years_and_survey_counts_are_changes_too():
     assert changes.diff(old, new) == [("new_year", "HVA", "1", "2023", "2024"), ("new_year", "HVA", "2", None, "2024"),
                                       ("survey", None, "2026", None, "12")]
     assert changes.diff(None, new) == []  # the first load is the baseline
+
+
+def test_the_monthly_refresh_reports_and_feeds_what_its_load_changed(fast_backoff, catalogue_copy, capsys):
+    from tests.test_refresh import OWN, ReplayServer, ReplayState
+
+    state = ReplayState(regions=(OWN / "regions_pohjois_savo.json").read_bytes(),
+                        metadata={i: (OWN / f"indicator_{i}.json").read_bytes() for i in (127, 171)},
+                        json_rows={i: (OWN / f"json_{i}.json").read_bytes() for i in (127, 171)})
+    with ReplayServer(state) as server:
+        code = main(["--db", str(catalogue_copy), "refresh", "--base-url", server.base_url, "--indicators", "127,171"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.out
+    digest = next(json.loads(line) for line in captured.err.splitlines() if '"event": "digest"' in line)
+    assert digest["changes"] > 0 and "uusi tilastovuosi" in digest["first"]
+    root = ET.parse(catalogue_copy.parent / "muutokset.atom").getroot()
+    assert root.tag == f"{ATOM}feed" and root.findall(f"{ATOM}entry")
