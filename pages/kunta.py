@@ -8,7 +8,7 @@ from readmodel.rules import STATUS_SYMBOL, clearest_changes
 from ui import data
 from ui.brief import BriefSection, build_brief, sparks_for
 from ui.charts import line_chart, small_multiples
-from ui.forum import changes_since_forum
+from ui.forum import changes_since_forum, take_home_downloads
 from ui.indicator_table import display_table
 from ui.layout import (
     brief_downloads,
@@ -106,7 +106,7 @@ levels = plan["levels"].set_index("level_id")["short_fi"]
 actions_shown = pd.DataFrame({
     "Tavoite": mine["goal_id"],
     "Johdon taso / yhdyspinta": mine["level_id"].map(levels),
-    "Toimenpide": mine["text_fi"].str.slice(0, 100),
+    "Toimenpide": mine["text_fi"],  # whole: the table and the brief wrap it
     "Kunta vastaa": ["kyllä" if t else "ei: " + str(o) for t, o in zip(mine["tracked"], mine["owners"])],
     "Tila": [f"{STATUS_SYMBOL[s]} {s}" for s in mine["status"]],
     "Omassa yksikössään": mine["unit_text"],
@@ -147,7 +147,8 @@ snapshot_changes(code, year, name)
 st.header("Tulostettava kooste")
 st.caption(f"{md(name)}: yhteenveto, mittarit tavoitteittain pienkuvaajin, toimenpiteiden tila ja kompassikyselyn vastaukset "
            "yhtenä tiedostona (A4, tulostettava).")
-brief_sections.append(BriefSection("Toimenpiteet", actions_shown[["Toimenpide", "Tavoite", "Johdon taso / yhdyspinta", "Tila", "Päivä"]]))
+brief_sections.append(BriefSection("Toimenpiteet", actions_shown[["Toimenpide", "Tavoite", "Johdon taso / yhdyspinta", "Kunta vastaa",
+                                                                   "Tila", "Päivä"]]))
 if not survey_shown.empty:
     brief_sections.append(BriefSection(f"Kompassikysely {int(answers['year'].max())}", survey_shown))
 make_document = lambda: build_brief(  # noqa: E731  (built only when downloaded)
@@ -155,3 +156,4 @@ make_document = lambda: build_brief(  # noqa: E731  (built only when downloaded)
     + (f" · tiedot vuoteen {year} asti" if year else ""), brief_sections,
     summary=summary, is_demo=is_demo, footer=footer_text())
 brief_downloads(make_document, f"kuntakooste_{name}", key="kunta")
+take_home_downloads(footer_text(), party_key=code)

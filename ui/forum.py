@@ -109,8 +109,13 @@ def _brief_pdf(version: str, key: str, today, _party: dict, footer: str) -> byte
     return brief_pdf(_party, footer)
 
 
-def take_home_downloads(footer: str = "") -> None:
-    """The forum brief (HTML, PDF) and the slide deck (PPTX) of any party, built only when downloaded."""
+def take_home_downloads(footer: str = "", party_key: str | None = None) -> None:
+    """The forum brief (HTML, PDF) and the slide deck (PPTX) of any party (or of `party_key`), built only when
+    downloaded."""
+    if party_key is not None:
+        st.subheader("Kuntafoorumin kooste (enintään 2 sivua) ja kalvot")
+        _take_home_buttons(party_key, footer)
+        return
     st.header("Kuntafoorumin aineistot osapuolille")
     st.caption("Kooste (enintään kaksi A4-sivua: yhteenveto, muutokset edellisen kuntafoorumin jälkeen, käynnissä olevat "
                "toimenpiteet vastuutahoineen ja tiloineen, selvimmät muutokset, mitä tuodaan seuraavaan kuntafoorumiin) ja "
@@ -120,6 +125,11 @@ def take_home_downloads(footer: str = "") -> None:
     keys = [p[0] for p in everyone]
     names = {p[0]: p[2] for p in everyone}
     key = st.selectbox("Osapuoli", keys, format_func=lambda k: names.get(k, k), key="take_home_party")
+    _take_home_buttons(key, footer)
+
+
+def _take_home_buttons(key: str, footer: str) -> None:
+    names = {p[0]: p[2] for p in data.get(take_home.parties)}
     today = local_today()
     slug = "".join(ch if ch.isalnum() else "_" for ch in names.get(key, key).lower()).strip("_")
     party = data.get(take_home.content, key, today)  # cached per database version; the files are built on download
