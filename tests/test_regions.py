@@ -202,3 +202,20 @@ def test_the_cli_and_the_export_refuse_a_database_of_another_region(region_demo_
     assert capsys.readouterr().err.count("rakennettu alueelle 'pohjois-karjala'") == 3
     assert cli(["status", "--db", str(db), "--json"]) == 2
     assert cli(["catalogue", "--region", SECOND_REGION, "--db", str(db)]) == 0  # its own region: fine
+
+
+def test_a_region_folder_can_live_anywhere(tmp_path, monkeypatch):
+    import shutil
+
+    from data_sources.reference import parse_catalogues
+    from store.config import region_config, region_dir
+
+    folder = tmp_path / "oma-alue"
+    shutil.copytree(ROOT / "data" / "regions" / SECOND_REGION, folder)
+    assert region_dir(str(folder)) == folder.resolve()
+    monkeypatch.setenv("TILANNEKUVA_REGION", str(folder))
+    config = region_config()
+    assert config.folder == folder.resolve() and config.hva.code == region_config(SECOND_REGION).hva.code
+    assert len([r for r in parse_catalogues(config).regions if r[0] == "KUNTA"]) == 13
+    with pytest.raises(FileNotFoundError):
+        region_dir(str(tmp_path / "ei-ole"))
