@@ -304,7 +304,7 @@ def build_dump(cut: Cut | str, folder: Path | None = None, *, workers: int | Non
     started = time.perf_counter()
     regions, ids, _ = regions_for(cut)
     specs = indicator_specs()[: indicators or N_INDICATORS]
-    writer = sk.DumpWriter(folder, BASE_URL)
+    writer = sk.DumpWriter(folder, BASE_URL, generated=LABEL)
     writer.add(_fetched("regions", (), json.dumps(regions, ensure_ascii=False).encode("utf-8")))
     rows = size = 0
     workers = workers or max(1, min(len(specs), os.cpu_count() or 1))

@@ -75,6 +75,8 @@ def request_key(path: str, params: tuple[tuple[str, str], ...]) -> str:
 class HttpSource:
     """Fetch from the live API with a prepared session (data_sources.http.make_session)."""
 
+    generated = None  # live responses are never generated (cf. DumpSource.generated)
+
     def __init__(self, session, base_url: str, dump: "DumpWriter | None" = None):
         self.session = session
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
@@ -115,10 +117,11 @@ def _transport_reason(exc: Exception) -> str:
 class DumpWriter:
     """Save every raw response byte-for-byte plus manifest.json (thread-safe)."""
 
-    def __init__(self, folder: Path, base_url: str):
+    def __init__(self, folder: Path, base_url: str, generated: str | None = None):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.base_url = base_url
+        self.generated = generated  # a label when the responses were made up (bench/), never for recorded ones
         self.entries: dict[str, dict] = {}
         self._lock = threading.Lock()
 
@@ -141,6 +144,8 @@ class DumpWriter:
             entries = sorted(self.entries.values(), key=lambda e: e["key"])
         manifest = {"format": "tilannekuva-sotkanet-dump/1", "base_url": self.base_url,
                     "created_at": iso_utc(), "entries": entries}
+        if self.generated:
+            manifest["generated"] = self.generated
         path = self.folder / "manifest.json"
         tmp = path.with_suffix(".json.tmp")
         tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -166,6 +171,8 @@ class DumpSource:
         except (ValueError, KeyError, TypeError) as exc:
             raise DumpError(f"Vedoksen manifest.json on rikki: {exc}") from exc
         self.base_url = manifest.get("base_url", "")
+        # Responses made up by a generator (bench/scale.py): what is loaded from them is stored as demo data.
+        self.generated = manifest.get("generated") or None
         self.entries: dict[str, dict] = {}
         problems = []
         for e in entries:
@@ -182,6 +189,8 @@ class DumpSource:
             raise DumpError("Vedos ei kelpaa:\n" + "\n".join(f"  - {p}" for p in problems))
 
     def describe(self) -> str:
+        if self.generated:
+            return f"vedos {self.folder} (generoitu: {self.generated})"
         return f"vedos {self.folder} (alun perin {self.base_url})"
 
     def fetch(self, path: str, params: tuple[tuple[str, str], ...] = ()) -> Fetched:

@@ -317,8 +317,9 @@ ON CONFLICT (id) DO UPDATE SET
 """
 
 
-def apply_results(load, results: list[ItemResult], new_regions: pd.DataFrame) -> list[int]:
-    """Inside one writing() load: replace series, update metadata, log every indicator. -> changed ids."""
+def apply_results(load, results: list[ItemResult], new_regions: pd.DataFrame, *, generated: bool = False) -> list[int]:
+    """Inside one writing() load: replace series, update metadata, log every indicator. -> changed ids.
+    `generated`: the responses came from a generated dump, so the rows are demo data (labelled on every page)."""
 
     con = load.con
     if not new_regions.empty:
@@ -330,7 +331,7 @@ def apply_results(load, results: list[ItemResult], new_regions: pd.DataFrame) ->
     changed = [r.id for r in ok]
     if ok:
         frame = pd.concat([r.rows for r in ok], ignore_index=True)
-        frame["is_demo"] = False
+        frame["is_demo"] = generated
         frame["load_id"] = load.load_id
         con.execute("DELETE FROM observation WHERE list_contains(?, indicator_id)", [changed])
         con.register("sotkanet_obs_df", frame)
@@ -457,9 +458,10 @@ def run_load(options: Options, *, out=None, err=None) -> int:
     licences = sorted({sk_licence(r.meta) for r in ok + unchanged if r.meta})
     summary = (f"{len(ok)} ladattu, {len(unchanged)} ennallaan, {len(failed)} epäonnistui; "
                f"{sum(len(r.rows) for r in ok)} riviä")
+    generated = bool(source.generated)
     with writing("sotkanet", target=source.describe(), params=params, licence=" | ".join(licences) or None,
-                 path=path) as load:
-        apply_results(load, results, new_regions)
+                 path=path, is_demo=generated) as load:
+        apply_results(load, results, new_regions, generated=generated)
         load.rows = sum(len(r.rows) for r in ok)
         load.status = "failed" if failed and not (ok or unchanged) else "partial" if failed else "ok"
         load.checksum = hashlib.sha256("".join(sorted(r.checksum or "" for r in ok)).encode()).hexdigest()[:16]

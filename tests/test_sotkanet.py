@@ -419,6 +419,30 @@ def test_dump_then_from_dump_gives_identical_tables(db, server, tmp_path):
     assert data_checksums(other) == before
 
 
+def test_a_generated_dump_loads_as_demo_data(db, server, tmp_path):
+    """A dump whose manifest says it was generated (bench/scale.py writes one) loads its rows as demo data, so
+    every page labels them; a recorded dump stays real."""
+    dump = tmp_path / "dump"
+    code, out, err = run(db, server, "--indicators", "127", "--dump", str(dump))
+    assert code == 0, out + err
+    manifest = json.loads((dump / "manifest.json").read_text())
+    assert "generated" not in manifest
+    recorded, generated = tmp_path / "recorded.duckdb", tmp_path / "generated.duckdb"
+    shutil.copy2(db, recorded)
+    shutil.copy2(db, generated)
+    assert run(recorded, None, "--indicators", "127", "--from-dump", str(dump), "--force")[0] == 0
+    manifest["generated"] = "Skaala-aineisto (synteettinen)"
+    (dump / "manifest.json").write_text(json.dumps(manifest))
+    assert run(generated, None, "--indicators", "127", "--from-dump", str(dump), "--force")[0] == 0
+    for path, demo in ((recorded, False), (generated, True)):
+        con = connect_read(path)
+        flags = {r[0] for r in con.execute("SELECT DISTINCT is_demo FROM observation WHERE indicator_id = 127").fetchall()}
+        log = con.execute("SELECT is_demo, target FROM load_log WHERE source = 'sotkanet' ORDER BY load_id DESC LIMIT 1").fetchone()
+        con.close()
+        assert flags == {demo} and log[0] is demo
+        assert ("generoitu" in log[1]) is demo
+
+
 def test_from_dump_without_the_request_fails_that_indicator(db, server, tmp_path):
     dump = tmp_path / "dump"
     code, out, err = run(db, server, "--indicators", "127", "--dump", str(dump))
