@@ -27,17 +27,20 @@ class Deployment:
     area_themes: tuple = ()         # the area page's agenda: (heading, indicator themes); () = all in one
 
 
-def _first(con, category: str) -> tuple[str, str] | None:
-    row = con.execute("SELECT code, name_fi FROM region WHERE category = ? ORDER BY code LIMIT 1", [category]).fetchone()
+def _first(con, category: str, code: str) -> tuple[str, str] | None:
+    """The region of `category`: the folder's own code when the database has it (other counties may be
+    stored as comparison regions), else the first one."""
+    row = con.execute("SELECT code, name_fi FROM region WHERE category = ? ORDER BY code <> ?, code LIMIT 1",
+                      [category, code]).fetchone()
     return (row[0], row[1]) if row else None
 
 
 def deployment(con) -> Deployment:
     """Codes and names from the database (what the data is about), texts from the region folder."""
     config = region_config()
-    hva = _first(con, "HYVINVOINTIALUE") or (config.hva.code, config.hva.name_fi)
-    maakunta = _first(con, "MAAKUNTA") or (config.maakunta.code, config.maakunta.name_fi)
-    country = _first(con, "MAA") or (config.country.code, config.country.name_fi)
+    hva = _first(con, "HYVINVOINTIALUE", config.hva.code) or (config.hva.code, config.hva.name_fi)
+    maakunta = _first(con, "MAAKUNTA", config.maakunta.code) or (config.maakunta.code, config.maakunta.name_fi)
+    country = _first(con, "MAA", config.country.code) or (config.country.code, config.country.name_fi)
     munis = [r[0] for r in con.execute("SELECT code FROM own_municipality ORDER BY name_fi").fetchall()]
     default = config.default_municipality if config.default_municipality in munis else (munis[0] if munis else "")
     return Deployment(
