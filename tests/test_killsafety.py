@@ -265,16 +265,18 @@ def _demo_survey_file(db: Path, folder: Path, year: int) -> Path:
 
 
 def _status_file(db: Path, folder: Path) -> Path:
-    from data_sources.action_status import export_csv_bytes
+    from data_sources.action_status import export_csv_bytes, owners_by_action
 
     con = connect_read(db)
     actions = [r[0] for r in con.execute("SELECT action_id FROM action ORDER BY 1").fetchall()]
     munis = con.execute("SELECT code, name_fi FROM own_municipality ORDER BY 1").fetchall()
+    owners = owners_by_action(con)  # a status is recorded only for a party that answers for the action (issue 12)
     con.close()
     rows = [{"toimenpide": a, "kunta": name, "kuntakoodi": code, "tila": ("kyllä", "osittain", "ei")[i % 3],
              "päivämäärä": "2025-01-02", "huomio": f"= tilanne {i}; odottaa", "kirjaaja": "kill-test",
              "kirjattu": f"2025-01-02 10:{i // 60 % 60:02d}:{i % 60:02d}", "esimerkki": False}
-            for i, (a, (code, name)) in enumerate((a, m) for a in actions for m in munis)]
+            for i, (a, (code, name)) in enumerate((a, m) for a in actions for m in munis
+                                                  if owners is None or m[0] in owners.get(a, {}))]
     path = folder / "tilat.csv"
     path.write_bytes(export_csv_bytes(__import__("pandas").DataFrame(rows)))
     return path
