@@ -54,34 +54,47 @@ def _party(con, key: str) -> tuple[str, str, str, tuple[str, str], list[str]]:
 
 
 def _actions(con, members: list[str], kind: str) -> tuple[pd.DataFrame, dict]:
-    """Actions followed per municipality with their status (a municipality) or done counts (HVA, area)."""
+    """The actions the party follows, with their status: a municipality its own; an area or the HVA the done
+    count over the member municipalities that answer for it, and the HVA also the statuses of the parties
+    that answer as one (the HVA itself, the liitto) where the status matrix names them."""
     p = page_data.plan(con)
     matrix = page_data.action_status(con, None)
     tracked = page_data.tracked_actions(con)
-    mine = matrix[matrix["municipality_code"].isin(members)]
+    by_party = "party_kind" in matrix.columns
+    municipal = matrix[matrix["municipality_code"].isin(members)]
+    if by_party:
+        municipal = municipal[municipal["party_kind"] == "municipalities"].drop_duplicates(["action_id", "municipality_code"])
+    single = matrix[matrix["party_kind"] != "municipalities"] if by_party and kind == "HVA" else matrix.iloc[0:0]
     actions = p["actions"].set_index("action_id")
     rows = []
-    for action_id, part in mine.groupby("action_id", sort=False):
-        if action_id not in actions.index:
-            continue
+    for action_id in actions.index:
         a = actions.loc[action_id]
-        counts = {s: int((part["status"] == s).sum()) for s in STATUS_ORDER}
-        followed = action_id in tracked
+        part = municipal[municipal["action_id"] == action_id]
+        others = single[single["action_id"] == action_id]
+        followed = action_id in tracked or len(others) > 0
+        base = {"action_id": action_id, "goal_id": int(a["goal_id"]), "text": a["text_fi"], "owner": a["responsible_fi"] or ""}
         if kind == "KUNTA":
+            if part.empty:
+                continue  # another party answers for it
             status = str(part["status"].iloc[0])
-            if not followed and status == "ei vastausta":
+            if not (action_id in tracked) and status == "ei vastausta":
                 continue  # a whole-region action nobody has reported on for this municipality
-            rows.append({"action_id": action_id, "goal_id": int(a["goal_id"]), "text": a["text_fi"],
-                         "owner": a["responsible_fi"] or "", "status": status, "followed": followed,
-                         "done": status == DONE})
-        elif followed:
-            rows.append({"action_id": action_id, "goal_id": int(a["goal_id"]), "text": a["text_fi"],
-                         "owner": a["responsible_fi"] or "",
-                         "status": f"{counts['kyllä']}/{len(part)} kuntaa valmis"
-                                   + (f", {counts['osittain']} osittain" if counts["osittain"] else ""),
-                         "followed": True, "done": counts["kyllä"] == len(part)})
-    frame = pd.DataFrame(rows, columns=["action_id", "goal_id", "text", "owner", "status", "followed", "done"])
-    totals = {s: int((mine[mine["action_id"].isin(tracked)]["status"] == s).sum()) for s in STATUS_ORDER}
+            rows.append({**base, "status": status, "followed": action_id in tracked, "done": status == DONE,
+                         "answered": status != "ei vastausta"})
+            continue
+        segments, done = [], True
+        if len(part) and (action_id in tracked or by_party):
+            yes, partly = int((part["status"] == DONE).sum()), int((part["status"] == "osittain").sum())
+            segments.append(f"{yes}/{len(part)} kuntaa valmis" + (f", {partly} osittain" if partly else ""))
+            done &= yes == len(part)
+        for r in others.itertuples():
+            segments.append(f"{r.party_name}: {r.status}")
+            done &= r.status == DONE
+        if segments and followed:
+            answered = bool((part["status"] != "ei vastausta").any() or (others["status"] != "ei vastausta").any())
+            rows.append({**base, "status": "; ".join(segments), "followed": True, "done": done, "answered": answered})
+    frame = pd.DataFrame(rows, columns=["action_id", "goal_id", "text", "owner", "status", "followed", "done", "answered"])
+    totals = {s: int((municipal[municipal["action_id"].isin(tracked)]["status"] == s).sum()) for s in STATUS_ORDER}
     return frame.sort_values(["goal_id", "action_id"]).reset_index(drop=True), totals
 
 

@@ -85,7 +85,7 @@ def _party_missing(content: dict, missing: list[str]) -> list[str]:
     return [m for m in missing if content["kind"] != "KUNTA" or m == content["name"]]
 
 
-def brief_html(content: dict, footer: str = "", scale: float = 1.0) -> str:
+def brief_html(content: dict, footer: str = "", scale: float = 1.0, compact: bool = False) -> str:
     """The forum brief of one party: summary, changes since the last forum, actions in progress with owner
     and status, the clearest changes, and what the party brings to the next forum."""
     c = content
@@ -111,16 +111,21 @@ def brief_html(content: dict, footer: str = "", scale: float = 1.0) -> str:
         parts.append(f"<section class='keep'><h2>{_e(head)}</h2>"
                      + (f"<ul>{items}</ul>{more}" if items else '<p class="meta">Ei muutoksia.</p>') + "</section>")
     followed_word = "Kunnittain seurattava"
+    # compact (when the whole list does not fit two pages): actions nobody has reported on yet are named in one line
+    listed = [a for a in c["in_progress"] if not compact or a.get("answered", True)]
+    unreported = [a["action_id"] for a in c["in_progress"] if compact and not a.get("answered", True)]
     if c["in_progress"]:
         if c["kind"] == "KUNTA":
             rows = [[a["action_id"], a["text"], a["owner"], f"{STATUS_SYMBOL.get(a['status'], '')} {a['status']}",
-                     "kyllä" if a["followed"] else "ei (koko alue)"] for a in c["in_progress"]]
+                     "kyllä" if a["followed"] else "ei (koko alue)"] for a in listed]
             head = [("Tunnus", "8.5%"), ("Toimenpide", "43.5%"), ("Vastuutaho", "24%"), ("Tila", "12%"), (followed_word, "12%")]
         else:
-            rows = [[a["action_id"], a["text"], a["owner"], a["status"]] for a in c["in_progress"]]
+            rows = [[a["action_id"], a["text"], a["owner"], a["status"]] for a in listed]
             head = [("Tunnus", "8.5%"), ("Toimenpide", "50.5%"), ("Vastuutaho", "25%"), ("Tila", "16%")]
         done = ", ".join(a["action_id"] for a in c["done"])
-        parts.append("<section><h2>Käynnissä olevat toimenpiteet</h2>" + _table(head, rows)
+        none_yet = (f'<p class="meta">Ei vielä tilatietoa yhdeltäkään vastaajalta ({len(unreported)}): '
+                    f'{_e(", ".join(unreported))} — tekstit, vastuutahot ja tilat Tavoitteet-sivulla.</p>') if unreported else ""
+        parts.append("<section><h2>Käynnissä olevat toimenpiteet</h2>" + (_table(head, rows) if rows else "") + none_yet
                      + (f'<p class="meta">Valmiina (kyllä): {_e(done)}.</p>' if done else "") + "</section>")
     if c["clearest"]:
         rows = [[f"{TREND_SYMBOL.get(x['trend'], '')} {x['trend']}", x["title"], f"{x['value']} ({x['year']})",
@@ -150,12 +155,14 @@ def pdf_pages(pdf: bytes) -> int:
 
 
 def brief_pdf(content: dict, footer: str = "") -> bytes | None:
-    """The brief printed at the largest type that fits MAX_PAGES A4 pages (the smallest scale otherwise)."""
+    """The brief printed at the largest type that fits MAX_PAGES A4 pages; if even the smallest does not, the
+    actions nobody has reported on are named in one line instead of a row each (the smallest type otherwise)."""
     pdf = None
-    for scale in SCALES:
-        pdf = html_to_pdf(brief_html(content, footer, scale))
-        if pdf is None or pdf_pages(pdf) <= MAX_PAGES:
-            return pdf
+    for compact in (False, True):
+        for scale in SCALES:
+            pdf = html_to_pdf(brief_html(content, footer, scale, compact))
+            if pdf is None or pdf_pages(pdf) <= MAX_PAGES:
+                return pdf
     return pdf
 
 
