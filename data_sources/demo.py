@@ -156,7 +156,10 @@ def write_demo_survey(questions: pd.DataFrame, municipalities: pd.DataFrame, yea
             stamp = f"{year}-03-{1 + minute // 600:02d} {9 + (minute // 60) % 8:02d}:{minute % 60:02d}"
             records.append([m["name_fi"], role, stamp, str(year)] + answers(rng, "municipality", role, str(m["code"])))
     rng = _rng("survey", year, "hva")
-    for role in ["hva", "hva-johto", "hva-palvelualue", "hva-hyte"]:
+    # Enough HVA respondents for its own experience items (asked of the HVA only since issue 12) to pass the
+    # smallest group shown.
+    for role in ["hva", "hva-johto", "hva-palvelualue", "hva-hyte", "hva-perhepalvelut", "hva-tyollisyys",
+                 "hva-rekrytointi"]:
         minute += 1
         stamp = f"{year}-03-20 10:{minute % 60:02d}"
         records.append([hva_name, role, stamp, str(year)] + answers(rng, "hva", role))
