@@ -71,3 +71,104 @@ def test_no_serious_or_critical_axe_violations(demo_db):
                 for page, violations in report.items()}
     blocking = {page: items for page, items in blocking.items() if items}
     assert not blocking, json.dumps(blocking, ensure_ascii=False, indent=1)
+
+
+# ---------------------------------------------------------------- reflow, zoom and keyboard (WCAG 1.4.10, 1.4.4, 2.1.1)
+
+# The page's own scroll containers: the document, Streamlit's app view and main area. Tables and charts
+# may scroll inside themselves (1.4.10 allows it for data tables); the page itself must not.
+PAGE_OVERFLOW = """
+const boxes = [document.scrollingElement || document.documentElement,
+               document.querySelector('[data-testid="stAppViewContainer"]'),
+               document.querySelector('[data-testid="stMain"]')].filter(Boolean);
+return boxes.filter(e => e.scrollWidth > e.clientWidth + 2)
+            .map(e => (e.getAttribute('data-testid') || 'document') + ': ' + e.scrollWidth + ' > ' + e.clientWidth);
+"""
+VIEWPORTS = {  # name -> CDP device metrics; 200 % zoom of a 1 280 px window = a 640 CSS px viewport at scale 2
+    "390 px": {"width": 390, "height": 844, "deviceScaleFactor": 3, "mobile": True},
+    "200 %": {"width": 640, "height": 900, "deviceScaleFactor": 2, "mobile": False},
+}
+# Walk the page with Tab: what gets focus, and whether the focus is visible (outline or a focus ring shadow).
+FOCUS_STATE = """
+const el = document.activeElement;
+if (!el || el === document.body) return null;
+const style = getComputedStyle(el);
+const ring = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none'
+             || !!el.closest('[data-baseweb]') && getComputedStyle(el.closest('[data-baseweb]')).boxShadow !== 'none';
+return {tag: el.tagName, label: (el.getAttribute('aria-label') || el.innerText || '').slice(0, 40),
+        main: !!el.closest('[data-testid="stMain"]'), ring: ring};
+"""
+
+
+def no_horizontal_scroll(url: str, driver, pages=PAGES) -> dict[str, dict[str, list[str]]]:
+    found: dict[str, dict[str, list[str]]] = {}
+    for name, metrics in VIEWPORTS.items():
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+        for path, expected in pages:
+            driver.get(f"{url}/{path}")
+            wait_for_heading(driver, expected)
+            overflow = driver.execute_script(PAGE_OVERFLOW)
+            if overflow:
+                found.setdefault(name, {})[path or "tilannekuva"] = overflow
+                driver.save_screenshot(str(ARTIFACTS / f"overflow-{name.replace(' ', '')}-{path.split('?')[0] or 'tilannekuva'}.png"))
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    return found
+
+
+def keyboard_walk(url: str, driver, pages=PAGES, presses: int = 25) -> dict[str, str]:
+    """Per page: '' when Tab reaches the main area's controls with a visible focus, else what went wrong."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    problems = {}
+    for path, expected in pages:
+        driver.get(f"{url}/{path}")
+        wait_for_heading(driver, expected)
+        states = []
+        for _ in range(presses):
+            ActionChains(driver).send_keys(Keys.TAB).perform()
+            state = driver.execute_script(FOCUS_STATE)
+            if state:
+                states.append(state)
+        unseen = [s["label"] or s["tag"] for s in states if not s["ring"]]
+        if not any(s["main"] for s in states):
+            problems[path or "tilannekuva"] = "Tab ei saavuta pääalueen säätimiä"
+        elif unseen:
+            problems[path or "tilannekuva"] = f"kohdistus ei näy: {unseen[:3]}"
+    return problems
+
+
+@pytest.mark.browser
+def test_reflow_zoom_and_keyboard_on_every_page(demo_db):
+    """At 390 px and at 200 % zoom no page scrolls sideways, and Tab reaches every page's own controls
+    with a visible focus. TILANNEKUVA_RECORD_A11Y=1 also runs axe and writes the evaluation the
+    accessibility statement shows (data/accessibility/evaluation.json)."""
+    import datetime as dt
+    import os
+
+    require_browser()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with running_app(demo_db) as url, chromium() as driver:
+        overflow = no_horizontal_scroll(url, driver)
+        keyboard = keyboard_walk(url, driver)
+        record = os.environ.get("TILANNEKUVA_RECORD_A11Y") == "1"
+        axe_report = audit_pages(url, driver) if record and AXE.exists() else None
+    if record and axe_report is not None:
+        from readmodel.accessibility import EVALUATION_FILE
+
+        version = json.loads((AXE.parent / "package.json").read_text(encoding="utf-8"))["version"]
+        pages = {page: {"blocking": sum(v["impact"] in BLOCKING for v in violations),
+                        "other": sum(v["impact"] not in BLOCKING for v in violations)}
+                 for page, violations in axe_report.items()}
+        checks = [{"name_fi": "Näkymä 390 px leveällä näytöllä ilman sivun vaakavieritystä", "passed": "390 px" not in overflow,
+                   "pages": len(PAGES)},
+                  {"name_fi": "Näkymä 200 %:n suurennuksella ilman sivun vaakavieritystä", "passed": "200 %" not in overflow,
+                   "pages": len(PAGES)},
+                  {"name_fi": "Käyttö näppäimistöllä (Tab saavuttaa sivun säätimet, kohdistus näkyy)",
+                   "passed": not keyboard, "pages": len(PAGES)}]
+        EVALUATION_FILE.write_text(json.dumps({
+            "evaluated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "tool": f"axe-core {version}, Chromium (headless)", "pages": pages, "checks": checks,
+        }, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    assert not overflow, json.dumps(overflow, ensure_ascii=False, indent=1)
+    assert not keyboard, json.dumps(keyboard, ensure_ascii=False, indent=1)
