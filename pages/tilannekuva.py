@@ -20,13 +20,14 @@ from ui.layout import (
     status_year,
     summary_sentences,
 )
+from ui.safe import md, md_lines
 from ui.strings import t
 from ui.tables import download_buttons
 
 year = st.session_state.get("year")
 st.title(t("page_overview"))
 dep = region_facts()
-st.caption(f"Yhteiset tavoitteet ({dep.parties}): mittarit hyvinvointialueen tasolla koko maahan verrattuna "
+st.caption(f"Yhteiset tavoitteet ({md(dep.parties)}): mittarit hyvinvointialueen tasolla koko maahan verrattuna "
            "ja toimenpiteiden eteneminen kunnissa.")
 page_demo_banner()
 changes_since_forum(HVA_KEY, dep.hva_name)
@@ -36,7 +37,7 @@ plan = data.get(page_data.plan)
 loads = data.get(page_data.latest_loads)
 indicators = overview["indicators"]  # status_year() is None only when the year is the latest
 latest_year = int(indicators["year"].max()) if indicators["year"].notna().any() else None
-freshness = ", ".join(f"{r.source}: {fi_datetime(r.last)}" for r in loads.itertuples())
+freshness = ", ".join(f"{md(r.source)}: {fi_datetime(r.last)}" for r in loads.itertuples())
 st.info(f"Tilastotiedot vuoteen **{latest_year or '–'}** asti · viimeisimmät lataukset: {freshness or 'ei latauksia'}", icon=":material/schedule:")
 
 goal_status = data.get(page_data.goal_status, *dep.hva, year_max=year,
@@ -44,25 +45,25 @@ goal_status = data.get(page_data.goal_status, *dep.hva, year_max=year,
 
 summary = summary_sentences(*dep.hva, year)
 if summary:
-    with st.expander(f"Yhteenveto: {dep.hva_name}", expanded=False):
-        st.markdown("  \n".join(summary))
+    with st.expander(f"Yhteenveto: {md(dep.hva_name)}", expanded=False):
+        st.markdown(md_lines(summary))
 
 completion = overview["completion"].merge(plan["actions"], on="action_id")
 tracked = set(overview["tracked"]["action_id"])
 goal_level = overview["goal_level"]
 levels = plan["levels"].set_index("level_id")
 TREND_WORDS = [("paranee", "▲"), ("heikkenee", "▼"), ("ennallaan", "▶"), ("ei erotu", "≈"), ("kasvaa", "↗"), ("laskee", "↘")]
-
 plan_rows = overview["actions"]
 st.subheader("Toimenpiteet")
 plan_total(overview)
+
 for goal in plan["goals"].itertuples():
-    st.header(f"{t('goal', n=goal.goal_id)}: {goal.title_fi}")
+    st.header(f"{t('goal', n=goal.goal_id)}: {md(goal.title_fi)}")
     if goal_status is not None and goal.goal_id in goal_status.index:
         g = goal_status.loc[goal.goal_id]
         trend_text = " · ".join(f"{sym} {word} {int(g[word])}" for word, sym in TREND_WORDS if word in g and int(g[word] or 0))
         completion_text = g.get("completion_text") if isinstance(g.get("completion_text"), str) else ""
-        st.markdown(f"**Mittarit ({dep.hva_name}):** {trend_text or '–'}  \n**Toimenpiteet:** {completion_text or '–'}")
+        st.markdown(f"**Mittarit ({md(dep.hva_name)}):** {trend_text or '–'}  \n**Toimenpiteet:** {md(completion_text) or '–'}")
     left, right = st.columns([1, 1])
     with left:
         st.subheader("Toimenpiteiden eteneminen")
@@ -70,15 +71,15 @@ for goal in plan["goals"].itertuples():
         st.caption("Tila ja yksikkö sivun alun säännön mukaan; vastuutahot, mittarit ja historia: "
                    "Tavoitteet-sivu.")
     with right:
-        st.subheader(f"Mittarit: {dep.hva_name}")
+        st.subheader(f"Mittarit: {md(dep.hva_name)}")
         goal_inds = indicators[indicators["goals"].map(lambda g: goal.goal_id in list(g))]
         shown = display_table(goal_inds, ["vs_country"])
         st.dataframe(shown, hide_index=True, width="stretch")
         source_caption(goal_inds)
         better = clearest_changes(goal_inds, "paranee", 2)
         worse = clearest_changes(goal_inds, "heikkenee", 2)
-        lines = [f"▲ paranee: {r.title_fi} ({fi_number(r.relative_slope_pct, 1, signed=True)} %/v)" for r in better.itertuples()]
-        lines += [f"▼ heikkenee: {r.title_fi} ({fi_number(r.relative_slope_pct, 1, signed=True)} %/v)" for r in worse.itertuples()]
+        lines = [f"▲ paranee: {md(r.title_fi)} ({fi_number(r.relative_slope_pct, 1, signed=True)} %/v)" for r in better.itertuples()]
+        lines += [f"▼ heikkenee: {md(r.title_fi)} ({fi_number(r.relative_slope_pct, 1, signed=True)} %/v)" for r in worse.itertuples()]
         if lines:
             st.markdown("**Selvimmät muutokset:**  \n" + "  \n".join(lines))
     st.divider()
@@ -101,7 +102,7 @@ if is_admin():
                                            user_name=str(st.session_state.get("admin_user") or "ylläpito"))
                 st.success(f"Tilannekuva #{new_id} tallennettu.")
             except ValueError as exc:
-                st.error(str(exc))
+                st.error(md(exc))
 else:
     st.caption("Ylläpito voi tallentaa kuntafoorumin tilannekuvan kirjauduttuaan (Ylläpito-sivu) tai komennolla "
                "`python -m data_sources snapshot save --name NIMI`.")
