@@ -23,6 +23,9 @@ GROUPINGS = {"role": "Vastaajan rooli", "area": "Palvelukeskustelualue", "none":
 st.title(t("page_survey"))
 st.caption("Kuntafoorumin vuosittainen kompassikysely: miten yhteiset tavoitteet ja yhdyspintojen toimenpiteet "
            "ovat edenneet kunnissa ja hyvinvointialueella.")
+st.caption("Tällä sivulla ovat kyselyn vastaukset sellaisinaan. Toimenpiteen tila Tilannekuva- ja Tavoitteet-sivuilla "
+           "ja viennissä on vastuutahoittain uusin kyselyn vastaus tai koordinaattorin kirjaus (kumpi uudempi), ja "
+           "sivut kertovat kunkin tilan lähteen ja päivän; kysymys kysytään vain toimenpiteen vastuutahoilta.")
 
 years = data.get(survey.survey_years)
 if not years:
