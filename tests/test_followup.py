@@ -196,3 +196,14 @@ def test_open_answers_are_for_coordinators_and_small_groups_are_suppressed(demo_
         year = max(survey.survey_years(con))
         found = survey.open_answers(con, year, "Q-GEN-3")
     assert found["texts"] and all(t.startswith("Esimerkkivastaus") for t in found["texts"])
+
+
+def test_the_csv_export_writes_the_actions_file(demo_db, tmp_path):
+    from metrics.__main__ import main as export_cli
+
+    out = tmp_path / "vienti.csv"
+    assert export_cli(["export", "--db", str(demo_db), "--format", "csv", "--out", str(out)]) == 0
+    actions = pd.read_csv(tmp_path / "vienti_actions.csv")
+    assert len(actions) == 42 and {"status", "source", "owners", "date", "unit_text"} <= set(actions.columns)
+    goals = pd.read_csv(tmp_path / "vienti_goals.csv")
+    assert set(goals.loc[goals["region_category"] == "HYVINVOINTIALUE", "count_unit"]) == {"toimenpide"}
