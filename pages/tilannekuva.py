@@ -64,24 +64,21 @@ for goal in plan["goals"].itertuples():
         trend_text = " · ".join(f"{sym} {word} {int(g[word])}" for word, sym in TREND_WORDS if word in g and int(g[word] or 0))
         completion_text = g.get("completion_text") if isinstance(g.get("completion_text"), str) else ""
         st.markdown(f"**Mittarit ({md(dep.hva_name)}):** {trend_text or '–'}  \n**Toimenpiteet:** {md(completion_text) or '–'}")
-    left, right = st.columns([1, 1])
-    with left:
-        st.subheader("Toimenpiteiden eteneminen")
-        actions_table(plan_rows, plan, goal.goal_id, compact=True)
-        st.caption("Tila ja yksikkö sivun alun säännön mukaan; vastuutahot, mittarit ja historia: "
-                   "Tavoitteet-sivu.")
-    with right:
-        st.subheader(f"Mittarit: {md(dep.hva_name)}")
-        goal_inds = indicators[indicators["goals"].map(lambda g: goal.goal_id in list(g))]
-        shown = display_table(goal_inds, ["vs_country"])
-        st.dataframe(shown, hide_index=True, width="stretch")
-        source_caption(goal_inds)
-        better = clearest_changes(goal_inds, "paranee", 2)
-        worse = clearest_changes(goal_inds, "heikkenee", 2)
-        lines = [f"▲ paranee: {md(r.title_fi)} ({fi_number(r.relative_slope_pct, 1, signed=True)} %/v)" for r in better.itertuples()]
-        lines += [f"▼ heikkenee: {md(r.title_fi)} ({fi_number(r.relative_slope_pct, 1, signed=True)} %/v)" for r in worse.itertuples()]
-        if lines:
-            st.markdown("**Selvimmät muutokset:**  \n" + "  \n".join(lines))
+    st.subheader("Toimenpiteiden eteneminen")
+    actions_table(plan_rows, plan, goal.goal_id, compact=True)
+    st.caption("Tila ja yksikkö sivun alun säännön mukaan; vastuutahot, mittarit ja historia: "
+               "Tavoitteet-sivu.")
+    st.subheader(f"Mittarit: {md(dep.hva_name)}")
+    goal_inds = indicators[indicators["goals"].map(lambda g: goal.goal_id in list(g))]
+    shown = display_table(goal_inds, ["vs_country"])
+    st.dataframe(shown, hide_index=True, width="stretch")
+    source_caption(goal_inds)
+    better = clearest_changes(goal_inds, "paranee", 2)
+    worse = clearest_changes(goal_inds, "heikkenee", 2)
+    lines = [f"▲ paranee: {md(r.title_fi)} ({fi_number(r.relative_slope_pct, 1, signed=True)} %/v)" for r in better.itertuples()]
+    lines += [f"▼ heikkenee: {md(r.title_fi)} ({fi_number(r.relative_slope_pct, 1, signed=True)} %/v)" for r in worse.itertuples()]
+    if lines:
+        st.markdown("**Selvimmät muutokset:**  \n" + "  \n".join(lines))
     st.divider()
 
 st.subheader("Lataa")

@@ -40,7 +40,7 @@ def plan_total(overview: dict) -> None:
 def actions_table(rows: pd.DataFrame, plan: dict, goal_id: int | None = None, compact: bool = False) -> None:
     """Every action (of one goal) with its owners, its own status, its unit, the source and date of its newest
     status and the newest record's note; ordered as the seed: johdon taso first, then yhdyspinnat a–e.
-    compact: id, text, status, unit and source only (a half-width column)."""
+    compact: id, text, status, unit and source only (the overview, one table per goal)."""
     levels = plan["levels"].set_index("level_id")
     part = rows if goal_id is None else rows[rows["goal_id"] == goal_id]
     part = part.assign(_sort=part["level_id"].map(levels["sort"])).sort_values(["_sort", "action_id"])

@@ -105,6 +105,10 @@ ACCESSIBILITY_CSS = """
 /* code blocks: the light syntax colours (e.g. #00a4d4 on #f7f7f6, 2.7:1) -> dark tones with ≥ 4.5:1 */
 [data-testid="stCode"] code span { color: #1d3b5a !important; }
 [data-testid="stCode"] code span.comment { color: #505050 !important; }
+/* st.table: cells wrap, so a table fits its column without a scrolling wrapper (a scrolling region must be
+   reachable by keyboard, WCAG 2.1.1, and st.table's wrapper is not focusable) */
+.stTable table { width: 100%; }
+.stTable th, .stTable td { white-space: normal !important; overflow-wrap: anywhere; }
 /* WCAG 2.4.7: a visible keyboard focus on every control (Streamlit's navigation links show none) */
 a:focus-visible, button:focus-visible, input:focus-visible, textarea:focus-visible, [tabindex]:focus-visible,
 [role="tab"]:focus-visible { outline: 3px solid #0072B2 !important; outline-offset: 2px !important; }
