@@ -457,26 +457,29 @@ def section(r: dict) -> str:
     return "\n".join(L) + "\n"
 
 
-def _medians(r: dict, name: str) -> tuple:
+def _medians(r: dict, name: str, stat: str = "median") -> tuple:
     c, p = r["cold"].get(name, {}), r["app"]["pages"].get(name, {})
-    return (p.get("warm", {}).get("median"), p.get("widget", {}).get("median"), c.get("median"), p.get("drawn", {}))
+    return (p.get("warm", {}).get(stat), p.get("widget", {}).get(stat), c.get(stat), p.get("drawn", {}))
 
 
 def comparison(before: dict, after: dict) -> str:
     """Before → after per page: medians in seconds, and each as a ratio to the reference baseline of its
     own run (runs made at different times are compared only through those ratios)."""
     L = [f"### Before → after (runs `{before['label']}` and `{after['label']}`)\n",
-         "Median seconds, and in parentheses the ratio to the plotly chart + dataframe baseline measured in the "
-         "same run. Goals: warm ≤ 1,5×, widget change ≤ 1,5×, cold ≤ 2×. Drawn: plotly figures / dataframes in "
-         "the main area.\n",
+         "Median seconds, and in parentheses its ratio to the plotly chart + dataframe baseline's median in the "
+         "same run, then the same ratio of the minima (less swayed by a load spike during one repetition). Goals: "
+         "warm ≤ 1,5×, widget change ≤ 1,5×, cold ≤ 2×. Drawn: plotly figures / dataframes in the main area.\n",
          "| page | warm before → after | widget change before → after | cold before → after | drawn before → after |",
          "|---|---|---|---|---|"]
     refs = [_medians(r, REFERENCE) for r in (before, after)]
+    mins = [_medians(r, REFERENCE, "min") for r in (before, after)]
     for x in after["targets"]:
         b, a = _medians(before, x["name"]), _medians(after, x["name"])
+        bm, am = _medians(before, x["name"], "min"), _medians(after, x["name"], "min")
         cells = []
         for i in range(3):
-            cells.append(" → ".join(f"{_f(m[i])} ({_f(_ratio(m[i], ref[i]))}×)" for m, ref in ((b, refs[0]), (a, refs[1]))))
+            cells.append(" → ".join(f"{_f(m[i])} ({_f(_ratio(m[i], ref[i]))}×; min {_f(_ratio(n[i], lo[i]))}×)"
+                                    for m, ref, n, lo in ((b, refs[0], bm, mins[0]), (a, refs[1], am, mins[1]))))
         drawn = " → ".join(f"{d['plotly']} / {d['dataframes']}" if d else "–" for d in (b[3], a[3]))
         L.append(f"| {x['name']} | {' | '.join(cells)} | {drawn} |")
     return "\n".join(L) + "\n"
