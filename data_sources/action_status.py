@@ -52,12 +52,12 @@ from data_sources.uploads import (
     MunicipalityResolver,
     UploadProblem,
     UploadRejected,
-    UnreadableFile,
     fold,
     parse_timestamp,
-    print_problems,
-    read_regular_file,
+    load_file_from_cli,
+    not_loaded,
     read_table,
+    write_cli_output,
 )
 from store.config import db_path
 from store.warehouse import connect_read, writing
@@ -446,28 +446,14 @@ def _cmd_set(args) -> int:
 def _cmd_export(args) -> int:
     with connect_read(db_path(args.db)) as con:
         frame = current_status(con) if args.current else status_history(con)
-    data = export_csv_bytes(frame)
-    if args.out:
-        Path(args.out).write_bytes(data)
-        print(f"{len(frame)} riviä -> {args.out}")
-    else:
-        sys.stdout.write(data.decode("utf-8-sig"))
+    write_cli_output(export_csv_bytes(frame), args.out, f"{len(frame)} riviä -> {args.out}")
     return 0
 
 
 def _cmd_import(args) -> int:
-    path = Path(args.file)
-    try:
-        data = read_regular_file(path, MAX_FILE_BYTES)  # regular files only, at most the cap + 1 byte
-        added = import_status_bytes(data, path.name, db=args.db, user_name=args.by)
-    except UnreadableFile as exc:
-        print(f"virhe: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"virhe: tiedostoa {path} ei voi lukea ({exc.strerror})", file=sys.stderr)
-        return 1
-    except UploadRejected as rejected:
-        print_problems(rejected.problems)
+    added = load_file_from_cli(args.file, lambda data, name: import_status_bytes(data, name, db=args.db,
+                                                                                  user_name=args.by))
+    if not_loaded(added):
         return 1
     print(f"tuotu {added} uutta merkintää" if added else "ei muutoksia")
     return 0

@@ -30,13 +30,13 @@ from data_sources.uploads import (
     MAX_FILE_BYTES,
     MAX_PROBLEMS,
     ProblemList,
-    UnreadableFile,
     UploadProblem,
     UploadRejected,
     fold,
-    print_problems,
-    read_regular_file,
+    load_file_from_cli,
+    not_loaded,
     read_table,
+    write_cli_output,
 )
 from metrics import followup
 from store.config import db_path
@@ -218,27 +218,13 @@ def values(con) -> pd.DataFrame:
 def _cmd_template(args) -> int:
     with connect_read(db_path(args.db)) as con:
         data = template_bytes(con)
-    if args.out:
-        Path(args.out).write_bytes(data)
-        print(f"pohja -> {args.out}")
-    else:
-        sys.stdout.write(data.decode("utf-8-sig"))
+    write_cli_output(data, args.out, f"pohja -> {args.out}")
     return 0
 
 
 def _cmd_load(args) -> int:
-    path = Path(args.file)
-    try:
-        data = read_regular_file(path, MAX_FILE_BYTES)
-        added = load_bytes(data, path.name, by=args.by, db=args.db)
-    except UnreadableFile as exc:
-        print(f"virhe: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"virhe: tiedostoa {path} ei voi lukea ({exc.strerror})", file=sys.stderr)
-        return 1
-    except UploadRejected as rejected:
-        print_problems(rejected.problems)
+    added = load_file_from_cli(args.file, lambda data, name: load_bytes(data, name, by=args.by, db=args.db))
+    if not_loaded(added):
         return 1
     print(f"tallennettu {added} arvoa")
     return 0

@@ -27,6 +27,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from pathlib import Path
 
 import pandas as pd
 
@@ -449,3 +450,37 @@ def print_problems(problems: list[UploadProblem], file=None) -> None:
     print(f"Tiedosto hylättiin, mitään ei tallennettu. Ongelmia {len(problems)}:", file=file)
     for p in problems:
         print(f"  - {p}", file=file)
+
+
+# ---------------------------------------------------------------- the loaders' CLI commands
+
+_NOT_LOADED = object()
+
+
+def load_file_from_cli(path, load):
+    """`load(data, file_name)` on a regular file named on the command line (at most the cap + 1 byte read).
+    Whatever stops it is printed (the file's problems row/column/value) and NOT_LOADED returned: the
+    command then exits 1 and nothing was written."""
+    path = Path(path)
+    try:
+        return load(read_regular_file(path, MAX_FILE_BYTES), path.name)
+    except UnreadableFile as exc:
+        print(f"virhe: {exc}", file=sys.stderr)
+    except OSError as exc:
+        print(f"virhe: tiedostoa {path} ei voi lukea ({exc.strerror})", file=sys.stderr)
+    except UploadRejected as rejected:
+        print_problems(rejected.problems)
+    return _NOT_LOADED
+
+
+def not_loaded(result) -> bool:
+    return result is _NOT_LOADED
+
+
+def write_cli_output(data: bytes, out: str | None, done: str) -> None:
+    """An export's bytes to the file named by --out (then `done` on stdout), else as text to stdout."""
+    if out:
+        Path(out).write_bytes(data)
+        print(done)
+    else:
+        sys.stdout.write(data.decode("utf-8-sig"))

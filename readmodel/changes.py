@@ -59,13 +59,20 @@ def _num(value):
     return round(float(value), 6)
 
 
+COMPARED_COLUMNS = ("vs_country", "vs_hva")
+
+
 def picture(con: duckdb.DuckDBPyConnection) -> dict:
     """The picture of the data now (any connection: a load's or a reader's)."""
     hva_category, hva_code = page_data.hva_and_country(con)[0]
     indicators: dict[str, dict] = {}
     if _has_table(con, "pre_indicator"):
+        # the comparison columns exist only where the database has the regions to compare with
+        present = {r[0] for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'pre_indicator'").fetchall()}
+        compared = ", ".join(c if c in present else f"NULL AS {c}" for c in COMPARED_COLUMNS)
         rows = con.execute(
-            """SELECT region_category, region_code, indicator_id, year, value, trend_class, vs_country, vs_hva
+            f"""SELECT region_category, region_code, indicator_id, year, value, trend_class, {compared}
                FROM pre_indicator WHERE gender = 'total' AND year IS NOT NULL
                  AND (region_category = 'KUNTA' OR (region_category = ? AND region_code = ?))""",
             [hva_category, hva_code]).fetchall()

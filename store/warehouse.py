@@ -361,6 +361,15 @@ def _record_interrupted(con: duckdb.DuckDBPyConnection, info: dict) -> None:
     )
 
 
+def _completed(con: duckdb.DuckDBPyConnection, marker: dict) -> bool:
+    """Whether the load a marker names is in the load log: its transaction committed and its file was swapped in."""
+    load_id = marker.get("load_id")
+    if not isinstance(load_id, int):
+        return False
+    return con.execute("SELECT count(*) FROM load_log WHERE load_id = ? AND source = ? AND status <> 'interrupted'",
+                       [load_id, marker.get("source")]).fetchone()[0] > 0
+
+
 def interrupted_load(path: Path | None = None) -> dict | None:
     """The in-flight marker of a load that is running or was killed, if any."""
     marker = _inflight_path(path or db_path())
@@ -409,14 +418,9 @@ def writing(
             _require_regular(path)  # again under the lock: the path may have been replaced meanwhile
             if path.exists():
                 shutil.copy2(path, tmp)
-            marker.write_text(
-                json.dumps(
-                    {"source": source, "target": target, "params": params or {},
-                     "started_at": iso_utc(), "is_demo": is_demo, "pid": os.getpid()},
-                    ensure_ascii=False,
-                ),
-                encoding="utf-8",
-            )
+            in_flight = {"source": source, "target": target, "params": params or {},
+                         "started_at": iso_utc(), "is_demo": is_demo, "pid": os.getpid()}
+            marker.write_text(json.dumps(in_flight, ensure_ascii=False), encoding="utf-8")
         except OSError as exc:
             _remove_temporary(tmp)
             raise WarehouseError(
@@ -435,9 +439,13 @@ def writing(
             raise WarehouseError(f"Tiedostoa {path} ei voi avata tietokantana: {exc}. Tiedosto on ennallaan.") from exc
         try:
             migrate(con)
+            if previous_marker and _completed(con, previous_marker):
+                previous_marker = None  # killed after its swap, before it removed its marker: it did finish
             if previous_marker:
                 _record_interrupted(con, previous_marker)
             load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM load_log").fetchone()[0]
+            # the marker names its load, so a kill after the swap is not later reported as an interruption
+            marker.write_text(json.dumps({**in_flight, "load_id": load_id}, ensure_ascii=False), encoding="utf-8")
             started = db_timestamp()
             load = Load(con=con, load_id=load_id, path=path)
             con.execute("BEGIN TRANSACTION")

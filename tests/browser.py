@@ -135,6 +135,35 @@ def _wait(driver, done, text: str, timeout: float) -> None:
     raise AssertionError(f"page never showed {text!r}; body starts: {body[:300]!r}")
 
 
+def click_button(driver, label: str, timeout: float = 30) -> None:
+    """Click the button with this label once the app has rendered it (Streamlit re-renders often)."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            for button in driver.find_elements(By.TAG_NAME, "button"):
+                if button.text.strip() == label:
+                    button.click()
+                    return
+        except StaleElementReferenceException:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"no button {label!r}")
+
+
+def log_in(driver, url: str, password: str) -> None:
+    """Log in on the admin page with the password (the session keeps the login while it follows links)."""
+    from selenium.webdriver.common.by import By
+
+    driver.get(f"{url}/yllapito")
+    wait_for_page(driver, "Ylläpidon salasana")
+    driver.find_element(By.CSS_SELECTOR, 'input[type="password"]').send_keys(password)
+    click_button(driver, "Kirjaudu")
+    wait_for_page(driver, "Kirjautunut")
+
+
 def exception_boxes(driver) -> list[str]:
     from selenium.webdriver.common.by import By
 

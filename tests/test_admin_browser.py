@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 import shutil
-import time
 
 import pytest
 
 from data_sources.admin_auth import hash_password
 from store.warehouse import connect_read, table_checksum
-from tests.browser import ARTIFACTS, chromium, exception_boxes, require_browser, running_app, wait_for_page
+from tests.browser import (
+    ARTIFACTS, chromium, click_button, exception_boxes, log_in, require_browser, running_app, wait_for_page,
+)
 
 PASSWORD = "koordinaattori-testi"
 
@@ -29,29 +30,11 @@ def _export(demo_db, tmp_path, name: str, edit) -> str:
     return str(path)
 
 
-def _click(driver, label: str, timeout: float = 30) -> None:
-    """Click the button with this label once the app has rendered it (Streamlit re-renders often)."""
-    from selenium.common.exceptions import StaleElementReferenceException
-    from selenium.webdriver.common.by import By
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            for button in driver.find_elements(By.TAG_NAME, "button"):
-                if button.text.strip() == label:
-                    button.click()
-                    return
-        except StaleElementReferenceException:
-            pass
-        time.sleep(0.3)
-    raise AssertionError(f"no button {label!r}")
-
-
 def _upload(driver, path: str) -> None:
     from selenium.webdriver.common.by import By
 
     driver.find_element(By.CSS_SELECTOR, 'input[type="file"]').send_keys(path)
-    _click(driver, "Tarkista ja lataa")
+    click_button(driver, "Tarkista ja lataa")
 
 
 @pytest.mark.browser
@@ -77,11 +60,7 @@ def test_coordinator_uploads_a_survey_through_the_admin_page(demo_db, tmp_path, 
     before = {t: table_checksum(connect_read(db), t) for t in ("survey_response", "survey_answer", "load_log")}
 
     with running_app(db) as url, chromium() as driver:
-        driver.get(f"{url}/yllapito")
-        wait_for_page(driver, "Ylläpidon salasana")
-        driver.find_element(By.CSS_SELECTOR, 'input[type="password"]').send_keys(PASSWORD)
-        _click(driver, "Kirjaudu")
-        wait_for_page(driver, "Kirjautunut")
+        log_in(driver, url, PASSWORD)
 
         _upload(driver, broken)
         wait_for_page(driver, "Tiedosto hylättiin")

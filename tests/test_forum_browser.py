@@ -11,8 +11,10 @@ import pytest
 
 from data_sources.admin_auth import hash_password
 from store.warehouse import connect_read
-from tests.browser import ARTIFACTS, chromium, exception_boxes, require_browser, running_app, wait_for_page
-from tests.test_admin_browser import PASSWORD, _click
+from tests.browser import (
+    ARTIFACTS, chromium, click_button, exception_boxes, log_in, require_browser, running_app, wait_for_page,
+)
+from tests.test_admin_browser import PASSWORD
 
 TITLE = "Ylimääräinen kuntafoorumi: asuminen"
 DECISION = "Kunnat raportoivat työntekijöiden asumisen vetovoimatekijöistä kevään foorumille"
@@ -86,11 +88,7 @@ def test_coordinator_adds_a_meeting_and_a_decision_that_the_year_and_overview_sh
     monkeypatch.setenv("TILANNEKUVA_ADMIN_PASSWORD_HASH", hash_password(PASSWORD, iterations=100_000))
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with running_app(db) as url, chromium() as driver:
-        driver.get(f"{url}/yllapito")
-        wait_for_page(driver, "Ylläpidon salasana")
-        driver.find_element(By.CSS_SELECTOR, 'input[type="password"]').send_keys(PASSWORD)
-        _click(driver, "Kirjaudu")
-        wait_for_page(driver, "Kirjautunut")
+        log_in(driver, url, PASSWORD)
         # the login lives in the session: follow the navigation instead of opening a new page load
         driver.find_element(By.CSS_SELECTOR, 'a[href$="/vuosikello"]').click()
         wait_for_page(driver, "Lisää kokous")
@@ -98,7 +96,7 @@ def test_coordinator_adds_a_meeting_and_a_decision_that_the_year_and_overview_sh
         _date(driver, "Päivä", date(2027, 1, 15))
         _type(driver, "Otsikko", TITLE)
         _type(driver, "Osapuolet (puolipisteellä eroteltuina)", "Kunnat; hyvinvointialue")
-        _click(driver, "Lisää kokous")
+        click_button(driver, "Lisää kokous")
         wait_for_page(driver, "Kokous lisätty")
         wait_for_page(driver, f"Seuraavaksi: {TITLE}")
         _scroll_to(driver, "Vuosikello")
@@ -107,7 +105,7 @@ def test_coordinator_adds_a_meeting_and_a_decision_that_the_year_and_overview_sh
         _type(driver, "Päätös", DECISION)
         _choose(driver, "Toimenpide, jota päätös koskee", "J-3-1")
         _type(driver, "Vastuutaho", "Kunnat")
-        _click(driver, "Kirjaa")
+        click_button(driver, "Kirjaa")
         wait_for_page(driver, "Kirjattu #")
         assert exception_boxes(driver) == []
         _scroll_to(driver, "Kokoukset")  # the tables are canvas grids (no DOM text): the screenshot shows them

@@ -52,6 +52,7 @@ SQL_INTERPOLATIONS_REVIEWED = {
     ("readmodel/derive.py", "name"),  # _store: the fixed table names of refresh()
     ("readmodel/derive.py", "SERIES_SQL"),  # module constant
     ("readmodel/derive.py", "DEPLOYMENT_REGION_SQL"),  # module constant
+    ("readmodel/changes.py", "compared"),  # the fixed COMPARED_COLUMNS, each a column name or NULL AS it
     ("readmodel/precomputed.py", "selected"),  # indicator_rows: column names checked against the table's own
 }
 SQL_WORD = re.compile(r"\b(SELECT|INSERT|DELETE|UPDATE|CREATE|DROP|ALTER|ATTACH|DESCRIBE|PRAGMA|COPY)\b")

@@ -110,6 +110,22 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def timed_reference_run(launcher, args: list[str], db: Path) -> tuple[float, float | None, float]:
+    """Run a load to its end once, watching when its write phase starts (the `.inflight` marker): the kill
+    points of the trials are spread over that run's length. -> (total s, marker seen at, start)."""
+    t0 = time.monotonic()
+    pid = launcher.start(args)
+    marker = db.with_name(db.name + ".inflight")
+    marker_at = None
+    while _alive(pid):
+        if marker_at is None and marker.exists():
+            marker_at = time.monotonic()
+        time.sleep(0.002)
+    total = time.monotonic() - t0
+    assert launcher.exit_code() == 0
+    return total, marker_at, t0
+
+
 def leftovers(db: Path) -> list[str]:
     """Temporary files of loads next to the database: the copy and any DuckDB sidecar of it."""
     return sorted(p.name for p in db.parent.glob(f".{db.name}.*") if ".tmp" in p.name)
@@ -150,16 +166,7 @@ def test_sigkill_at_random_points_leaves_pre_or_post_state(demo_db, dump, tmp_pa
     shutil.copy2(demo_db, ref)
     pre = state(ref)
     launcher = Launcher()
-    t0 = time.monotonic()
-    pid = launcher.start(argv(ref, folder, ids))
-    marker = ref.with_name(ref.name + ".inflight")
-    marker_at = None
-    while _alive(pid):
-        if marker_at is None and marker.exists():
-            marker_at = time.monotonic()
-        time.sleep(0.002)
-    total = time.monotonic() - t0
-    assert launcher.exit_code() == 0
+    total, marker_at, t0 = timed_reference_run(launcher, argv(ref, folder, ids), ref)
     post = state(ref)
     changed = [i for i in ids if pre.get(i) != post.get(i)]
     assert len(changed) == len(ids), "the reference load must change every indicator it loads"
@@ -323,16 +330,7 @@ def test_sigkill_of_other_loads_leaves_pre_or_post_state_and_no_temporary_file(s
     launcher = Launcher()
     ref = prepare(tmp_path / "ref")
     pre = whole_state(ref)
-    t0 = time.monotonic()
-    pid = launcher.start(command(ref))
-    marker = ref.with_name(ref.name + ".inflight")
-    marker_at = None
-    while _alive(pid):
-        if marker_at is None and marker.exists():
-            marker_at = time.monotonic()
-        time.sleep(0.002)
-    total = time.monotonic() - t0
-    assert launcher.exit_code() == 0
+    total, marker_at, t0 = timed_reference_run(launcher, command(ref), ref)
     post = whole_state(ref)
     assert post is not None and post != pre
     changed = [t for t in STATE_SQL if (pre or {}).get(t) != post[t]]

@@ -95,8 +95,8 @@ def test_xlsx_has_no_formula_cell_and_shows_the_text_exactly(text_dtype):
     assert formula_cells(data) == []
     rows = _xlsx_rows(data)
     assert rows[0] == tuple(frame.columns)  # headers are text too, without a visible '
-    expected_text = [("\n=1+1" if t == "\r=1+1" else t) for t in FORMULAS]  # XML keeps CR as a line break
-    assert [r[0] for r in rows[1:]] == expected_text
+    # XML may hand a CR back as a line break (openpyxl's reader with or without lxml): compare line breaks as one
+    assert [r[0].replace("\r", "\n") for r in rows[1:]] == [t.replace("\r", "\n") for t in FORMULAS]
     assert [r[5] for r in rows[1:]] == ["-3,5", "-3.5", "+1", "x", "=1", "@a", "-", "0"]
     assert [r[1] for r in rows[1:]][:5] == [-3.5, 1, 2.5, -0.25, 7]  # numbers stay numbers
     assert rows[1][2] == 1 and rows[2][2] == -2
