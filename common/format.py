@@ -61,3 +61,12 @@ def fi_datetime(value) -> str:
     except (AttributeError, TypeError, ValueError):
         return str(value)
     return f"{value.day}.{value.month}.{value.year} klo {value.hour:02d}.{value.minute:02d}"
+
+
+def with_unit(title: str, unit: str | None) -> str:
+    """'Title (unit)', unless the title already ends with that unit: Sotkanet's titles often carry it
+    ('Itsensä yksinäiseksi tuntevien osuus (%)' must not become '… (%) (%)')."""
+    title = str(title or "")
+    if not unit or title.rstrip().endswith(f"({unit})") or title.rstrip().endswith(f", {unit}"):
+        return title
+    return f"{title} ({unit})"

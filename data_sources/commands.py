@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from common.format import fi_datetime, fi_int
 from data_sources import meetings
 from data_sources.demo import DEMO_LABEL, build_demo
 from data_sources.reference import CatalogueError, load_catalogues
@@ -51,7 +52,8 @@ def cmd_demo(args) -> int:
         print(exc)
         return 1
     print(f"Esimerkkitietokanta rakennettu: {db_path(args.db)}")
-    print(f"  havaintoja {result['observations']}, kompassikyselyn vastausrivejä {result['surveys']}")
+    surveys = ", ".join(fi_int(n) for n in result["surveys"]) or "0"
+    print(f"  havaintoja {fi_int(result['observations'])}, kompassikyselyn vastausrivejä {surveys} (tiedostoittain)")
     print(f"  {DEMO_LABEL}")
     return 0
 
@@ -137,13 +139,13 @@ def cmd_status(args) -> int:
     print("Indikaattorihavainnot (Sotkanet):")
     for r in report["observations"] or [{"rows": 0}]:
         if r["rows"]:
-            print(f"  {kind(r['is_demo'])}: {r['rows']} riviä, {r['indicators']} indikaattoria, vuodet {r['first_year']}–{r['last_year']}")
+            print(f"  {kind(r['is_demo'])}: {fi_int(r['rows'])} riviä, {r['indicators']} indikaattoria, vuodet {r['first_year']}–{r['last_year']}")
         else:
             print("  ei havaintoja")
     print("Kompassikysely:")
     for r in report["survey_answers"] or [{"rows": 0}]:
         if r["rows"]:
-            print(f"  {kind(r['is_demo'])}: {r['rows']} vastausta, vuodet {r['first_year']}–{r['last_year']}")
+            print(f"  {kind(r['is_demo'])}: {fi_int(r['rows'])} vastausta, vuodet {r['first_year']}–{r['last_year']}")
         else:
             print("  ei vastauksia")
     print("Toimenpiteiden kirjatut tilat:")
@@ -151,11 +153,12 @@ def cmd_status(args) -> int:
         print(f"  {kind(r['is_demo'])}: {r['rows']} kirjausta" if r["rows"] else "  ei kirjauksia")
     print("Viimeisimmät onnistuneet lataukset lähteittäin:")
     for r in report["last_loads"]:
-        print(f"  {r['source']}: {r['last_ok'] or '—'} ({r['loads']} latausta)")
+        print(f"  {r['source']}: {fi_datetime(r['last_ok'])} ({r['loads']} latausta)")
     print("Latausloki (uusimmat):")
     for r in report["recent"]:
-        print(f"  #{r['load_id']} {r['source']} {r['status']} {r['started_at']:%Y-%m-%d %H:%M} rivejä {r['rows']} {r['message'][:60]}")
+        print(f"  #{r['load_id']} {r['source']} {r['status']} {fi_datetime(r['started_at'])} rivejä {fi_int(r['rows'] or 0)} "
+              f"{(r['message'] or '')[:60]}")
     if report["interrupted"]:
         print(f"HUOM: lataus '{report['interrupted'].get('source')}' on käynnissä tai keskeytyi "
-              f"({report['interrupted'].get('started_at')}); tietokanta on viimeisimmän valmiin latauksen tilassa.")
+              f"({fi_datetime(report['interrupted'].get('started_at'))}); tietokanta on viimeisimmän valmiin latauksen tilassa.")
     return 0

@@ -29,8 +29,7 @@ st.caption("Tällä sivulla ovat kyselyn vastaukset sellaisinaan. Toimenpiteen t
 
 years = data.get(survey.survey_years)
 if not years:
-    st.info("Kompassikyselyn vastauksia ei ole vielä ladattu. Lataa vastaustiedosto Ylläpito-sivulla tai "
-            "komennolla `python -m data_sources survey TIEDOSTO`.")
+    st.info("Kompassikyselyn vastauksia ei ole vielä ladattu. Ylläpito lataa vastaustiedoston Ylläpito-sivulla.")
     st.stop()
 
 left, right = st.columns(2)

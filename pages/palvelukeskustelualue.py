@@ -2,7 +2,7 @@
 annual service discussion (the region folder's [areas] themes)."""
 import streamlit as st
 
-from common.format import fi_number
+from common.format import fi_number, with_unit
 from readmodel import area as area_model
 from readmodel import page_data
 from readmodel.rules import STATUS_SYMBOL
@@ -66,7 +66,7 @@ for theme_name, themes in themes_of_area:
     wide = latest[latest["indicator_id"].isin(rows["indicator_id"])].pivot_table(index="indicator_id", columns="region_code", values="value")
     wide = wide.reindex(rows["indicator_id"])
     side = shown.drop(columns=["Suunta", "Muutos (ikkuna)", "Laskenta"]).rename(columns={"Viimeisin": "Alue"})
-    side["Indikaattori"] = [f"{i} ({u})" if u else i for i, u in zip(side["Indikaattori"], side.pop("Yksikkö"))]
+    side["Indikaattori"] = [with_unit(i, u) for i, u in zip(side["Indikaattori"], side.pop("Yksikkö"))]
     for c in codes:
         side[names[c]] = [fi_number(v, d) for v, d in zip(wide[c] if c in wide else [None] * len(rows), rows["decimals"])]
     st.dataframe(side, hide_index=True, width="stretch")

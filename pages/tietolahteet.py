@@ -36,6 +36,15 @@ st.header("Ylläpito")
 st.markdown("Tietojen lataus (Sotkanet, kompassikysely, toimenpiteiden tilat, kuntarajat) ja kuntafoorumin tilannekuvan "
             "tallennus vaativat kirjautumisen. Samat toiminnot ovat komentorivillä: `python -m data_sources --help`.")
 st.page_link("pages/yllapito.py", label="Siirry Ylläpito-sivulle (kirjautuminen)", icon=":material/lock:")
+with st.expander("Tietotiimin komennot (palvelimella)"):
+    st.code("python -m data_sources refresh                 # kuukausittainen päivitys: Sotkanet, johdetut tiedot, muutoskooste\n"
+            "python -m data_sources survey TIEDOSTO         # kompassikyselyn vastaukset\n"
+            "python -m data_sources geometry --file F.json  # kuntarajat (Vertailu-sivun kartta)\n"
+            "python -m data_sources snapshot save --name N  # kuntafoorumin tilannekuva\n"
+            "python -m data_sources changes --out KANSIO    # muutoshälytykset Atom- ja CSV-tiedostoina\n"
+            "python -m data_sources take-home --party all --out KANSIO  # koosteet ja kalvot kaikille osapuolille\n"
+            "python -m data_sources demo                    # esimerkkitietokanta (ei todellisia lukuja)",
+            language="bash")
 
 st.header("Indikaattorit")
 table = data.get(sources.indicator_loads)

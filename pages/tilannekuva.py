@@ -101,5 +101,4 @@ if is_admin():
             except ValueError as exc:
                 st.error(md(exc))
 else:
-    st.caption("Ylläpito voi tallentaa kuntafoorumin tilannekuvan kirjauduttuaan (Ylläpito-sivu) tai komennolla "
-               "`python -m data_sources snapshot save --name NIMI`.")
+    st.caption("Ylläpito voi tallentaa kuntafoorumin tilannekuvan kirjauduttuaan (Ylläpito-sivu).")

@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from common.format import fi_datetime, fi_number
+from common.format import fi_datetime, fi_number, with_unit
 from readmodel import comparison, page_data, view_data
 from readmodel.deployment import deployment
 from readmodel.rules import COMPARISON_SYMBOL as _SYMBOLS
@@ -47,7 +47,7 @@ names = dict(zip(munis["code"], munis["name_fi"]))
 caption_src = rows.assign(data_updated=meta["data_updated"], licence=meta["licence"])
 
 st.header(f"{md(meta['title_fi'])}, {chosen_year}")
-st.plotly_chart(ranking_chart(kunnat, "value", "name_fi", f"{meta['title_fi']}, {chosen_year} ({unit})", unit, decimals, refs,
+st.plotly_chart(ranking_chart(kunnat, "value", "name_fi", f"{with_unit(meta['title_fi'], unit)}, {chosen_year}", unit, decimals, refs,
                               names.get(highlight)), width="stretch", key="ranking")
 st.caption(f"Yksikkö: {md(unit)} · vuosi {chosen_year} · {direction}. Pystyviivat: {md(dep.hva_name)} "
            f"({fi_number(ranking['hva_value'], decimals)}) ja {md(dep.country_name.lower())} "
@@ -76,7 +76,7 @@ with target:
                     width="stretch", key="tilemap")
     st.caption(f"Ruutukartta: jokainen kunta on samankokoinen ruutu karkeasti maantieteellisellä paikallaan; arvo ruudussa ({md(unit)}).")
 if not geo:
-    st.caption("Kuntarajakartta näkyy, kun kuntarajat on ladattu: python -m data_sources geometry --file kuntarajat.json")
+    st.caption("Kuntarajakartta näkyy, kun ylläpito on ladannut kuntarajat (ks. Tietolähteet).")
 source_caption(caption_src)
 
 st.subheader("Taulukko")

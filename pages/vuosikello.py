@@ -143,5 +143,4 @@ if is_admin():
                 except ValueError as exc:
                     st.error(md(exc))
 else:
-    st.caption("Koordinaattori lisää kokouksia ja kirjaa päätöksiä kirjauduttuaan (Ylläpito-sivu) tai komennolla "
-               "`python -m data_sources meeting add|decide`.")
+    st.caption("Koordinaattori lisää kokouksia ja kirjaa päätöksiä kirjauduttuaan (Ylläpito-sivu).")

@@ -73,6 +73,8 @@ def save_snapshot(name: str, *, db: Path | None = None, year_max: int | None = N
         raise ValueError("Nimi on liian pitkä (enintään 200 merkkiä).")
     path = db or db_path()
     with connect_read(path) as con:
+        if con.execute("SELECT count(*) FROM snapshot WHERE lower(name) = lower(?)", [name]).fetchone()[0]:
+            raise ValueError(f"Tilannekuva nimellä {name!r} on jo tallennettu; anna toinen nimi.")
         payload = compute_payload(con, year_max)
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     with writing(SOURCE, target=name, params={"year_max": year_max}, path=path, user_name=user_name) as load:

@@ -15,6 +15,15 @@ def test_save_and_list_through_the_cli(fresh_db, capsys):
     con = duckdb.connect(str(fresh_db), read_only=True)
     assert con.execute("SELECT source, status FROM load_log ORDER BY load_id DESC LIMIT 1").fetchone() == ("snapshot", "ok")
     assert cli(["snapshot", "save", "--name", "  ", "--db", str(fresh_db)]) == 1
+    capsys.readouterr()
+    before = con.execute("SELECT count(*) FROM snapshot").fetchone()[0]
+    con.close()
+    # the same name again (any case) is refused with a message, not stored twice
+    assert cli(["snapshot", "save", "--name", "KUNTAFOORUMI kevät 2024", "--db", str(fresh_db)]) == 1
+    assert "on jo tallennettu" in capsys.readouterr().err
+    con = duckdb.connect(str(fresh_db), read_only=True)
+    assert con.execute("SELECT count(*) FROM snapshot").fetchone()[0] == before
+    con.close()
 
 
 def test_diff_reports_new_years_trend_changes_and_completed_actions(fresh_db):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from common.format import with_unit
 from ui.safe import chart as esc
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
@@ -103,6 +104,18 @@ def fi(value, decimals: int = 1) -> str:
     return f"{value:,.{decimals}f}".replace(",", "\u202f").replace(".", ",").replace("-", "\u2212")
 
 
+def short_labels(labels: list[str], width: int) -> list[str]:
+    """Labels cut to `width` characters with '…', each still unique: a category axis merges equal labels, which
+    once drew two indicators ('Poliisin tietoon tulleet h…') as one column. A clash is cut longer until the
+    labels differ, or left whole."""
+    out = list(labels)
+    for limit in range(width, max((len(x) for x in labels), default=0) + 1):
+        out = [x if len(x) <= limit else x[: limit - 2].rstrip() + "…" for x in labels]
+        if len(set(out)) == len(set(labels)):
+            return out
+    return list(labels)
+
+
 def comparison_heatmap(cells: pd.DataFrame, row: str, col: str, comparison: str, hover: str, title: str,
                        symbols: dict[str, str]) -> go.Figure:
     """Rows × columns, each cell coloured by its comparison category and labelled with its symbol."""
@@ -124,7 +137,7 @@ def comparison_heatmap(cells: pd.DataFrame, row: str, col: str, comparison: str,
     scale = []
     for name, (code, colour, _) in COMPARISON_STYLE.items():
         scale += [[code / n, colour], [(code + 1) / n, colour]]
-    xs, ys = [esc(c if len(c) <= 28 else c[:26] + "…") for c in cols], [esc(r) for r in rows]
+    xs, ys = [esc(c) for c in short_labels(cols, 28)], [esc(r) for r in rows]
     fig = go.Figure(go.Heatmap(
         z=z.to_numpy(), x=xs, y=ys, zmin=0, zmax=n, colorscale=scale, showscale=False,
         customdata=tips.to_numpy(), hovertemplate="%{y}<br>%{customdata}<extra></extra>", xgap=2, ygap=2,
@@ -168,7 +181,8 @@ def small_multiples(series: pd.DataFrame, panels: list[tuple[int, str, str, int]
         if i >= len(panels):
             continue
         ind, text, unit, decimals = panels[i]
-        label = (text if len(text) <= 44 else text[:42] + "…") + (f" ({unit})" if unit else "")
+        short = text if len(text) <= 44 else text[:42] + "…"
+        label = with_unit(short, unit) if short == text else short + (f" ({unit})" if unit else "")
         annotations.append(dict(text=esc(label), x=left + width / 2, y=top, xref="paper", yref="paper",
                                 xanchor="center", yanchor="bottom", showarrow=False, font=dict(size=11)))
         for name, dash, colour, symbol in ((own, "solid", PALETTE[0], "circle"), (reference, "dash", "#555555", "square")):

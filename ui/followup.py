@@ -106,8 +106,7 @@ def own_metric_trend(metric_id: str, title: str, unit: str) -> None:
     trend = data.get(plan_followup.own_metric_trend, metric_id)
     st.markdown(f"**Oma mittari:** {_text(title)} ({_text(unit)})")
     if trend.empty:
-        st.caption("Arvoja ei ole ladattu. Vastuutaho lataa ne tiedostona (Ylläpito → Omat mittarit, tai "
-                   "python -m data_sources own-metric template / load).")
+        st.caption("Arvoja ei ole ladattu. Vastuutaho lataa ne tiedostona (Ylläpito → Omat mittarit).")
         return
     wide = trend.pivot_table(index="year", columns="party_name", values="value", aggfunc="last").sort_index()
     wide.index = wide.index.astype(str)

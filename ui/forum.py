@@ -63,7 +63,7 @@ def load_alerts(limit: int = 5) -> None:
     titles = data.get(changes.names)
     st.header("Muutoshälytykset: mitä viimeisimmät lataukset muuttivat")
     st.caption("Jokainen lataus vertaa tilannekuvaa edelliseen lataukseen ja tallentaa erot. Tietotiimi voi tilata "
-               "ne Atom-syötteenä tai CSV-tiedostona (myös komennolla `python -m data_sources changes --out KANSIO`).")
+               "ne Atom-syötteenä tai CSV-tiedostona.")
     if not loads:
         st.caption("Yksikään lataus ei ole vielä muuttanut tilannekuvaa.")
         return
@@ -119,8 +119,8 @@ def take_home_downloads(footer: str = "", party_key: str | None = None) -> None:
     st.header("Kuntafoorumin aineistot osapuolille")
     st.caption("Kooste (enintään kaksi A4-sivua: yhteenveto, muutokset edellisen kuntafoorumin jälkeen, käynnissä olevat "
                "toimenpiteet vastuutahoineen ja tiloineen, selvimmät muutokset, mitä tuodaan seuraavaan kuntafoorumiin) ja "
-               "kalvot (yksi kalvo kutakin yhteistä tavoitetta kohden ja yksi muutoksista). Kaikille osapuolille kerralla: "
-               "`python -m data_sources take-home --party all --out KANSIO`.")
+               "kalvot (yksi kalvo kutakin yhteistä tavoitetta kohden ja yksi muutoksista). Tietotiimi tekee ne kaikille osapuolille "
+               "kerralla (ohje: Tietolähteet).")
     everyone = data.get(take_home.parties)
     keys = [p[0] for p in everyone]
     names = {p[0]: p[2] for p in everyone}

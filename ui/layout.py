@@ -138,7 +138,7 @@ def snapshot_changes(region_key: str, year: int | None, label: str) -> None:
     st.header("Muutokset tallennetun tilannekuvan jälkeen")
     if snaps.empty:
         st.caption("Ei tallennettuja kuntafoorumin tilannekuvia. Ylläpito tallentaa tilannekuvan kuntafoorumia varten "
-                   "(Tilannekuva-sivulla kirjautuneena tai komennolla: python -m data_sources snapshot save --name NIMI).")
+                   "(Tilannekuva-sivulla kirjautuneena).")
         return
     ids = [int(i) for i in snaps["snapshot_id"]]
     labels = {int(r.snapshot_id): f"{r.name} ({fi_date(r.created_at)})" for r in snaps.itertuples()}

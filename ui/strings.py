@@ -12,8 +12,8 @@ FI: dict[str, str] = {
     "app_title": "Tilannekuva — {region}",
     "app_caption": "{parties}: yhteinen tilannekuva ({plan})",
     "demo_banner": "Esimerkkiaineisto — ei todellisia lukuja",
-    "demo_banner_detail": "Osa tai kaikki tämän sivun luvuista on tuotettu esimerkkiaineiston rakentajalla "
-                          "(python -m data_sources demo). Lataa todelliset tiedot Tietolähteet-sivun ohjeilla.",
+    "demo_banner_detail": "Osa tai kaikki tämän sivun luvuista on tuotettu esimerkkiaineiston rakentajalla. "
+                          "Mitkä tiedot ovat esimerkkejä ja miten todelliset ladataan: Tietolähteet-sivu.",
     "page_overview": "Tilannekuva",
     "page_municipality": "Kunta",
     "page_area": "Palvelukeskustelualue",
@@ -32,8 +32,7 @@ FI: dict[str, str] = {
     "a11y_no_gaps": "Tunnettuja saavutettavuuspuutteita ei ole.",
     "a11y_gaps_intro": "Tunnetut puutteet ja miten saman tiedon saa toisin:",
     "a11y_evaluation": "Miten saavutettavuus on arvioitu",
-    "a11y_not_evaluated": "Arviointia ei ole vielä tehty tälle versiolle (python -m pytest tests/test_accessibility.py "
-                          "TILANNEKUVA_RECORD_A11Y=1 kirjaa sen).",
+    "a11y_not_evaluated": "Arviointia ei ole vielä tehty tälle versiolle.",
     "a11y_evaluated": "Viimeisin arviointi {when}: automaattinen tarkistus ({tool}, WCAG 2.1 A ja AA) {pages} sivulla; "
                       "vakavia tai kriittisiä havaintoja {blocking}, muita {other}. Lisäksi selaimessa:",
     "a11y_feedback": "Palaute ja valvonta",
