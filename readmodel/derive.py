@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 
 from metrics import export as mexport
-from metrics import goals, summary
+from metrics import followup, goals, summary
 from readmodel import page_data, precomputed
 from readmodel.precomputed import (
     DEPLOYMENT_REGION_SQL, FINGERPRINT, META_KEY, SERIES_SQL, TABLES, without_other_labels,
@@ -49,6 +49,7 @@ def refresh(con: duckdb.DuckDBPyConnection) -> dict:
                         ("pre_completion", goals.action_completion(matrix)),
                         ("pre_goal_level", goals.goal_level_completion(matrix, page_data.plan(con)["actions"], tracked)),
                         ("pre_goal", goal_status),
+                        ("pre_actions", _typed(followup.action_rows(matrix, page_data.plan(con)["actions"]))),
                         ("pre_export_indicators", picture["indicators"]), ("pre_export_goals", picture["goals"])):
         _store(con, name, frame)
     _store(con, "pre_summary", _summaries(regs, inds, totals, pairs, goal_status))
@@ -79,6 +80,11 @@ def _summaries(regs: pd.DataFrame, inds: pd.DataFrame, totals: pd.DataFrame, pai
         items = summary.summarise_region(table, status, name)
         out.append((category, code, json.dumps(items, ensure_ascii=False, default=_plain)))
     return pd.DataFrame(out, columns=keys + ["items"])
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as text: a column of only None would reach DuckDB without a type."""
+    return frame.astype({c: "string" for c in frame.columns if frame[c].dtype == object})
 
 
 def _store(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:

@@ -326,10 +326,11 @@ def overview(con, year_max: int | None = None) -> dict[str, pd.DataFrame]:
     tracked = tracked_actions(con)
     if year_max is None and precomputed.state(con) is not None:
         completion, goal_level = precomputed.frame(con, "pre_completion"), precomputed.frame(con, "pre_goal_level")
+        actions = precomputed.frame(con, "pre_actions")
     else:
         completion = goals.action_completion(matrix)
         goal_level = goals.goal_level_completion(matrix, plan(con)["actions"], tracked)
-    actions = followup.action_rows(matrix, plan(con)["actions"])
+        actions = followup.action_rows(matrix, plan(con)["actions"])
     return {"indicators": table, "completion": completion, "goal_level": goal_level, "matrix": matrix,
             "tracked": pd.DataFrame({"action_id": sorted(tracked)}), "actions": actions,
             "counts": followup.plan_counts(actions, ["goal_id"]), "total": followup.plan_counts(actions)}

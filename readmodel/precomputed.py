@@ -11,6 +11,7 @@ always belong to the data they sit next to. What is stored is what the pages ask
 - `pre_pair`: those default pairs.
 - `pre_action_status`: the action × municipality status matrix without a year limit.
 - `pre_completion`, `pre_goal_level`: the overview's per-action and per-goal × level completion.
+- `pre_actions`: every action's status in its own unit (metrics.followup.action_rows), the overview's list.
 - `pre_summary`: page_data.region_summary of every deployment region (JSON items).
 - `pre_goal`: page_data.goal_status of every deployment region (no year limits).
 - `pre_export_indicators`, `pre_export_goals`: page_data.tilannekuva without a year limit (the export).
@@ -43,7 +44,7 @@ warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", cat
 
 META_KEY = META_PREFIX + "page_data"
 TABLES = ("pre_series", "pre_indicator", "pre_pair", "pre_action_status", "pre_completion", "pre_goal_level",
-          "pre_goal", "pre_summary", "pre_export_indicators", "pre_export_goals")
+          "pre_goal", "pre_actions", "pre_summary", "pre_export_indicators", "pre_export_goals")
 # The declared inputs of the stored tables: the derive step and every product module it imports
 # (metrics, the readers, the Finnish formatting of the summaries), and the libraries that compute them.
 # A change to any of these makes the stored tables stale.
