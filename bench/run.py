@@ -6,8 +6,8 @@
 Stages (each reported with the machine it ran on):
 1. scale data: Sotkanet dump folders per cut (bench/scale.py), generation rows/s;
 2. ingest: the real loader (`python -m data_sources sotkanet --from-dump`) into a prepared database
-   per cut, rows/s and the loader's peak RSS; beside it a naive baseline (json module + pandas +
-   one INSERT per row), timed on a subset and extrapolated to rows/s;
+   per cut, rows/s and the loader's peak RSS; beside it a bulk baseline on the largest cut (json module +
+   pandas + one INSERT … SELECT per file, no validation, no rollups) that the real loader should beat;
 3. page data: p50/p95 of the readmodel.page_data calls behind each page at every cut; beside them the same
    calls computed live (the stored page data of readmodel/precomputed.py switched off) and done the naive way
    (whole indicator_values view into pandas, then filtered), as ratios;
@@ -147,10 +147,12 @@ def ingest(cut: str) -> dict:
             "db_mb": path.stat().st_size / 1e6}
 
 
-def naive_ingest(cut: str, budget_s: float = 8.0) -> dict:
-    """Baseline: json module + pandas + one INSERT per row, timed on a subset (whole files until the
-    time budget is spent) and extrapolated to rows/s. Does less than the real loader: no checksum
-    check, no validation, no metadata, no rollups."""
+def bulk_ingest(cut: str) -> dict:
+    """Baseline: the plain way a data engineer would load the same dump — json module + pandas + one bulk
+    `INSERT … SELECT` per indicator file, every file, in one load. Does less than the real loader: no
+    checksum check, no validation, no metadata, no area rollups, no derived page data (`derive=[]`)."""
+    import resource
+
     import duckdb
     import pandas as pd
 
@@ -160,33 +162,30 @@ def naive_ingest(cut: str, budget_s: float = 8.0) -> dict:
     folder = scale.OUT_DIR / f"dump_{cut}"
     manifest = json.loads((folder / "manifest.json").read_text())
     regions = json.loads((folder / next(e["file"] for e in manifest["entries"] if e["path"] == "regions")).read_bytes())
-    region_of = {r["id"]: (r["category"], r["code"]) for r in regions}
+    region_frame = pd.DataFrame([{"region": r["id"], "category": r["category"], "code": r["code"]} for r in regions])
     data_files = [e["file"] for e in manifest["entries"] if e["path"] == "json"]
     path = DB_DIR / "baseline.duckdb"
     for stale in path.parent.glob(path.name + "*"):
         stale.unlink()
     load_catalogues(path=path)
     rows = 0
-    with writing("bench-baseline", path=path) as load:
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    with writing("bench-baseline", path=path, derive=[]) as load:
         con: duckdb.DuckDBPyConnection = load.con
-        started = time.perf_counter()
         for name in data_files:
-            data = json.loads((folder / name).read_text(encoding="utf-8"))
-            frame = pd.DataFrame(data)
+            frame = pd.DataFrame(json.loads((folder / name).read_text(encoding="utf-8"))).merge(region_frame, on="region")
+            if "absValue" not in frame:
+                frame["absValue"] = None
+            con.register("bulk_df", frame)
             con.execute("DELETE FROM observation WHERE indicator_id = ?", [int(frame["indicator"].iloc[0])])
-            for r in frame.itertuples(index=False):
-                category, code = region_of[r.region]
-                abs_value = getattr(r, "absValue", None)
-                con.execute("INSERT INTO observation VALUES (?, ?, ?, ?, ?, ?, ?, FALSE, NULL)",
-                            [int(r.indicator), category, code, int(r.year), r.gender,
-                             None if pd.isna(r.value) else float(r.value),
-                             None if abs_value is None or pd.isna(abs_value) else float(abs_value)])
-                rows += 1
-            if time.perf_counter() - started > budget_s:
-                break
-        seconds = time.perf_counter() - started
-    return {"cut": cut, "rows": rows, "seconds": seconds, "rows_per_s": rows / seconds,
-            "files": data_files.index(name) + 1}
+            con.execute("INSERT INTO observation SELECT indicator, category, code, year, gender, value, absValue, "
+                        "FALSE, NULL FROM bulk_df")
+            con.unregister("bulk_df")
+            rows += len(frame)
+    seconds = time.perf_counter() - started
+    return {"cut": cut, "rows": rows, "seconds": seconds, "rows_per_s": rows / seconds, "files": len(data_files),
+            "maxrss_growth_mb": (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024}
 
 
 # ---------------------------------------------------------------- 3. page data
@@ -526,10 +525,9 @@ def write_results(r: dict) -> None:
             f"{_num(i['fetch_parse_s'], '.1f')} | {i['rows_per_s']:,.0f} | {i['dump_rows_per_s']:,.0f} | "
             f"{_num(i['loader_maxrss_mb'], '.0f')} | {i['db_mb']:.0f} |")
     b = r["baseline"]
-    add(f"\nNaive baseline (json module + pandas DataFrame + one `INSERT` per row, no validation, no rollups): "
-        f"{b['rows']:,} rows of the {b['cut']}× dump ({b['files']} indicator files) in {b['seconds']:.1f} s = "
-        f"**{b['rows_per_s']:,.0f} rows/s**, measured on that subset and extrapolated (a full 1× load at this rate "
-        f"would take {r['ingest'].get(big, {}).get('loaded_rows', 0) / b['rows_per_s'] / 3600:.1f} h).\n")
+    add(f"\nBulk baseline (json module + pandas + one `INSERT … SELECT` per indicator file, one load, no checksum "
+        f"check, no validation, no metadata, no rollups, no derived page data): all {b['rows']:,} rows of the "
+        f"{b['cut']}× dump ({b['files']} indicator files) in {b['seconds']:.1f} s = **{b['rows_per_s']:,.0f} rows/s**.\n")
     add("## 3. Page data latency (readmodel.page_data, one read connection, ms)\n")
     add("Each page's data calls as the page file makes them (pages/*.py, with the year slider at its default, "
         "the newest year); warm DuckDB connection, no Streamlit cache. Ours: what the app does, reading the page "
@@ -619,13 +617,15 @@ def evaluate(r: dict) -> None:
     ing = r["ingest"].get(big)
     if ing:
         ratio = ing["rows_per_s"] / r["baseline"]["rows_per_s"]
-        goals.append((f"ingest vs naive baseline ({big}×)", "≥ 20×", f"{ratio:.1f}× ({ing['rows_per_s']:,.0f} vs "
-                      f"{r['baseline']['rows_per_s']:,.0f} rows/s)", ratio >= 20))
-        if ratio < 20:
+        goals.append((f"ingest vs bulk baseline ({big}×, validation included)", "≥ 1×", f"{ratio:.2f}× "
+                      f"({ing['rows_per_s']:,.0f} vs {r['baseline']['rows_per_s']:,.0f} rows/s)", ratio >= 1))
+        if ratio < 1:
             fp = ing["fetch_parse_s"] or 0
             unmet.append(f"Ingest {ratio:.1f}× the baseline: of {ing['seconds']:.0f} s, {fp:.0f} s is checksum check + "
                          f"fetch + parse + validation (4 threads, GIL-bound JSON parsing) and {ing['seconds'] - fp:.0f} s "
                          "the write phase (copy, insert, area rollups in pandas, checkpoint); see docs/bench.md.")
+        goals.append((f"loader peak RSS ({big}×)", "≤ 1 GB", f"{ing['loader_maxrss_mb']:,.0f} MB",
+                      ing["loader_maxrss_mb"] <= 1024))
     worst = max(r["pages"][big].items(), key=lambda kv: kv[1]["p95"])
     goals.append((f"page data p95 at {big}×", "≤ 100 ms", f"worst {worst[0]} {worst[1]['p95']:.0f} ms",
                   worst[1]["p95"] <= 100))
@@ -708,7 +708,7 @@ def main(argv: list[str] | None = None) -> int:
     for c in cuts:
         r["ingest"][c] = ingest(c)
         log(f"ingest {c}×: {r['ingest'][c]['rows_per_s']:,.0f} rows/s in {r['ingest'][c]['seconds']:.0f} s")
-    r["baseline"] = naive_ingest("0.1")
+    r["baseline"] = bulk_ingest(cuts[-1])
     log(f"baseline: {r['baseline']['rows_per_s']:,.0f} rows/s")
     (scale.OUT_DIR / "results.json").write_text(json.dumps(r, indent=1, default=str))
     for c in cuts:
