@@ -9,13 +9,13 @@ from store.config import region_config
 
 @dataclass(frozen=True)
 class Deployment:
-    region_name: str                # "Pohjois-Savo"
+    region_name: str                # the region folder's [region] name_fi
     hva: tuple[str, str]            # (category, code)
     hva_name: str
     maakunta: tuple[str, str]
     country: tuple[str, str]
     country_name: str
-    plan_name: str                  # "Yhdyspintasuunnitelma 2030" ("" when the folder names none)
+    plan_name: str                  # [plan] name_fi ("" when the folder names none)
     parties: str                    # who agreed on the plan, as one phrase
     survey_owner: str               # who runs the compass survey
     default_municipality: str       # the sidebar's first choice
