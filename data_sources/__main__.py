@@ -20,7 +20,7 @@ from data_sources import (action_status, admin_auth, commands, geometry, meeting
 from readmodel import changes, forum, snapshots
 from store.config import db_path, region_config
 from store.warehouse import WarehouseError, connect_read, region_problem
-from ui import take_home
+from documents import take_home
 
 # Modules that add sub-commands: each has add_cli(subparsers), and each command's handler
 # (set as `func`) takes the parsed args and returns the process exit code.

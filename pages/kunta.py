@@ -6,7 +6,7 @@ from common.format import fi_number
 from readmodel import municipality, page_data, view_data
 from readmodel.rules import STATUS_SYMBOL, clearest_changes
 from ui import data
-from ui.brief import BriefSection, build_brief, sparks_for
+from documents.brief import BriefSection, build_brief, sparks_for
 from ui.charts import line_chart, small_multiples
 from ui.forum import changes_since_forum, take_home_downloads
 from ui.indicator_table import display_table

@@ -7,7 +7,7 @@ from readmodel import area as area_model
 from readmodel import page_data
 from readmodel.rules import STATUS_SYMBOL
 from ui import data
-from ui.brief import BriefSection, build_brief, sparks_for
+from documents.brief import BriefSection, build_brief, sparks_for
 from ui.followup import area_actions_table, plan_actions, rule_caption
 from ui.indicator_table import display_table
 from ui.layout import (

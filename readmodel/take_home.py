@@ -1,5 +1,5 @@
 """What each party takes home from the kuntafoorumi: the content of the forum brief and the slide deck, as plain
-data (no HTML, no Streamlit). ui/take_home.py lays it out as a two-page A4 brief and a PPTX deck.
+data (no HTML, no Streamlit). documents/take_home.py lays it out as a two-page A4 brief and a PPTX deck.
 
 A party is the HVA (`changes.HVA_KEY`), a municipality (its code) or a palvelukeskustelualue (its code).
 Texts are whole: nothing here cuts a sentence or an action's text; the layout wraps them.

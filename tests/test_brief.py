@@ -8,7 +8,7 @@ import subprocess
 import pandas as pd
 import pytest
 
-from ui.brief import BriefSection, build_brief, chromium_binary, html_to_pdf, sparkline_svg
+from documents.brief import BriefSection, build_brief, chromium_binary, html_to_pdf, sparkline_svg
 
 
 def sample() -> str:

@@ -5,8 +5,9 @@
     metrics      pure computations                                             common
     data_sources loaders (fetch/read -> parse -> validate -> write)            common, store, metrics
     readmodel    page questions, stored-vs-live (no Streamlit)                 common, store, metrics
-    ui           Streamlit widgets, charts, layout, strings                    common, store, metrics, readmodel
-    pages        read state -> ask the read model -> render                    common, readmodel, ui
+    documents    briefs and decks to take home (no Streamlit)                  common, store, metrics, readmodel
+    ui           Streamlit widgets, charts, layout, strings                    common, store, metrics, readmodel, documents
+    pages        read state -> ask the read model -> render                    common, readmodel, documents, ui
 
 Composition roots wire the layers and may import any of them: app.py, data_sources/__main__.py (the CLI) and
 metrics/__main__.py (the export CLI). The admin page's writes go through ui/admin.py, the one ui module that
@@ -20,19 +21,20 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PRODUCT = ("common", "store", "metrics", "data_sources", "readmodel", "ui", "pages")
+PRODUCT = ("common", "store", "metrics", "data_sources", "readmodel", "documents", "ui", "pages")
 ALLOWED = {
     "common": {"common"},
     "store": {"common", "store"},
     "metrics": {"common", "metrics"},
     "data_sources": {"common", "store", "metrics", "data_sources"},
     "readmodel": {"common", "store", "metrics", "readmodel"},
-    "ui": {"common", "store", "metrics", "readmodel", "ui"},
-    "pages": {"common", "readmodel", "ui"},
+    "documents": {"common", "store", "metrics", "readmodel", "documents"},
+    "ui": {"common", "store", "metrics", "readmodel", "documents", "ui"},
+    "pages": {"common", "readmodel", "documents", "ui"},
 }
 EXTRA = {"ui/admin.py": {"data_sources"}}
 COMPOSITION_ROOTS = {"app.py", "data_sources/__main__.py", "metrics/__main__.py"}
-NO_STREAMLIT = ("common", "store", "metrics", "data_sources", "readmodel")
+NO_STREAMLIT = ("common", "store", "metrics", "data_sources", "readmodel", "documents")
 
 
 def code_files() -> list[Path]:

@@ -167,7 +167,7 @@ def test_measured_attempt_rate_through_the_lockout(throttle):
 
 def test_pdf_prints_run_at_most_two_at_a_time(monkeypatch):
     """Eight readers toggling 'Valmistele PDF' at once start at most PDF_SLOTS Chromium processes."""
-    from ui import brief
+    from documents import brief
 
     running, peak = [0], [0]
     guard = threading.Lock()

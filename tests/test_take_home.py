@@ -12,8 +12,8 @@ from data_sources import action_status
 from data_sources.__main__ import main
 from readmodel import take_home
 from store.warehouse import connect_read
-from ui import take_home as render
-from ui.brief import chromium_binary
+from documents import take_home as render
+from documents.brief import chromium_binary
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ from common.clock import local_today
 from common.format import fi_date, fi_datetime
 from readmodel import changes, forum, take_home
 from ui import data
-from ui.brief import chromium_binary
+from documents.brief import chromium_binary
 from ui.safe import md
-from ui.take_home import brief_html, brief_pdf, deck_pptx
+from documents.take_home import brief_html, brief_pdf, deck_pptx
 
 VISIBLE = 6  # sentences per section before "näytä kaikki"
 

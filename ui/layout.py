@@ -8,7 +8,7 @@ from common.format import fi_date
 from readmodel import page_data, view_data
 from readmodel.deployment import deployment
 from ui import data
-from ui.brief import chromium_binary, html_to_pdf
+from documents.brief import chromium_binary, html_to_pdf
 from ui.safe import md
 from ui.strings import t
 

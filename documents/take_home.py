@@ -28,7 +28,7 @@ from common.format import fi_date
 from readmodel import take_home
 from store.config import db_path
 from store.warehouse import connect_read
-from ui.brief import html_to_pdf
+from documents.brief import html_to_pdf
 
 DEMO_LABEL = "Esimerkkiaineisto — ei todellisia lukuja"
 TREND_SYMBOL = {"paranee": "▲", "heikkenee": "▼", "ennallaan": "▶", "ei erotu": "≈", "kasvaa": "↗", "laskee": "↘"}
