@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 import readmodel  # noqa: F401  (the app's composition root: registers the stored page data with the store)
+from common.i18n import LANGUAGE_NAMES, LANGUAGES, default_language, t, use_language
 from data_sources.__main__ import main as cli
 from readmodel import page_data
 from store.config import db_path, region_config
@@ -21,13 +22,25 @@ from ui.layout import (
 )
 from ui.page_registry import PAGES
 from ui.safe import md
-from ui.strings import t
 
-st.set_page_config(page_title=t("app_title", region=region_config().name_fi), page_icon="🧭", layout="wide")
+
+def _switch_language() -> None:
+    """The switch's callback runs before the script, so the whole rerun (page title, navigation) is in the
+    new language; the URL keeps it (a default-language URL stays clean)."""
+    chosen = st.session_state["sidebar_lang"]
+    set_query_param("lang", None if chosen == default_language() else chosen)
+
+
+# The reader's language for this run: ?lang= (the switch keeps it there), else the session's choice (moving
+# to another page drops the URL's parameters), else TILANNEKUVA_LANG.
+reader_language = use_language(query_param("lang") or st.session_state.get("sidebar_lang"))
+set_query_param("lang", None if reader_language == default_language() else reader_language)
+st.set_page_config(page_title=t("app_title", region=region_config().text("region.name", reader_language)),
+                   page_icon="🧭", layout="wide")
 accessibility_css()
 
 
-@st.cache_resource(show_spinner="Rakennetaan esimerkkitietokantaa ensimmäistä käynnistystä varten…")
+@st.cache_resource(show_spinner=t("building_demo_db"))
 def _ensure_database(path: str) -> None:
     cli(["ensure", "--db", path])
 
@@ -38,6 +51,8 @@ page = st.navigation([st.Page(p.file, title=t(p.title_key), icon=p.icon, default
                       for p in PAGES])
 
 with st.sidebar:
+    st.selectbox(t("language_switch"), LANGUAGES, index=LANGUAGES.index(reader_language),
+                 format_func=LANGUAGE_NAMES.get, key="sidebar_lang", on_change=_switch_language)
     dep = region_facts()
     st.markdown(f"### {t('app_title', region=md(dep.region_name))}")
     st.caption(t("app_caption", parties=md(dep.parties), plan=md(dep.plan_name or "–")))

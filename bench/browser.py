@@ -46,7 +46,7 @@ sys.path.insert(0, str(PROJECT_ROOT))
 
 from tests.browser import CHROMEDRIVER, CHROMIUM, app_server, chromium  # noqa: E402
 from ui import page_registry  # noqa: E402
-from ui.strings import t  # noqa: E402
+from common.i18n import t  # noqa: E402
 
 BENCH_DIR = Path(__file__).resolve().parent
 OUT_DIR = BENCH_DIR / "out" / "browser"

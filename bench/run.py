@@ -440,7 +440,7 @@ def app_memory(db: Path) -> dict:
     """Start the app on `db`, open every page in headless Chromium, read VmHWM of the server."""
     sys.path.insert(0, str(PROJECT_ROOT))
     from tests import browser
-    from ui.strings import t
+    from common.i18n import t
 
     if not (browser.CHROMIUM and browser.CHROMEDRIVER):
         return {"error": "chromium / chromium-driver not installed"}

@@ -10,7 +10,7 @@ from readmodel import survey
 from ui import data
 from ui.layout import demo_banner, is_admin, select_from_url
 from ui.safe import chart, md
-from ui.strings import t
+from common.i18n import t
 from ui.tables import download_buttons, opened_expander
 
 # Viridis steps for 1..5 (sequential, colour-blind safe, readable in greyscale) and grey for "en osaa sanoa".

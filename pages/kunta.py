@@ -20,7 +20,7 @@ from ui.layout import (
     status_year,
 )
 from ui.safe import md, md_lines
-from ui.strings import t
+from common.i18n import t
 from ui.tables import download_buttons, opened_expander
 
 code = st.session_state.get("municipality") or region_facts().default_municipality

@@ -21,7 +21,7 @@ from ui.layout import (
 )
 from ui.region_notes import area_note
 from ui.safe import md, md_lines
-from ui.strings import t
+from common.i18n import t
 from ui.tables import download_buttons, opened_expander
 
 

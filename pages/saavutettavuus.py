@@ -6,7 +6,7 @@ from common.format import fi_datetime, fi_int
 from readmodel import accessibility
 from ui import data
 from ui.safe import md
-from ui.strings import t
+from common.i18n import t
 
 st.title(t("page_accessibility"))
 facts = data.get(accessibility.statement)

@@ -10,7 +10,7 @@ from ui.followup import action_followup, actions_table, plan_actions, rule_capti
 from ui.layout import page_demo_banner, region_facts, select_from_url, status_year
 from ui.safe import md
 from ui.region_notes import plan_note
-from ui.strings import t
+from common.i18n import t
 from ui.tables import download_buttons, opened_expander
 
 year = st.session_state.get("year")

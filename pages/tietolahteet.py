@@ -7,7 +7,7 @@ from readmodel import page_data, sources, view_data
 from ui import data
 from ui.layout import page_demo_banner, region_facts
 from ui.safe import md
-from ui.strings import t
+from common.i18n import t
 from ui.tables import download_buttons
 
 st.title(t("page_sources"))

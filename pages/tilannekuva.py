@@ -21,7 +21,7 @@ from ui.layout import (
     summary_sentences,
 )
 from ui.safe import md, md_lines
-from ui.strings import t
+from common.i18n import t
 from ui.tables import download_buttons
 
 year = st.session_state.get("year")

@@ -13,7 +13,7 @@ from ui.layout import (
     set_query_param,
     source_caption,
 )
-from ui.strings import t
+from common.i18n import t
 from ui.tables import download_buttons, opened_expander
 
 st.title(t("page_trends"))

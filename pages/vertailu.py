@@ -13,7 +13,7 @@ from ui.layout import page_demo_banner, select_from_url, source_caption
 from ui.maps import choropleth
 from ui.safe import chart as esc
 from ui.safe import md
-from ui.strings import t
+from common.i18n import t
 from ui.tables import download_buttons
 
 COMPARISON_SYMBOL = {k: CHART_SAFE.get(v, v) for k, v in _SYMBOLS.items()}

@@ -11,7 +11,7 @@ from ui import admin, data
 from ui.forum import deliverables_table, kind_name, load_alerts, meeting_label, take_home_downloads
 from ui.layout import footer_text, is_admin, page_demo_banner, region_facts
 from ui.safe import md
-from ui.strings import t
+from common.i18n import t
 
 today = local_today()
 st.title(t("page_year"))

@@ -14,7 +14,7 @@ from common.format import fi_datetime, fi_int
 from ui import admin
 from ui.layout import select_from_url
 from ui.safe import md
-from ui.strings import t
+from common.i18n import t
 from ui.tables import to_xlsx
 
 def _secret(*path):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from common.i18n import language
 from store.config import ACCESSIBILITY_DIR, region_config
 
 EVALUATION_FILE = ACCESSIBILITY_DIR / "evaluation.json"
@@ -42,9 +43,9 @@ def statement(con=None) -> dict:
     gaps = pd.read_csv(GAPS_FILE, dtype=str).fillna("") if GAPS_FILE.exists() else pd.DataFrame(
         columns=["criterion", "gap_fi", "workaround_fi"])
     return {
-        "provider": config.accessibility_provider_fi or config.hva.name_fi,
-        "feedback": config.accessibility_feedback_fi,
-        "supervisor": config.accessibility_supervisor_fi,
+        "provider": config.text("accessibility.provider", language()) or config.text("hva.name", language()),
+        "feedback": config.text("accessibility.feedback", language()),
+        "supervisor": config.text("accessibility.supervisor", language()),
         "evaluation": evaluation,
         "gaps": gaps,
         "conformance": conformance(evaluation, gaps),

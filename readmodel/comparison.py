@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from common.i18n import language, localized
 from metrics.compare import rank_among
 from readmodel import page_data
 from readmodel.deployment import deployment
@@ -71,13 +72,13 @@ def county_ranking(con, indicator_id: int, year_max: int | None = None) -> dict:
     empty = pd.DataFrame(columns=["code", "name_fi", "value", "rank", "is_own", "is_peer", "is_demo"])
     if own_years.empty:
         return {"year": None, "rows": empty, "rank": None, "of": 0, "peers": list(config.peers),
-                "peers_note": config.peers_note_fi, "median": float("nan"), "min": float("nan"), "max": float("nan")}
+                "peers_note": config.text("comparison.peers_note", language()), "median": float("nan"), "min": float("nan"), "max": float("nan")}
     year = int(own_years.max())
     rows = obs[obs["year"] == year]
-    names = pd.DataFrame({"code": codes, "name_fi": [c.name_fi for c in all_counties]})
+    names = pd.DataFrame({"code": codes, "name_fi": [localized(c, "name") for c in all_counties]})
     rows = names.merge(rows, on="code", how="left")
     position = rank_among(rows.set_index("code")["value"], dep.hva[1], direction)
     rows = rows.assign(rank=rows["value"].rank(ascending=direction == "lower_better", method="min"),
                        is_own=rows["code"] == dep.hva[1], is_peer=rows["code"].isin(config.peers))
     return {"year": year, "rows": rows.sort_values(["rank", "name_fi"]).reset_index(drop=True),
-            "peers": list(config.peers), "peers_note": config.peers_note_fi, **position}
+            "peers": list(config.peers), "peers_note": config.text("comparison.peers_note", language()), **position}

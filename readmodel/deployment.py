@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from common.i18n import language, t
 from store.config import region_config
 
 
@@ -36,18 +37,24 @@ def _first(con, category: str, code: str) -> tuple[str, str] | None:
 
 
 def deployment(con) -> Deployment:
-    """Codes and names from the database (what the data is about), texts from the region folder."""
+    """Codes and names from the database (what the data is about), texts from the region folder, both in the
+    reader's language (the read connection's names are localized: readmodel.localized)."""
     config = region_config()
+    lang = language()
     hva = _first(con, "HYVINVOINTIALUE", config.hva.code) or (config.hva.code, config.hva.name_fi)
     maakunta = _first(con, "MAAKUNTA", config.maakunta.code) or (config.maakunta.code, config.maakunta.name_fi)
     country = _first(con, "MAA", config.country.code) or (config.country.code, config.country.name_fi)
     munis = [r[0] for r in con.execute("SELECT code FROM own_municipality ORDER BY name_fi").fetchall()]
     default = config.default_municipality if config.default_municipality in munis else (munis[0] if munis else "")
     return Deployment(
-        region_name=config.name_fi, hva=("HYVINVOINTIALUE", hva[0]), hva_name=hva[1],
-        maakunta=("MAAKUNTA", maakunta[0]), country=("MAA", country[0]), country_name=country[1],
-        plan_name=config.plan_name_fi, parties=config.parties_fi or hva[1],
-        survey_owner=config.survey_owner_fi or hva[1], default_municipality=default, municipality_count=len(munis),
-        area_label=config.areas_label_fi or "palvelukeskustelualue", areas_note=config.areas_note_fi,
-        plan_note=config.plan_note_fi, rhythm=config.rhythm_fi, area_themes=config.area_themes,
+        region_name=config.text("region.name", lang, config.name_fi), hva=("HYVINVOINTIALUE", hva[0]),
+        hva_name=hva[1], maakunta=("MAAKUNTA", maakunta[0]), country=("MAA", country[0]), country_name=country[1],
+        plan_name=config.text("plan.name", lang), parties=config.text("plan.parties", lang) or hva[1],
+        survey_owner=config.text("plan.survey_owner", lang) or hva[1], default_municipality=default,
+        municipality_count=len(munis),
+        area_label=config.text("areas.label", lang) or t("category.PALVELUALUE"),
+        areas_note=config.text("areas.note", lang), plan_note=config.text("plan.note", lang),
+        rhythm=config.text("plan.rhythm", lang),
+        area_themes=tuple((names.get(lang) or names.get("fi", heading), themes) for names, (heading, themes)
+                          in zip(config.area_theme_names, config.area_themes)),
     )

@@ -9,6 +9,7 @@ import json
 import duckdb
 import pandas as pd
 
+from common.i18n import SOURCE_LANGUAGE, in_language
 from metrics import export as mexport
 from metrics import followup, goals, summary
 from readmodel import page_data, precomputed
@@ -19,7 +20,13 @@ from store.derived import DerivedStep, register
 
 
 def refresh(con: duckdb.DuckDBPyConnection) -> dict:
-    """Recompute the stored tables from the data in `con` (inside the caller's transaction)."""
+    """Recompute the stored tables from the data in `con` (inside the caller's transaction), in Finnish
+    whatever TILANNEKUVA_LANG says: readers of other languages compute their texts live (precomputed.text_state)."""
+    with in_language(SOURCE_LANGUAGE):
+        return _refresh(con)
+
+
+def _refresh(con: duckdb.DuckDBPyConnection) -> dict:
     for table in TABLES:
         con.execute(f"DROP TABLE IF EXISTS {table}")
     min_year, max_year = con.execute("SELECT min(year), max(year) FROM observation").fetchone()

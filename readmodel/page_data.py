@@ -202,7 +202,7 @@ def _precomputed_table(con, category: str, code: str, year_max: int | None,
                        references: list[tuple[str, str, str]] | None):
     """(the region's stored indicator_table rows of gender total, its references) when they answer
     this call exactly, else None."""
-    current = precomputed.state(con)
+    current = precomputed.text_state(con)
     if current is None or not current.covers(year_max) or (category, code) not in current.regions:
         return None
     stored = precomputed.pairs_of(con, category, code)
@@ -221,7 +221,7 @@ def goal_status(con, category: str, code: str, year_max: int | None = None,
     completion_text, formula). Municipality: its own tracked actions; area/HVA: summed over members.
     Statistics are limited to year_max; survey answers and recorded statuses to status_year_max (the
     survey of year N+1 describes the present even when statistics reach year N)."""
-    current = precomputed.state(con)
+    current = precomputed.text_state(con)
     if (current is not None and current.covers(year_max) and status_year_max is None
             and (category, code) in current.regions):
         return precomputed.goal_rows(con, category, code)
@@ -246,7 +246,7 @@ def region_summary(con, category: str, code: str, year_max: int | None = None,
                    status_year_max: int | None = None) -> list[dict]:
     """Plain-language Finnish summary: list of dict(text, kind, indicator_id, indicator_ids, values).
     Every sentence is built from region_indicator_table and goal_status of the same arguments."""
-    current = precomputed.state(con)
+    current = precomputed.text_state(con)
     if (current is not None and current.covers(year_max) and status_year_max is None
             and (category, code) in current.regions):
         return precomputed.summary(con, category, code)
@@ -258,7 +258,7 @@ def region_summary(con, category: str, code: str, year_max: int | None = None,
 
 def tilannekuva(con, year_max: int | None = None) -> dict[str, pd.DataFrame]:
     """The whole computed picture for every region (all genders): indicators and goals, export-shaped."""
-    current = precomputed.state(con)
+    current = precomputed.text_state(con)
     if current is not None and current.covers(year_max):
         return {**precomputed.export(con), "actions": mexport.action_export(plan_actions(con), plan(con)["parties"])}
     regs = deployment_regions(con)
@@ -324,7 +324,7 @@ def overview(con, year_max: int | None = None) -> dict[str, pd.DataFrame]:
     table = region_indicator_table(con, *hva, year_max=year_max, references=[("vs_country", *country)])
     matrix = action_status(con, year_max)
     tracked = tracked_actions(con)
-    if year_max is None and precomputed.state(con) is not None:
+    if year_max is None and precomputed.text_state(con) is not None:
         completion, goal_level = precomputed.frame(con, "pre_completion"), precomputed.frame(con, "pre_goal_level")
         actions = precomputed.frame(con, "pre_actions")
     else:
@@ -343,7 +343,7 @@ def tiles(con) -> pd.DataFrame:
 
 
 def data_years(con) -> tuple[int, int]:
-    current = precomputed.state(con)
+    current = precomputed.text_state(con)
     row = (current.min_year, current.max_year) if current is not None else \
         con.execute("SELECT min(year), max(year) FROM observation").fetchone()
     return (row[0] or 2010, row[1] or 2024)
@@ -352,7 +352,7 @@ def data_years(con) -> tuple[int, int]:
 def demo_share(con) -> dict[str, int]:
     """How much of each kind of data is demo data (counted at the last load when the stored state is current:
     counting the observation table is a full scan)."""
-    current = precomputed.state(con)
+    current = precomputed.text_state(con)
     if current is not None:
         return dict(current.demo_share)
     return count_demo_share(con)

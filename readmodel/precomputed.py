@@ -32,6 +32,7 @@ import duckdb
 import pandas as pd
 
 from common.fingerprint import fingerprint
+from common.i18n import SOURCE_LANGUAGE, language
 from metrics import export as mexport
 from store.derived import META_PREFIX
 
@@ -98,6 +99,13 @@ def state(con: duckdb.DuckDBPyConnection) -> State | None:
     return State(min_year=info["min_year"], max_year=info["max_year"],
                  regions=frozenset(tuple(r) for r in info["regions"]),
                  demo_share=tuple(sorted(info["demo_share"].items())))
+
+
+def text_state(con: duckdb.DuckDBPyConnection) -> State | None:
+    """`state` for the stored tables that hold texts (titles, names, sentences): they are computed in Finnish,
+    so a reader in another language gets them computed live, in the reader's language (pre_series and the
+    status matrix hold codes and numbers only and serve every language)."""
+    return state(con) if language() == SOURCE_LANGUAGE else None
 
 
 def is_stale(con: duckdb.DuckDBPyConnection) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -79,6 +79,16 @@ class RegionConfig:
     accessibility_supervisor_fi: str = ""
     # The area page's agenda: (heading, indicator themes under it); () = one heading for all indicators.
     area_themes: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Every text of the folder in every language it gives: "plan.name" -> {"fi": …, "sv": …}; the UI reads
+    # them through `text` in the reader's language (the *_fi fields above are the Finnish ones).
+    texts: dict = field(default_factory=dict, compare=False, hash=False)
+    area_theme_names: tuple[dict, ...] = field(default=(), compare=False, hash=False)
+
+    def text(self, name: str, language: str, default: str = "") -> str:
+        """The folder's text `name` ("plan.name", "accessibility.feedback") in `language`, Finnish when the
+        folder has none in it, `default` when it has neither."""
+        entry = self.texts.get(name, {})
+        return entry.get(language) or entry.get("fi") or default
 
 
 def _level(raw: dict) -> AreaLevel:
@@ -128,7 +138,29 @@ def _region_config_at(folder: Path) -> RegionConfig:
         accessibility_supervisor_fi=raw.get("accessibility", {}).get("supervisor_fi", ""),
         area_themes=tuple((str(t["name_fi"]), tuple(str(i) for i in t["indicator_themes"]))
                           for t in raw.get("areas", {}).get("themes", [])),
+        texts=_texts(raw),
+        area_theme_names=tuple(_languages(t, "name") for t in raw.get("areas", {}).get("themes", [])),
     )
+
+
+LANGUAGE_SUFFIXES = ("fi", "sv", "en")
+
+
+def _languages(table: dict, name: str) -> dict[str, str]:
+    return {lang: str(table[f"{name}_{lang}"]) for lang in LANGUAGE_SUFFIXES if table.get(f"{name}_{lang}")}
+
+
+def _texts(raw: dict) -> dict[str, dict[str, str]]:
+    """Every `<name>_<language>` string of every section, keyed "section.name"."""
+    out: dict[str, dict[str, str]] = {}
+    for section, table in raw.items():
+        if not isinstance(table, dict):
+            continue
+        for key, value in table.items():
+            base, _, lang = key.rpartition("_")
+            if lang in LANGUAGE_SUFFIXES and base and isinstance(value, str):
+                out.setdefault(f"{section}.{base}", {})[lang] = value
+    return out
 
 
 @dataclass(frozen=True)
@@ -137,6 +169,7 @@ class County:
     sotkanet_id: int
     name_fi: str
     is_county: bool    # False: Helsinki (arranges the services itself) and Ahvenanmaa
+    name_sv: str = ""
 
 
 @lru_cache(maxsize=1)
@@ -144,5 +177,6 @@ def counties() -> tuple[County, ...]:
     """Finland's wellbeing services counties as Sotkanet's HYVINVOINTIALUE regions (data/reference/
     hyvinvointialueet.csv): the comparison regions of every deployment."""
     with open(REFERENCE_DIR / "hyvinvointialueet.csv", encoding="utf-8", newline="") as handle:
-        return tuple(County(r["code"], int(r["sotkanet_id"]), r["name_fi"], r["is_county"] == "true")
+        return tuple(County(r["code"], int(r["sotkanet_id"]), r["name_fi"], r["is_county"] == "true",
+                            r.get("name_sv") or "")
                      for r in csv.DictReader(handle))

@@ -30,7 +30,7 @@ from common.clock import db_timestamp, iso_utc
 from store import derived
 from store.config import db_path
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 REGION_CATEGORIES = ("KUNTA", "PALVELUALUE", "TYP_ALUE", "HYVINVOINTIALUE", "MAAKUNTA", "MAA")
 DIRECTIONS = ("higher_better", "lower_better", "neutral")
@@ -204,6 +204,13 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE derived_observation ADD COLUMN IF NOT EXISTS demo_weights BOOLEAN DEFAULT FALSE;
     """,
+    # 7 -> 8: Sotkanet's own Swedish metadata beside the Finnish (the API gives fi/sv/en), for readers in
+    # Swedish (issue 16).
+    """
+    ALTER TABLE indicator ADD COLUMN IF NOT EXISTS description_sv TEXT;
+    ALTER TABLE indicator ADD COLUMN IF NOT EXISTS interpretation_sv TEXT;
+    ALTER TABLE indicator ADD COLUMN IF NOT EXISTS limits_sv TEXT;
+    """,
 ]
 
 
@@ -310,6 +317,42 @@ def connect_read(path: Path | None = None, *, require_current_schema: bool = Tru
 
 
 # ---------------------------------------------------------------- writing
+
+
+def localize(cur: duckdb.DuckDBPyConnection, language: str, units: dict[str, str]) -> None:
+    """Names in `language` for everything read through this cursor of a read connection: temporary views
+    `region`, `indicator` (and the views built on them) shadow the stored tables, with the language's name,
+    title, unit and Sotkanet texts in the columns the readers know (name_fi, title_fi, unit, description_fi
+    …), Finnish where the language has none. Finnish needs nothing: the stored columns are Finnish. Why
+    views and not a column per language in every query: the ~120 queries and the stored page data keep one
+    shape, and a reader in Swedish cannot get a Finnish name by a query that forgot the language."""
+    if language == "fi":
+        return
+    if language != "sv":
+        raise ValueError(f"tuntematon kieli: {language}")
+    cur.execute("CREATE OR REPLACE TEMP TABLE unit_name (fi TEXT PRIMARY KEY, translated TEXT)")
+    if units:
+        cur.executemany("INSERT INTO unit_name VALUES (?, ?)", list(units.items()))
+    cur.execute("""
+        CREATE OR REPLACE TEMP VIEW region AS
+        SELECT r.* REPLACE (coalesce(nullif(r.name_sv, ''), r.name_fi) AS name_fi) FROM wh.main.region r""")
+    cur.execute("""
+        CREATE OR REPLACE TEMP VIEW indicator AS
+        SELECT i.* REPLACE (coalesce(nullif(i.title_sv, ''), i.title_fi) AS title_fi,
+                            coalesce(u.translated, i.unit) AS unit,
+                            coalesce(nullif(i.description_sv, ''), i.description_fi) AS description_fi,
+                            coalesce(nullif(i.interpretation_sv, ''), i.interpretation_fi) AS interpretation_fi,
+                            coalesce(nullif(i.limits_sv, ''), i.limits_fi) AS limits_fi)
+        FROM wh.main.indicator i LEFT JOIN unit_name u ON u.fi = i.unit""")
+    cur.execute("""
+        CREATE OR REPLACE TEMP VIEW own_municipality AS
+        SELECT code, name_fi, name_sv, sotkanet_id FROM region WHERE category = 'KUNTA' AND is_own""")
+    cur.execute("""
+        CREATE OR REPLACE TEMP VIEW indicator_values AS
+        SELECT v.* REPLACE (i.title_fi AS indicator_title, r.name_fi AS region_name)
+        FROM wh.main.indicator_values v
+        JOIN indicator i ON i.id = v.indicator_id
+        JOIN region r ON r.category = v.region_category AND r.code = v.region_code""")
 
 
 def _inflight_path(path: Path) -> Path:

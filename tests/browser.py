@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from ui import page_registry
-from ui.strings import t
+from common.i18n import t
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"

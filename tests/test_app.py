@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from store.warehouse import connect_read
 from ui.safe import md
-from ui.strings import t
+from common.i18n import t
 
 APP = str(__import__("pathlib").Path(__file__).resolve().parents[1] / "app.py")
 DEMO = t("demo_banner")

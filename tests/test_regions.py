@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import SECOND_REGION
 from ui import page_registry
-from ui.strings import t
+from common.i18n import t
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")

@@ -11,7 +11,7 @@ from readmodel.deployment import deployment
 from ui import data
 from ui.charts import ranking_chart
 from ui.safe import md
-from ui.strings import t
+from common.i18n import t
 from ui.tables import download_buttons
 
 ORDER = {"higher_better": "1 = suurin arvo, suurempi on parempi", "lower_better": "1 = pienin arvo, pienempi on parempi"}

@@ -12,8 +12,9 @@ from typing import Callable
 import duckdb
 import streamlit as st
 
+from common.i18n import language, value_labels
 from store.config import db_path, region_config
-from store.warehouse import connect_read, database_version, region_problem
+from store.warehouse import connect_read, database_version, localize, region_problem
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -25,17 +26,20 @@ def version() -> str:
     return database_version(db_path())
 
 
-def _cursor() -> duckdb.DuckDBPyConnection:
-    """A cursor of the read connection of the current version (cursors are safe across threads)."""
+def _cursor(lang: str) -> duckdb.DuckDBPyConnection:
+    """A cursor of the read connection of the current version (cursors are safe across threads), reading
+    names in `lang` (store.warehouse.localize)."""
     path = db_path()
     cur = _connection(str(path), database_version(path)).cursor()
     cur.execute("USE wh")
+    localize(cur, lang, value_labels("unit", lang))
     return cur
 
 
 @st.cache_data(max_entries=1024, show_spinner=False)
-def _call(version: str, name: str, _question: Callable, args: tuple, kwargs: tuple):
-    con = _cursor()
+def _call(version: str, lang: str, name: str, _question: Callable, args: tuple, kwargs: tuple):
+    # `lang` is part of the key: the read model's texts and names are in the reader's language.
+    con = _cursor(lang)
     try:
         return _question(con, *args, **dict(kwargs))
     finally:
@@ -44,7 +48,7 @@ def _call(version: str, name: str, _question: Callable, args: tuple, kwargs: tup
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _region_problem(version: str, region_id: str) -> str | None:
-    con = _cursor()
+    con = _cursor("fi")
     try:
         return region_problem(con, region_id)
     finally:
@@ -59,4 +63,4 @@ def get(question: Callable, *args, **kwargs):
         st.error(problem)
         st.stop()
     name = f"{question.__module__}.{question.__qualname__}"
-    return _call(version(), name, question, tuple(args), tuple(sorted(kwargs.items())))
+    return _call(version(), language(), name, question, tuple(args), tuple(sorted(kwargs.items())))

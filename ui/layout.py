@@ -10,7 +10,7 @@ from readmodel.deployment import deployment
 from ui import data
 from documents.brief import chromium_binary, html_to_pdf
 from ui.safe import md
-from ui.strings import t
+from common.i18n import t
 
 
 def demo_banner(is_demo: bool) -> None:

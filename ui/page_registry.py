@@ -12,7 +12,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class PageSpec:
     url_path: str          # also the file name: pages/<url_path>.py
-    title_key: str         # ui.strings key of its title (its heading starts with it)
+    title_key: str         # common/strings key of its title (its heading starts with it)
     icon: str
     default: bool = False
     example_query: str = ""  # what the smoke tests add to the URL (region-neutral parameters only)

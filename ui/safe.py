@@ -17,7 +17,7 @@ quotes) goes through one of these where it is rendered:
                 `<br>`, `<span style>` in all of them): HTML-escaped; the product's own `<br>` is added
                 after escaping.
 
-Our own strings (ui/strings.py) are trusted Markdown and are not passed through `md`.
+Our own strings (common/strings/*.toml) are trusted Markdown and are not passed through `md`.
 """
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from common.spreadsheet import to_csv_bytes, to_xlsx_bytes
-from ui.strings import t
+from common.i18n import t
 
 
 def to_finnish_csv(frame: pd.DataFrame) -> bytes:

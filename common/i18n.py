@@ -1,0 +1,116 @@
+"""The reader's language and every user-facing string, in one place: `common/strings/*.toml`.
+
+Each string is a TOML table with one entry per language; a file's [sections] become dotted keys:
+
+    [status.kyllä]
+    fi = "kyllä"
+    sv = "ja"
+
+`t("status.kyllä")` gives it in the current language. Finnish is the source language: a key missing in
+Finnish is an error, a key missing in another language falls back to Finnish (tests/test_strings.py fails
+the build for every key without Swedish). The language belongs to one script run (a contextvar): the app
+sets it from `?lang=` or TILANNEKUVA_LANG at the start of every run, so two readers in two languages never
+see each other's. The loaders and the stored page data always work in Finnish (`in_language("fi")`).
+
+Numbers and dates: Swedish in Finland writes them as Finnish does (decimal comma, space between thousands,
+3.12.2026), so `common.format` serves both.
+"""
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import os
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+STRINGS_DIR = Path(__file__).with_name("strings")
+SOURCE_LANGUAGE = "fi"
+LANGUAGES = ("fi", "sv")
+LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska"}
+
+_language: contextvars.ContextVar[str | None] = contextvars.ContextVar("tilannekuva_language", default=None)
+
+
+def default_language() -> str:
+    """TILANNEKUVA_LANG when it names a known language, else Finnish."""
+    value = os.environ.get("TILANNEKUVA_LANG", SOURCE_LANGUAGE).strip().lower()
+    return value if value in LANGUAGES else SOURCE_LANGUAGE
+
+
+def language() -> str:
+    return _language.get() or default_language()
+
+
+def use_language(value: str | None) -> str:
+    """Sets the language of this run (unknown or empty -> the default) and returns it."""
+    chosen = value if value in LANGUAGES else default_language()
+    _language.set(chosen)
+    return chosen
+
+
+@contextlib.contextmanager
+def in_language(value: str):
+    token = _language.set(value)
+    try:
+        yield
+    finally:
+        _language.reset(token)
+
+
+def _flatten(table: dict, prefix: str, source: Path, out: dict[str, dict[str, str]]) -> None:
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if not isinstance(value, dict):
+            raise ValueError(f"{source.name}: {name} ei ole taulukko kielittäin (fi = …, sv = …)")
+        if value and all(isinstance(v, str) for v in value.values()):
+            if name in out:
+                raise ValueError(f"{source.name}: avain {name} on jo toisessa tiedostossa")
+            if SOURCE_LANGUAGE not in value:
+                raise ValueError(f"{source.name}: avaimelta {name} puuttuu suomenkielinen teksti (fi)")
+            out[name] = value
+        else:
+            _flatten(value, f"{name}.", source, out)
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, dict[str, str]]:
+    """key -> {language: text}, from every file in common/strings/."""
+    out: dict[str, dict[str, str]] = {}
+    for path in sorted(STRINGS_DIR.glob("*.toml")):
+        with path.open("rb") as handle:
+            _flatten(tomllib.load(handle), "", path, out)
+    return out
+
+
+def t(key: str, **values) -> str:
+    """The string `key` in the current language, formatted with `values` (str.format)."""
+    entry = catalogue()[key]
+    text = entry.get(language()) or entry[SOURCE_LANGUAGE]
+    return text.format(**values) if values else text
+
+
+def has(key: str) -> bool:
+    return key in catalogue()
+
+
+def value_label(kind: str, value) -> str:
+    """A stored code shown to a reader: t(f"{kind}.{value}") when the catalogue has it, else the value itself
+    (data such as names is shown as it is)."""
+    key = f"{kind}.{value}"
+    return t(key) if key in catalogue() else ("–" if value is None else str(value))
+
+
+def localized(mapping, field: str) -> str:
+    """mapping[f"{field}_{language}"] when present and non-empty, else mapping[f"{field}_fi"] (region folder
+    facts such as name_fi/name_sv). Works on dicts and on objects with attributes."""
+    def get(name):
+        return mapping.get(name) if isinstance(mapping, dict) else getattr(mapping, name, None)
+    return get(f"{field}_{language()}") or get(f"{field}_{SOURCE_LANGUAGE}") or ""
+
+
+def value_labels(kind: str, lang: str) -> dict[str, str]:
+    """Every code of `kind` with its label in `lang` (only the codes that have one)."""
+    prefix = f"{kind}."
+    return {key[len(prefix):]: entry[lang] for key, entry in catalogue().items()
+            if key.startswith(prefix) and entry.get(lang)}

@@ -1,0 +1,77 @@
+"""The strings catalogue (common/strings/*.toml): every string has Swedish, the same placeholders in every
+language, and every key the code asks for exists."""
+from __future__ import annotations
+
+import ast
+import string
+from pathlib import Path
+
+import pytest
+
+from common import i18n
+
+ROOT = Path(__file__).resolve().parents[1]
+CODE = [ROOT / "app.py"] + [p for package in ("common", "store", "metrics", "data_sources", "readmodel", "documents",
+                                              "ui", "pages") for p in sorted((ROOT / package).glob("**/*.py"))]
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_string_has_swedish():
+    missing = sorted(key for key, entry in i18n.catalogue().items() if not entry.get("sv", "").strip())
+    assert not missing, f"{len(missing)} merkkijonolta puuttuu ruotsi (sv): {missing[:20]}"
+
+
+def test_every_language_has_the_same_placeholders():
+    wrong = [(key, lang) for key, entry in i18n.catalogue().items() for lang, text in entry.items()
+             if placeholders(text) != placeholders(entry["fi"])]
+    assert not wrong, f"eri paikanvaraajat kuin suomeksi: {wrong[:20]}"
+
+
+def keys_asked_for() -> list[tuple[str, int, str]]:
+    """(file, line, key) of every t("literal", …) call."""
+    out = []
+    for path in CODE:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "t"
+                    and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+                out.append((str(path.relative_to(ROOT)), node.lineno, node.args[0].value))
+    return out
+
+
+def test_every_key_the_code_asks_for_exists():
+    asked = keys_asked_for()
+    assert len(asked) > 50  # the scan finds the calls (a scan that finds none would pass vacuously)
+    unknown = [(f, line, key) for f, line, key in asked if not i18n.has(key)]
+    assert not unknown, f"tuntemattomat avaimet: {unknown[:20]}"
+
+
+def test_a_language_belongs_to_one_context_and_falls_back_to_the_environment(monkeypatch):
+    monkeypatch.setenv("TILANNEKUVA_LANG", "sv")
+    with i18n.in_language("fi"):
+        assert i18n.t("page_overview") == "Tilannekuva"
+    assert i18n.language() in ("sv", "fi")  # the test runner's own context may have set one
+    monkeypatch.setenv("TILANNEKUVA_LANG", "xx")
+    assert i18n.default_language() == "fi"
+    with i18n.in_language("sv"):
+        assert i18n.t("page_overview") == "Lägesbild"
+        assert i18n.value_label("status", "kyllä") == "ja"
+        assert i18n.value_label("status", "Kuopio") == "Kuopio"  # data without a label is shown as it is
+
+
+@pytest.mark.parametrize("broken, reason", [
+    ('[a]\nsv = "x"\n', "fi"),
+    ('a = "x"\n', "taulukko"),
+])
+def test_a_broken_strings_file_names_the_key(tmp_path, monkeypatch, broken, reason):
+    (tmp_path / "x.toml").write_text(broken, encoding="utf-8")
+    monkeypatch.setattr(i18n, "STRINGS_DIR", tmp_path)
+    i18n.catalogue.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=reason):
+            i18n.catalogue()
+    finally:
+        monkeypatch.undo()
+        i18n.catalogue.cache_clear()
