@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 import readmodel  # noqa: F401  (the app's composition root: registers the stored page data with the store)
-from common.i18n import LANGUAGE_NAMES, LANGUAGES, default_language, t, use_language
+from common.i18n import LANGUAGE_NAMES, LANGUAGES, default_language, t, use_language, use_overrides
 from data_sources.__main__ import main as cli
 from readmodel import page_data
 from store.config import db_path, region_config
@@ -34,6 +34,7 @@ def _switch_language() -> None:
 # The reader's language for this run: ?lang= (the switch keeps it there), else the session's choice (moving
 # to another page drops the URL's parameters), else TILANNEKUVA_LANG.
 reader_language = use_language(query_param("lang") or st.session_state.get("sidebar_lang"))
+use_overrides(region_config().strings)
 set_query_param("lang", None if reader_language == default_language() else reader_language)
 st.set_page_config(page_title=t("app_title", region=region_config().text("region.name", reader_language)),
                    page_icon="🧭", layout="wide")

@@ -30,6 +30,9 @@ LANGUAGES = ("fi", "sv")
 LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska"}
 
 _language: contextvars.ContextVar[str | None] = contextvars.ContextVar("tilannekuva_language", default=None)
+# A region folder's own words for some strings (region.toml [strings]): a county that calls its areas
+# "kumppanuusryhmä" and has no "kuntafoorumi" says so there; set per run like the language.
+_overrides: contextvars.ContextVar[dict] = contextvars.ContextVar("tilannekuva_string_overrides", default={})
 
 
 def default_language() -> str:
@@ -83,10 +86,21 @@ def catalogue() -> dict[str, dict[str, str]]:
     return out
 
 
+def use_overrides(overrides: dict[str, dict[str, str]]) -> None:
+    """The region folder's [strings] (key -> {language: text}) for this run; unknown keys are an error, so a
+    folder cannot silently override a string that was renamed."""
+    unknown = sorted(set(overrides) - set(catalogue()))
+    if unknown:
+        raise ValueError(f"region.toml [strings]: tuntemattomat avaimet {unknown}")
+    _overrides.set(overrides)
+
+
 def t(key: str, **values) -> str:
-    """The string `key` in the current language, formatted with `values` (str.format)."""
+    """The string `key` in the current language (the region folder's own word first), formatted with
+    `values` (str.format)."""
     entry = catalogue()[key]
-    text = entry.get(language()) or entry[SOURCE_LANGUAGE]
+    own = _overrides.get().get(key, {})
+    text = own.get(language()) or entry.get(language()) or own.get(SOURCE_LANGUAGE) or entry[SOURCE_LANGUAGE]
     return text.format(**values) if values else text
 
 

@@ -83,6 +83,8 @@ class RegionConfig:
     # them through `text` in the reader's language (the *_fi fields above are the Finnish ones).
     texts: dict = field(default_factory=dict, compare=False, hash=False)
     area_theme_names: tuple[dict, ...] = field(default=(), compare=False, hash=False)
+    # region.toml [strings]: the folder's own words for UI strings (key -> {"fi": …, "sv": …})
+    strings: dict = field(default_factory=dict, compare=False, hash=False)
 
     def text(self, name: str, language: str, default: str = "") -> str:
         """The folder's text `name` ("plan.name", "accessibility.feedback") in `language`, Finnish when the
@@ -140,6 +142,8 @@ def _region_config_at(folder: Path) -> RegionConfig:
                           for t in raw.get("areas", {}).get("themes", [])),
         texts=_texts(raw),
         area_theme_names=tuple(_languages(t, "name") for t in raw.get("areas", {}).get("themes", [])),
+        strings={str(k): {str(lang): str(text) for lang, text in v.items()}
+                 for k, v in raw.get("strings", {}).items()},
     )
 
 
