@@ -316,19 +316,25 @@ class IndicatorMeta:
     interpretation_fi: str | None
     limits_fi: str | None
     genders: tuple[str, ...] = field(default=())
+    # Sotkanet's own Swedish texts (None where the API gives none); the reader in Swedish gets them in the
+    # _fi columns' place (store.warehouse.localize), Finnish where Swedish is missing.
+    description_sv: str | None = None
+    interpretation_sv: str | None = None
+    limits_sv: str | None = None
 
     @property
     def metadata_url(self) -> str:
         return METADATA_URL.format(id=self.id)
 
 
-def _fi(obj, key: str) -> str | None:
+def _fi(obj, key: str, language: str = "fi") -> str | None:
+    """obj[key][language] of a Sotkanet text field ({"fi": …, "sv": …, "en": …}); None when absent."""
     value = (obj.get(key) or {}) if isinstance(obj, dict) else {}
-    return value.get("fi") if isinstance(value, dict) else None
+    return value.get(language) if isinstance(value, dict) else None
 
 
 def parse_indicator_metadata(body: bytes | dict, expected_id: int | None = None) -> IndicatorMeta:
-    """/indicators/{id} -> IndicatorMeta (descriptions as safe plain text)."""
+    """/indicators/{id} -> IndicatorMeta (descriptions in Finnish and Swedish as safe plain text)."""
     data = _load_json(body, "metatiedot") if isinstance(body, (bytes, bytearray)) else body
     if not isinstance(data, dict) or not isinstance(data.get("id"), int):
         raise SotkanetError("metatiedot: odotettiin JSON-oliota, jossa on id")
@@ -364,6 +370,9 @@ def parse_indicator_metadata(body: bytes | dict, expected_id: int | None = None)
         interpretation_fi=html_to_text(_fi(data, "interpretation")),
         limits_fi=html_to_text(_fi(data, "limits")),
         genders=tuple(g for g in sex if g in GENDERS),
+        description_sv=html_to_text(_fi(data, "description", "sv")),
+        interpretation_sv=html_to_text(_fi(data, "interpretation", "sv")),
+        limits_sv=html_to_text(_fi(data, "limits", "sv")),
     )
 
 

@@ -290,7 +290,8 @@ def _meta_frame(metas: list[sk.IndicatorMeta]) -> pd.DataFrame:
         "id": m.id, "title_fi": m.title_fi, "title_sv": m.title_sv, "title_en": m.title_en, "unit": m.unit,
         "decimals": m.decimals, "organisation": m.organisation, "data_updated": m.data_updated,
         "range_start": m.range_start, "range_end": m.range_end, "description_fi": m.description_fi,
-        "interpretation_fi": m.interpretation_fi, "limits_fi": m.limits_fi, "metadata_url": m.metadata_url,
+        "interpretation_fi": m.interpretation_fi, "limits_fi": m.limits_fi, "description_sv": m.description_sv,
+        "interpretation_sv": m.interpretation_sv, "limits_sv": m.limits_sv, "metadata_url": m.metadata_url,
         "licence": licence_for(m.organisation or ""),
     } for m in metas]).astype({"decimals": "Int64", "range_start": "Int64", "range_end": "Int64",
                                "data_updated": "datetime64[s]"})
@@ -301,10 +302,11 @@ def _meta_frame(metas: list[sk.IndicatorMeta]) -> pd.DataFrame:
 UPSERT_META = """
 INSERT INTO indicator (id, source, title_fi, title_sv, title_en, unit, decimals, direction, direction_reason,
     organisation, data_updated, range_start, range_end, description_fi, interpretation_fi, limits_fi,
-    metadata_url, licence, in_catalogue)
+    description_sv, interpretation_sv, limits_sv, metadata_url, licence, in_catalogue)
 SELECT id, 'sotkanet', title_fi, title_sv, title_en, unit, decimals, 'neutral',
     'Ei alueen indikaattoriluettelossa; suuntaa ei ole arvioitu.', organisation, CAST(data_updated AS DATE),
-    range_start, range_end, description_fi, interpretation_fi, limits_fi, metadata_url, licence, FALSE
+    range_start, range_end, description_fi, interpretation_fi, limits_fi, description_sv, interpretation_sv,
+    limits_sv, metadata_url, licence, FALSE
 FROM sotkanet_meta_df
 ON CONFLICT (id) DO UPDATE SET
     title_fi = excluded.title_fi, title_sv = coalesce(excluded.title_sv, indicator.title_sv),
@@ -313,7 +315,8 @@ ON CONFLICT (id) DO UPDATE SET
     organisation = coalesce(excluded.organisation, indicator.organisation), data_updated = excluded.data_updated,
     range_start = excluded.range_start, range_end = excluded.range_end, description_fi = excluded.description_fi,
     interpretation_fi = excluded.interpretation_fi, limits_fi = excluded.limits_fi,
-    metadata_url = excluded.metadata_url, licence = excluded.licence
+    description_sv = excluded.description_sv, interpretation_sv = excluded.interpretation_sv,
+    limits_sv = excluded.limits_sv, metadata_url = excluded.metadata_url, licence = excluded.licence
 """
 
 
