@@ -1,10 +1,12 @@
-"""Finnish number format in one place: decimal comma, narrow no-break space between thousands."""
+"""Finnish number format in one place: decimal comma, narrow no-break space between thousands. Swedish in
+Finland writes numbers and dates the same way; only the words differ ('klo' / 'kl.', common/strings)."""
 from __future__ import annotations
 
 import math
 from datetime import datetime
 
 from common.clock import to_local
+from common.i18n import t
 
 THOUSANDS = "\u202f"  # narrow no-break space, as the Finnish standard (SFS 4175) recommends
 MINUS = "\u2212"
@@ -60,7 +62,8 @@ def fi_datetime(value) -> str:
         value = to_local(value.to_pydatetime() if hasattr(value, "to_pydatetime") else value)
     except (AttributeError, TypeError, ValueError):
         return str(value)
-    return f"{value.day}.{value.month}.{value.year} klo {value.hour:02d}.{value.minute:02d}"
+    return t("format.datetime", date=f"{value.day}.{value.month}.{value.year}",
+             time=f"{value.hour:02d}.{value.minute:02d}")
 
 
 def with_unit(title: str, unit: str | None) -> str:
