@@ -15,88 +15,94 @@ is_demo = page_demo_banner()
 share = data.get(page_data.demo_share)
 
 dep = region_facts()
-st.header("Lähteet ja lisenssit")
-st.markdown(
-    "- **THL, Sotkanet.fi** — hyvinvointi-indikaattorit (REST-rajapinta). THL:n tuottamat tiedot: CC BY 4.0. "
-    "Muiden tuottajien (Tilastokeskus, TEM, ETK, Kela …) indikaattorit tuottajan käyttöehdoin. "
-    "Viittaus: *Lähde: THL, Sotkanet.fi, indikaattori N, päivitetty pp.kk.vvvv.*\n"
-    f"- **Kompassikysely** — {md(dep.survey_owner)}: vuosittainen kysely kunnille (suunnitelman seuranta).\n"
-    f"- **{md(dep.plan_name) or 'Suunnitelma'}** — {md(dep.parties)}: tavoitteet, toimenpiteet ja mittarit.\n"
-    "- **Kuntarajat** (kun ladattu) — Tilastokeskus / Maanmittauslaitos, CC BY 4.0."
-)
-st.metric("Esimerkkiaineiston osuus indikaattoririveistä (is_demo)",
+st.header(t("sources.licences_heading"))
+st.markdown("\n".join([
+    t("sources.licence_sotkanet"),
+    t("sources.licence_survey", survey_owner=md(dep.survey_owner)),
+    t("sources.licence_plan", plan=md(dep.plan_name) or t("sources.plan_fallback"), parties=md(dep.parties)),
+    t("sources.licence_geometry"),
+]))
+st.metric(t("sources.demo_share"),
           f"{fi_int(share['observations_demo'])} / {fi_int(share['observations'])}",
-          help="Esimerkkirivit korvautuvat todellisilla, kun indikaattori ladataan Sotkanetista.")
+          help=t("sources.demo_share_help"))
 
-st.markdown(("**Esimerkkiaineisto on käytössä** — sivujen luvut eivät ole todellisia, kunnes indikaattorit ladataan Sotkanetista."
-             if is_demo else "Kaikki näytettävät luvut ovat ladattuja todellisia tietoja.")
-            + f" Kompassikyselyn vastauksista esimerkkejä {fi_int(share['survey_demo'])} / {fi_int(share['survey'])}.")
+st.markdown((t("sources.demo_in_use") if is_demo else t("sources.all_real")) + " "
+            + t("sources.survey_demo_share", demo=fi_int(share["survey_demo"]), total=fi_int(share["survey"])))
 
-st.header("Ylläpito")
-st.markdown("Tietojen lataus (Sotkanet, kompassikysely, toimenpiteiden tilat, kuntarajat) ja kuntafoorumin tilannekuvan "
-            "tallennus vaativat kirjautumisen. Samat toiminnot ovat komentorivillä: `python -m data_sources --help`.")
-st.page_link("pages/yllapito.py", label="Siirry Ylläpito-sivulle (kirjautuminen)", icon=":material/lock:")
-with st.expander("Tietotiimin komennot (palvelimella)"):
-    st.code("python -m data_sources refresh                 # kuukausittainen päivitys: Sotkanet, johdetut tiedot, muutoskooste\n"
-            "python -m data_sources survey TIEDOSTO         # kompassikyselyn vastaukset\n"
-            "python -m data_sources geometry --file F.json  # kuntarajat (Vertailu-sivun kartta)\n"
-            "python -m data_sources snapshot save --name N  # kuntafoorumin tilannekuva\n"
-            "python -m data_sources changes --out KANSIO    # muutoshälytykset Atom- ja CSV-tiedostoina\n"
-            "python -m data_sources take-home --party all --out KANSIO  # koosteet ja kalvot kaikille osapuolille\n"
-            "python -m data_sources demo                    # esimerkkitietokanta (ei todellisia lukuja)",
+st.header(t("page_admin"))
+st.markdown(t("sources.admin_text"))
+st.page_link("pages/yllapito.py", label=t("sources.admin_link"), icon=":material/lock:")
+# The commands stay as they are; their explanations are in the reader's language.
+COMMANDS = [("python -m data_sources refresh", "refresh"), ("python -m data_sources survey TIEDOSTO", "survey"),
+            ("python -m data_sources geometry --file F.json", "geometry"),
+            ("python -m data_sources snapshot save --name N", "snapshot"),
+            ("python -m data_sources changes --out KANSIO", "changes"),
+            ("python -m data_sources take-home --party all --out KANSIO", "take_home"),
+            ("python -m data_sources demo", "demo")]
+with st.expander(t("sources.commands")):
+    st.code("\n".join(f"{command.ljust(45)}  # {t(f'sources.command.{key}')}" for command, key in COMMANDS),
             language="bash")
 
-st.header("Indikaattorit")
+st.header(t("sources.indicators_heading"))
 table = data.get(sources.indicator_loads)
+demo_real = {True: t("sources.dataset_demo"), False: t("sources.dataset_real")}
+metadata = t("sources.col.metadata")
 st.dataframe(pd.DataFrame({
-    "Id": table["id"], "Indikaattori": table["title_fi"], "Tuottaja": table["organisation"].fillna("–"),
-    "Päivitetty (Sotkanet)": [fi_date(d) if pd.notna(d) else "–" for d in table["data_updated"]],
-    "Viimeisin lataus": [fi_datetime(d) if pd.notna(d) else "–" for d in table["last_load"]],
-    "Rivejä": table["rows"].fillna(0).astype(int),
-    "Vuodet": [f"{int(a)}–{int(b)}" if pd.notna(a) else "–" for a, b in zip(table["first_year"], table["last_year"])],
-    "Aineisto": ["ESIMERKKI" if d else "todellinen" if pd.notna(d) else "–" for d in table["is_demo"]],
-    "Lisenssi": table["licence"].fillna("–"),
-    "Suunta": table["direction"], "Suunnan peruste": table["direction_reason"],
-    "Metatiedot": table["metadata_url"].where(table["metadata_url"].fillna("").str.startswith("https://"), None),
+    t("sources.col.id"): table["id"], t("col_indicator"): table["title_fi"],
+    t("sources.col.producer"): table["organisation"].fillna("–"),
+    t("sources.col.updated"): [fi_date(d) if pd.notna(d) else "–" for d in table["data_updated"]],
+    t("sources.col.last_load"): [fi_datetime(d) if pd.notna(d) else "–" for d in table["last_load"]],
+    t("sources.col.rows"): table["rows"].fillna(0).astype(int),
+    t("sources.col.years"): [f"{int(a)}–{int(b)}" if pd.notna(a) else "–"
+                             for a, b in zip(table["first_year"], table["last_year"])],
+    t("sources.col.dataset"): [demo_real[bool(d)] if pd.notna(d) else "–" for d in table["is_demo"]],
+    t("sources.col.licence"): table["licence"].fillna("–"),
+    t("sources.col.direction"): table["direction"], t("sources.col.direction_reason"): table["direction_reason"],
+    metadata: table["metadata_url"].where(table["metadata_url"].fillna("").str.startswith("https://"), None),
 }), hide_index=True, width="stretch",
-    column_config={"Metatiedot": st.column_config.LinkColumn("Metatiedot", display_text="sotkanet.fi")})
+    column_config={metadata: st.column_config.LinkColumn(metadata, display_text="sotkanet.fi")})
 
-st.header("Latausloki")
+st.header(t("sources.load_log_heading"))
 log = data.get(sources.load_log)
-st.dataframe(log.rename(columns={"load_id": "#", "source": "Lähde", "target": "Kohde", "status": "Tila", "started_at": "Alkoi",
-                                 "finished_at": "Päättyi", "rows": "Rivejä", "is_demo": "Esimerkki", "message": "Viesti",
-                                 "licence": "Lisenssi"}), hide_index=True, width="stretch")
+st.dataframe(log.rename(columns={
+    "load_id": "#", "source": t("sources.col.source"), "target": t("sources.col.target"), "status": t("col_status"),
+    "started_at": t("sources.col.started"), "finished_at": t("sources.col.finished"), "rows": t("sources.col.rows"),
+    "is_demo": t("sources.col.demo"), "message": t("sources.col.message"), "licence": t("sources.col.licence")}),
+    hide_index=True, width="stretch")
 items = data.get(sources.load_items)
 if len(items):
-    with st.expander("Latausten kohdekohtaiset rivit (indikaattorit, tiedostot)"):
-        st.dataframe(items, hide_index=True, width="stretch")
+    with st.expander(t("sources.load_items")):
+        st.dataframe(items.rename(columns={
+            "load_id": "#", "item": t("sources.col.item"), "status": t("col_status"), "rows": t("sources.col.rows"),
+            "data_updated": t("sources.col.updated"), "message": t("sources.col.message")}),
+            hide_index=True, width="stretch")
 
-st.header("Kuntarajat ja tallennetut tilannekuvat")
+st.header(t("sources.geometry_heading"))
 geo_count = data.get(sources.geometry_count)
 geo_src = data.get(view_data.geometry_source)
 if geo_count:
-    st.markdown(f"Kuntarajat ladattu: **{geo_count} kuntaa** ({md(geo_src['target']) if geo_src else '–'}, "
-                f"{fi_datetime(geo_src['finished_at']) if geo_src else '–'}). Lisenssi: {md(geo_src['licence']) if geo_src else 'CC BY 4.0'}. "
-                "Viittaus: *Kuntarajat: © Maanmittauslaitos / Tilastokeskus, CC BY 4.0.*")
+    st.markdown(t("sources.geometry_loaded", count=geo_count, target=md(geo_src["target"]) if geo_src else "–",
+                  when=fi_datetime(geo_src["finished_at"]) if geo_src else "–",
+                  licence=md(geo_src["licence"]) if geo_src else "CC BY 4.0"))
 else:
-    st.markdown("Kuntarajoja ei ole ladattu: Vertailu-sivu näyttää ruutukartan. Lataa rajat: "
-                "`python -m data_sources geometry --file kuntarajat.json [--code-property NATCODE]` "
-                "(Tilastokeskuksen / MML:n avoimet kuntarajat, CC BY 4.0).")
+    st.markdown(t("sources.geometry_missing"))
 snaps = data.get(view_data.snapshot_list)
 if len(snaps):
-    st.dataframe(pd.DataFrame({"#": snaps["snapshot_id"], "Kuntafoorumin tilannekuva": snaps["name"],
-                               "Tallennettu": [fi_datetime(d) for d in snaps["created_at"]]}), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame({"#": snaps["snapshot_id"], t("sources.col.snapshot"): snaps["name"],
+                               t("sources.col.saved"): [fi_datetime(d) for d in snaps["created_at"]]}),
+                 hide_index=True, width="stretch")
 else:
-    st.caption("Ei tallennettuja kuntafoorumin tilannekuvia (python -m data_sources snapshot save --name NIMI).")
+    st.caption(t("sources.no_snapshots"))
 
-st.header("Aluejaot")
+st.header(t("sources.areas_heading"))
 members = data.get(page_data.members)
 notes = data.get(sources.area_notes)
-st.markdown((md(notes["note"]) + " " if notes["note"] else "")
-            + f"Jako on aluekansion tiedostossa `{notes['file']}` ja sen voi korjata ilman koodimuutoksia.")
+st.markdown((md(notes["note"]) + " " if notes["note"] else "") + t("sources.areas_file", file=notes["file"]))
+categories = {code: t(f"sources.category.{code}") for code in ("PALVELUALUE", "TYP_ALUE")}
+memberships = {code: t(f"sources.membership.{code}") for code in ("verified", "assumed")}
 st.dataframe(pd.DataFrame({
-    "Luokka": members["group_category"].map({"PALVELUALUE": "palvelukeskustelualue", "TYP_ALUE": "TYP-alue"}),
-    "Alue": members["group_name"], "Kunta": members["member_name"],
-    "Tila": members["status"].map({"verified": "✔ vahvistettu", "assumed": "? oletettu"}), "Lähde": members["source"],
+    t("sources.col.category"): members["group_category"].map(categories),
+    t("col_region"): members["group_name"], t("sources.col.municipality"): members["member_name"],
+    t("col_status"): members["status"].map(memberships), t("sources.col.source"): members["source"],
 }), hide_index=True, width="stretch")
 download_buttons(members, "aluejaot")

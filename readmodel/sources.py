@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from common.i18n import language
 from readmodel import page_data
 from store.config import region_config
 
@@ -32,6 +33,8 @@ def geometry_count(con) -> int:
 
 
 def area_notes(con) -> dict:
-    """What the region folder says of its area division, and where the file is."""
+    """What the region folder says of its area division (in the reader's language, Finnish when the folder has
+    none in it), and where the file is."""
     config = region_config()
-    return {"note": config.areas_note_fi, "file": str(config.folder / "areas.csv")}
+    return {"note": config.text("areas.note", language(), config.areas_note_fi),
+            "file": str(config.folder / "areas.csv")}
