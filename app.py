@@ -39,6 +39,9 @@ set_query_param("lang", None if reader_language == default_language() else reade
 st.set_page_config(page_title=t("app_title", region=region_config().text("region.name", reader_language)),
                    page_icon="🧭", layout="wide")
 accessibility_css()
+# WCAG 3.1.1: the page's language for screen readers and hyphenation (Streamlit's own page says "en"). The
+# value is one of LANGUAGES, never reader input.
+st.html(f"<script>document.documentElement.lang = {reader_language!r};</script>", unsafe_allow_javascript=True)
 
 
 @st.cache_resource(show_spinner=t("building_demo_db"))

@@ -7,7 +7,7 @@ from readmodel import page_data, sources, view_data
 from ui import data
 from ui.layout import page_demo_banner, region_facts
 from ui.safe import md
-from common.i18n import t
+from common.i18n import t, value_label
 from ui.tables import download_buttons
 
 st.title(t("page_sources"))
@@ -57,7 +57,7 @@ st.dataframe(pd.DataFrame({
                              for a, b in zip(table["first_year"], table["last_year"])],
     t("sources.col.dataset"): [demo_real[bool(d)] if pd.notna(d) else "–" for d in table["is_demo"]],
     t("sources.col.licence"): table["licence"].fillna("–"),
-    t("sources.col.direction"): table["direction"], t("sources.col.direction_reason"): table["direction_reason"],
+    t("sources.col.direction"): table["direction"].map(lambda d: value_label("direction", d)), t("sources.col.direction_reason"): table["direction_reason"],
     metadata: table["metadata_url"].where(table["metadata_url"].fillna("").str.startswith("https://"), None),
 }), hide_index=True, width="stretch",
     column_config={metadata: st.column_config.LinkColumn(metadata, display_text="sotkanet.fi")})
