@@ -3,7 +3,8 @@
 The walk starts the app on the demo database (tests/browser.py), opens every page of ui/page_registry.py with
 ?lang=sv, waits for the page's own heading (h1) in Swedish (the title in common/strings/app.toml), saves a
 full-page screenshot into TILANNEKUVA_SCREENSHOTS (default: a temporary folder) and reads the visible text
-(document.body.innerText with the dataframes — canvas — hidden; kept beside the screenshot as sv-<page>.txt). The check then
+(document.body.innerText with the dataframes — canvas — hidden; kept beside the screenshot as
+sv-<page>.txt). The check then
 
   (a) removes every data string that is legitimately Finnish: the plan's own texts and the names read from
       the database (goal, level, action, metric and question texts, meetings and deliverables, parties,
@@ -35,7 +36,8 @@ from store.warehouse import connect_read
 from tests.browser import EXAMPLE_QUERY, chromium, exception_boxes, require_browser, running_app
 from ui import page_registry
 
-# Common Finnish UI words, matched as whole words and case-insensitively: none of them is a Swedish word.
+# Common Finnish UI words, matched as whole words (no letter either side) and case-insensitively: none of
+# them is a Swedish word.
 FINNISH_WORDS = (
     "tavoite", "tavoitteet", "tavoitteen", "tavoitteita", "toimenpide", "toimenpiteet", "toimenpiteen",
     "toimenpidettä", "toimenpiteitä", "kunta", "kunnat", "kunnan", "kuntien", "kuntaa", "kunnittain",
@@ -58,8 +60,8 @@ SWEDISH_NEIGHBOURS = frozenset("""
     inget något ett en med eller och som är om på att alla var varje ingen svarat svar svarade besvarat
     nej delvis status """.split())
 FINNISH_PATTERNS = (
-    re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in sorted(FINNISH_WORDS, key=len, reverse=True))
-               + r")(?!\w)", re.IGNORECASE),
+    re.compile(r"(?<![^\W\d_])(" + "|".join(re.escape(w) for w in sorted(FINNISH_WORDS, key=len, reverse=True))
+               + r")(?![^\W\d_])", re.IGNORECASE),
 )
 HOLE = "\ue000"  # where a data string was: a word for the conjunction check ("Kuopio ja Iisalmi")
 CONJUNCTION = re.compile(rf"([^\W\d_]+|{HOLE}) (ja) (?=([^\W\d_]+|{HOLE}))")
@@ -85,6 +87,8 @@ DATA_SQL = (
     "SELECT note FROM action_status",
     # free-text survey answers (not the coded ones: "kyllä"/"ei" are codes shown through value_label)
     "SELECT a.answer FROM survey_answer a JOIN survey_question q USING (question_id) WHERE q.type = 'text'",
+    # the respondents' roles as the survey file names them ("hyte-koordinaattori")
+    "SELECT DISTINCT respondent_role FROM survey_response",
     "SELECT name_fi FROM geometry",
     # the indicator catalogue's own texts (region folder, Finnish only) and the producer's name
     "SELECT direction_reason FROM indicator", "SELECT notes FROM indicator", "SELECT organisation FROM indicator",
@@ -128,7 +132,8 @@ def legitimate_finnish(db: Path) -> list[str]:
 def data_remover(data: list[str]):
     """A function line -> the line without the data strings (whole words only) and without a data string cut
     short with an ellipsis (labels shortened to fit: "Lasten ja nuorten…")."""
-    pattern = re.compile("|".join(rf"(?<!\w){re.escape(d)}(?!\w)" for d in data)) if data else None
+    # whole words: no letter on either side (a chart label may glue a number to a name: "Kaavi11,8")
+    pattern = re.compile("|".join(rf"(?<![^\W\d_]){re.escape(d)}(?![^\W\d_])" for d in data)) if data else None
 
     def cut_prefix(line: str) -> str:
         out, pos = line, 0
@@ -228,8 +233,9 @@ def full_page_screenshot(driver, path: Path, width: int) -> None:
 
 
 def test_the_check_removes_data_and_finds_finnish_ui_words():
-    remove = data_remover(sorted(["Kuopio", "HYVINVOINTIALUE", "Lasten ja nuorten hyvinvointi paranee", "Siilinjärvi, Lapinlahti, "
-                                  "Kaavi ja Tuusniemi", "Kaikki kunnat tekevät yhdessä"], key=len, reverse=True))
+    remove = data_remover(sorted(["Kuopio", "HYVINVOINTIALUE", "Lasten ja nuorten hyvinvointi paranee",
+                                  "Siilinjärvi, Lapinlahti, Kaavi ja Tuusniemi", "Kaikki kunnat tekevät yhdessä"],
+                                 key=len, reverse=True))
     text = "\n".join([
         "Mål och åtgärder",                                  # Swedish UI: clean
         "Kommun: Kuopio",                                    # a name: clean
@@ -242,6 +248,8 @@ def test_the_check_removes_data_and_finds_finnish_ui_words():
         "Länken bevarar valet (?tavoite=…&taso=…).",         # URL parameter names are codes: clean
         "Sotkanets välfärdsområden (HYVINVOINTIALUE)",       # a category code: clean
         "Kuopio · Lasten ja nuorten …",                      # a name and a plan text cut short: clean
+        "Kuopio11,8",                                        # a chart label: a name glued to its value
+        "Vuosi2024",                                         # a Finnish word glued to a number
         "Lataa CSV",                                         # Finnish UI
         "Valitse kunta",                                     # Finnish UI
         "Kuopio ja Iisalmi",                                 # Finnish conjunction outside the data
@@ -250,9 +258,9 @@ def test_the_check_removes_data_and_finds_finnish_ui_words():
         "välfärdsområden, hyvinvointialue",                  # the Finnish word in lower case: Finnish UI
     ])
     found = finnish_lines(text, remove)
-    assert found == ["Lataa CSV  [Lataa]", "Valitse kunta  [kunta, Valitse]", "Kuopio ja Iisalmi  [ja]",
-                     "Vuosi 2024 · ei tietoja  [ei tietoja, Vuosi]", "Kaikki kunnat  [Kaikki, kunnat]",
-                     "välfärdsområden, hyvinvointialue  [hyvinvointialue]"]
+    assert found == ["Vuosi2024  [Vuosi]", "Lataa CSV  [Lataa]", "Valitse kunta  [kunta, Valitse]",
+                     "Kuopio ja Iisalmi  [ja]", "Vuosi 2024 · ei tietoja  [ei tietoja, Vuosi]",
+                     "Kaikki kunnat  [Kaikki, kunnat]", "välfärdsområden, hyvinvointialue  [hyvinvointialue]"]
 
 
 def test_the_walk_visits_every_registered_page_in_swedish():
