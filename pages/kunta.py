@@ -20,7 +20,7 @@ from ui.layout import (
     status_year,
 )
 from ui.safe import md, md_lines
-from common.i18n import t
+from common.i18n import t, value_label
 from ui.tables import download_buttons, opened_expander
 
 code = st.session_state.get("municipality") or region_facts().default_municipality
@@ -29,8 +29,8 @@ context = data.get(municipality.municipality_context, code)
 name, area, area_name = context["name"], context["area"], context["area_name"]
 
 st.title(f"{t('page_municipality')}: {md(name)}")
-st.caption(f"Palvelukeskustelualue: {md(area_name)} · vertailu alueeseen, hyvinvointialueeseen ({md(context['hva_name'])}) ja koko maahan"
-           + (f" · tiedot vuoteen {year} asti" if year else ""))
+st.caption(t("kunta.caption", area=md(area_name), hva=md(context["hva_name"]))
+           + (t("kunta.until_year", year=year) if year else ""))
 is_demo = page_demo_banner()
 changes_since_forum(code, name)
 
@@ -41,16 +41,16 @@ all_series = data.get(page_data.observations, list(labels), None, year)
 all_series = all_series.assign(alue=[labels.get((c, k), k) for c, k in zip(all_series["region_category"], all_series["region_code"])])
 
 # ---- summary
-st.header("Yhteenveto")
+st.header(t("kunta.summary"))
 summary = data.get(municipality.municipality_summary, code, year_max=year, status_year_max=status_year())
 st.markdown(md_lines(summary))
 worse_than_hva = table[table["vs_hva"] == "heikompi"]["title_fi"].tolist()
 if worse_than_hva:
-    st.markdown(f"**Heikompi kuin hyvinvointialue ({len(worse_than_hva)}):** " + "; ".join(md(w) for w in worse_than_hva[:6])
+    st.markdown(t("kunta.worse_than_hva", n=len(worse_than_hva)) + "; ".join(md(w) for w in worse_than_hva[:6])
                 + (" …" if len(worse_than_hva) > 6 else ""))
 
 # ---- indicators per goal
-st.header("Mittarit tavoitteittain")
+st.header(t("kunta.by_goal"))
 brief_sections = []
 # Lazy tabs: only the open goal's tables and figures are built and sent (all four made the page the slowest).
 tabs = st.tabs([f"{t('goal', n=g.goal_id)}: {md(g.short_fi)}" for g in plan["goals"].itertuples()], key="kunta_goal",
@@ -58,9 +58,11 @@ tabs = st.tabs([f"{t('goal', n=g.goal_id)}: {md(g.short_fi)}" for g in plan["goa
 for tab, goal in zip(tabs, plan["goals"].itertuples()):
     goal_rows = table[table["goals"].map(lambda g: goal.goal_id in list(g))]
     shown = display_table(goal_rows, ["vs_area", "vs_hva", "vs_country"])
-    brief_sections.append(BriefSection(f"Tavoite {goal.goal_id}: {goal.title_fi}",
-                                       shown.drop(columns=["Suunta", "Muutos (ikkuna)"]), lambda rows=goal_rows: sparks_for(rows, all_series, "KUNTA", code),
-                                       source="Lähde: THL, Sotkanet.fi" + (" (esimerkkiaineisto)" if is_demo else "")))
+    brief_sections.append(BriefSection(f"{t('goal', n=goal.goal_id)}: {goal.title_fi}",
+                                       shown.drop(columns=[t("table.col_direction"), t("table.col_change_window")]),
+                                       lambda rows=goal_rows: sparks_for(rows, all_series, "KUNTA", code),
+                                       spark_label=t("col_trend"),
+                                       source=t("table.source") + (t("table.demo_suffix") if is_demo else "")))
     if not tab.open:
         continue
     with tab:
@@ -70,16 +72,15 @@ for tab, goal in zip(tabs, plan["goals"].itertuples()):
         panels = [(int(r.indicator_id), r.title_fi, r.unit or "", int(r.decimals) if pd.notna(r.decimals) else 1)
                   for r in moving.itertuples()]
         if panels:
-            st.subheader("Kehitys pienkuvina: selvimmin muuttuneet")
+            st.subheader(t("kunta.small_multiples"))
             st.plotly_chart(small_multiples(all_series[all_series["indicator_id"].isin([p[0] for p in panels])], panels,
                                             name, context["hva_name"]),
                             width="stretch", key=f"kunta_small_{goal.goal_id}")
-            st.caption(f"{md(name)} (yhtenäinen viiva) ja {md(context['hva_name'])} (katkoviiva), vuodet x-akselilla, "
-                       "yksikkö kunkin kuvan otsikossa. Taulukkona: yllä oleva mittaritaulukko ja alla valitun mittarin vuosiarvot.")
+            st.caption(t("kunta.small_multiples_caption", name=md(name), hva=md(context["hva_name"])))
             source_caption(goal_rows)
             options = [p[0] for p in panels]
             titles = {p[0]: p[1] for p in panels}
-            chosen = st.selectbox("Tarkempi kehityskuva", options, format_func=lambda i: titles[i], key=f"chart_{goal.goal_id}")
+            chosen = st.selectbox(t("kunta.detail_chart"), options, format_func=lambda i: titles[i], key=f"chart_{goal.goal_id}")
             row = goal_rows[goal_rows["indicator_id"] == chosen].iloc[0]
             series = all_series[all_series["indicator_id"] == chosen]
             decimals = int(row["decimals"]) if pd.notna(row["decimals"]) else 1
@@ -88,72 +89,76 @@ for tab, goal in zip(tabs, plan["goals"].itertuples()):
                                        row["unit"] or "", decimals),
                             width="stretch", key=f"kunta_chart_{goal.goal_id}")
             source_caption(series.assign(data_updated=row["data_updated"], licence=row["licence"]))
-            if box := opened_expander("Taulukkona", key=f"kunta_table_{goal.goal_id}"):
+            if box := opened_expander(t("kunta.as_table"), key=f"kunta_table_{goal.goal_id}"):
                 with box:
                     wide = series.pivot_table(index="year", columns="alue", values="value").reset_index()
-                    wide = wide.rename(columns={"year": "Vuosi"})
-                    st.dataframe(wide.style.format(lambda v: fi_number(v, decimals), subset=[c for c in wide.columns if c != "Vuosi"]),
+                    year_col = t("col_year")
+                    wide = wide.rename(columns={"year": year_col})
+                    st.dataframe(wide.style.format(lambda v: fi_number(v, decimals), subset=[c for c in wide.columns if c != year_col]),
                                  hide_index=True, width="stretch")
-                    download_buttons(wide, f"kunta_{name}_{chosen}", key=f"kunta_series_{goal.goal_id}")
-st.caption(f"Kaikki mittarit ({md(name)}) yhtenä taulukkona:")
-download_buttons(display_table(table, ["vs_area", "vs_hva", "vs_country"]), f"kunta_{name}_mittarit")
+                    download_buttons(wide, t("kunta.file_series", name=name, indicator=chosen), key=f"kunta_series_{goal.goal_id}")
+st.caption(t("kunta.all_indicators", name=md(name)))
+download_buttons(display_table(table, ["vs_area", "vs_hva", "vs_country"]), t("kunta.file_indicators", name=name))
 
 # ---- actions
-st.header("Toimenpiteet kunnassa")
+st.header(t("kunta.actions"))
 own_actions = data.get(municipality.municipality_actions, code, status_year())
 mine = own_actions["actions"]
 levels = plan["levels"].set_index("level_id")["short_fi"]
+col_goal, col_level, col_action, col_responsible, col_status, col_date = (
+    t("kunta.col_goal"), t("table.col_level_interface"), t("col_action"), t("kunta.col_responsible"), t("col_status"),
+    t("kunta.col_date"))
 actions_shown = pd.DataFrame({
-    "Tavoite": mine["goal_id"],
-    "Johdon taso / yhdyspinta": mine["level_id"].map(levels),
-    "Toimenpide": mine["text_fi"],  # whole: the table and the brief wrap it
-    "Kunta vastaa": ["kyllä" if t else "ei: " + str(o) for t, o in zip(mine["tracked"], mine["owners"])],
-    "Tila": [f"{STATUS_SYMBOL[s]} {s}" for s in mine["status"]],
-    "Omassa yksikössään": mine["unit_text"],
-    "Lähde": mine["source"].fillna("–"),
-    "Päivä": [d.strftime("%-d.%-m.%Y") if pd.notna(d) else "–" for d in pd.to_datetime(mine["date"])],
+    col_goal: mine["goal_id"],
+    col_level: mine["level_id"].map(levels),
+    col_action: mine["text_fi"],  # whole: the table and the brief wrap it
+    col_responsible: [value_label("status", "kyllä") if tracked else t("kunta.not_responsible", owners=owners)
+                      for tracked, owners in zip(mine["tracked"], mine["owners"])],
+    col_status: [f"{STATUS_SYMBOL[s]} {value_label('status', s)}" for s in mine["status"]],
+    t("kunta.col_own_unit"): mine["unit_text"],
+    t("kunta.col_source"): mine["source"].fillna("–"),
+    col_date: [d.strftime("%-d.%-m.%Y") if pd.notna(d) else "–" for d in pd.to_datetime(mine["date"])],
 })
-st.markdown(f"Valmiina **{own_actions['done']}/{own_actions['followed']}** toimenpidettä, joista kunta vastaa "
-            f"(kyselyn tai kirjauksen mukaan, kumpi uudempi); suunnitelmassa toimenpiteitä kaikkiaan {own_actions['total']}, "
-            "muiden tila vastuutahojensa mukaan. "
-            + " · ".join(f"{STATUS_SYMBOL[s]} {s}: {n}" for s, n in own_actions["counts"].items()))
+st.markdown(t("kunta.actions_done", done=own_actions["done"], followed=own_actions["followed"], total=own_actions["total"])
+            + " · ".join(f"{STATUS_SYMBOL[s]} {value_label('status', s)}: {n}" for s, n in own_actions["counts"].items()))
 st.dataframe(actions_shown, hide_index=True, width="stretch")
-download_buttons(actions_shown, f"kunta_{name}_toimenpiteet")
+download_buttons(actions_shown, t("kunta.file_actions", name=name))
 
 # ---- survey answers
-st.header("Kompassikyselyn vastaukset")
+st.header(t("kunta.survey"))
 answers = data.get(view_data.survey_answers, code, year_max=status_year())
 survey_shown = pd.DataFrame()
 if answers.empty:
-    st.caption("Kunnalta ei ole kompassikyselyn vastauksia valitulle ajalle.")
+    st.caption(t("kunta.no_survey"))
 else:
     survey_year = int(answers["year"].max())
-    answer_word = {"kyllä": "✔ kyllä", "ei": "✘ ei"}
+    answer_word = {code: f"{STATUS_SYMBOL[code]} {value_label('status', code)}" for code in ("kyllä", "ei", "ei vastausta")}
     survey_shown = pd.DataFrame({
-        "Kysymys": answers["text_fi"],
-        "Vastaaja": answers["respondent_role"].fillna("–"),
-        "Vastaus": [answer_word.get(a, "? ei vastausta") if isinstance(a, str) else "? ei vastausta" for a in answers["answer"]],
+        t("kunta.col_question"): answers["text_fi"],
+        t("kunta.col_respondent"): answers["respondent_role"].fillna("–"),
+        t("kunta.col_answer"): [answer_word.get(a, answer_word["ei vastausta"]) if isinstance(a, str) else answer_word["ei vastausta"]
+                                for a in answers["answer"]],
     })
     yes = (answers["answer"] == "kyllä").sum()
-    st.markdown(f"Kompassikysely **{survey_year}**: {yes}/{len(answers)} kyllä/ei-kysymykseen vastattu *kyllä*."
-                + (" (esimerkkiaineisto)" if bool(answers["is_demo"].any()) else ""))
+    st.markdown(t("kunta.survey_result", year=survey_year, yes=yes, n=len(answers))
+                + (t("table.demo_suffix") if bool(answers["is_demo"].any()) else ""))
     st.dataframe(survey_shown, hide_index=True, width="stretch")
-    download_buttons(survey_shown, f"kunta_{name}_kompassikysely_{survey_year}")
+    download_buttons(survey_shown, t("kunta.file_survey", name=name, year=survey_year))
 
 # ---- changes since a snapshot
 snapshot_changes(code, year, name)
 
 # ---- printable brief
-st.header("Tulostettava kooste")
-st.caption(f"{md(name)}: yhteenveto, mittarit tavoitteittain pienkuvaajin, toimenpiteiden tila ja kompassikyselyn vastaukset "
-           "yhtenä tiedostona (A4, tulostettava).")
-brief_sections.append(BriefSection("Toimenpiteet", actions_shown[["Toimenpide", "Tavoite", "Johdon taso / yhdyspinta", "Kunta vastaa",
-                                                                   "Tila", "Päivä"]]))
+st.header(t("kunta.brief"))
+st.caption(t("kunta.brief_caption", name=md(name)))
+brief_sections.append(BriefSection(t("kunta.brief_actions"), actions_shown[[col_action, col_goal, col_level, col_responsible,
+                                                                            col_status, col_date]]))
 if not survey_shown.empty:
-    brief_sections.append(BriefSection(f"Kompassikysely {int(answers['year'].max())}", survey_shown))
+    brief_sections.append(BriefSection(t("kunta.brief_survey", year=int(answers["year"].max())), survey_shown))
+brief_title = t("kunta.brief_title", name=name)
+brief_subtitle = (t("kunta.brief_subtitle", area=area_name, region=region_facts().region_name)
+                  + (t("kunta.until_year", year=year) if year else ""))
 make_document = lambda: build_brief(  # noqa: E731  (built only when downloaded)
-    f"{name} — kuntakooste", f"Palvelukeskustelualue {area_name} · {region_facts().region_name}: yhteinen tilannekuva"
-    + (f" · tiedot vuoteen {year} asti" if year else ""), brief_sections,
-    summary=summary, is_demo=is_demo, footer=footer_text())
-brief_downloads(make_document, f"kuntakooste_{name}", key="kunta")
+    brief_title, brief_subtitle, brief_sections, summary=summary, is_demo=is_demo, footer=footer_text())
+brief_downloads(make_document, t("kunta.file_brief", name=name), key="kunta")
 take_home_downloads(footer_text(), party_key=code)

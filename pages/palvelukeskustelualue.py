@@ -31,10 +31,10 @@ context = data.get(area_model.area_context, area)
 mine = context["members"]
 area_name = context["name"]
 st.title(f"{t('page_area')}: {md(area_name)}")
-status = f"vahvistettu ({context['plan_name'] or 'aluekansio'})" if context["all_verified"] else \
-    "osin oletettu (ks. alla ja Tietolähteet)"
-st.caption(f"Kunnat: {md(', '.join(mine['member_name']))} · jäsenyys: {md(status)}"
-           + (f" · tiedot vuoteen {year} asti" if year else ""))
+status = t("area.verified", source=context["plan_name"] or t("area.folder")) if context["all_verified"] else \
+    t("area.assumed")
+st.caption(t("area.caption", members=md(", ".join(mine["member_name"])), status=md(status))
+           + (t("area.until_year", year=year) if year else ""))
 area_note(context["all_verified"])
 is_demo = page_demo_banner()
 
@@ -48,12 +48,15 @@ table = table.merge(estimates, on="indicator_id", how="left")
 
 summary = summary_sentences("PALVELUALUE", area, year)
 if summary:
-    st.header("Yhteenveto")
+    st.header(t("area.summary"))
     st.markdown(md_lines(summary))
 
 themes_of_area = region_facts().area_themes or ((t("area_all_indicators"), tuple(table["theme"].dropna().unique())),)
-st.markdown("**Teemat** (palvelukeskustelun asialista): " + " · ".join(md(name) for name, _ in themes_of_area))
+st.markdown(t("area.themes") + " · ".join(md(name) for name, _ in themes_of_area))
 brief_sections = []
+col_indicator, col_unit, col_latest = t("col_indicator"), t("col_unit"), t("col_latest")
+col_calc, col_area = t("area.col_calculation"), t("area.col_area")
+calc_estimate, calc_counts = t("area.calc_estimate"), t("area.calc_counts")
 latest = obs[obs["region_category"] == "KUNTA"].dropna(subset=["value"]).sort_values("year")
 latest = latest.groupby(["indicator_id", "region_code"]).tail(1)
 for theme_name, themes in themes_of_area:
@@ -62,51 +65,52 @@ for theme_name, themes in themes_of_area:
         continue
     st.header(md(theme_name))
     shown = display_table(rows, ["vs_hva", "vs_country"])
-    shown.insert(1, "Laskenta", ["väestöpainotettu arvio" if e else "lukumääristä" for e in rows["area_estimate"].fillna(False)])
+    shown.insert(1, col_calc, [calc_estimate if e else calc_counts for e in rows["area_estimate"].fillna(False)])
     wide = latest[latest["indicator_id"].isin(rows["indicator_id"])].pivot_table(index="indicator_id", columns="region_code", values="value")
     wide = wide.reindex(rows["indicator_id"])
-    side = shown.drop(columns=["Suunta", "Muutos (ikkuna)", "Laskenta"]).rename(columns={"Viimeisin": "Alue"})
-    side["Indikaattori"] = [with_unit(i, u) for i, u in zip(side["Indikaattori"], side.pop("Yksikkö"))]
+    side = shown.drop(columns=[t("table.col_direction"), t("table.col_change_window"), col_calc]).rename(
+        columns={col_latest: col_area})
+    side[col_indicator] = [with_unit(i, u) for i, u in zip(side[col_indicator], side.pop(col_unit))]
     for c in codes:
         side[names[c]] = [fi_number(v, d) for v, d in zip(wide[c] if c in wide else [None] * len(rows), rows["decimals"])]
     st.dataframe(side, hide_index=True, width="stretch")
-    if box := opened_expander("Aluearvon laskenta", key=f"area_calc_{theme_name}"):
+    if box := opened_expander(t("area.calculation"), key=f"area_calc_{theme_name}"):
         with box:
-            st.dataframe(shown[["Indikaattori", "Laskenta"]], hide_index=True, width="stretch")
-    st.caption("Alue = palvelukeskustelualueen arvo (jäsenkunnista laskettu); jäsenkuntien sarakkeissa niiden viimeisin arvo. "
-               "Kehitys ja vertailut (▲ parempi, = samaa tasoa, ▼ heikompi) koskevat aluetta.")
+            st.dataframe(shown[[col_indicator, col_calc]], hide_index=True, width="stretch")
+    st.caption(t("area.side_caption"))
     if rows["area_incomplete"].fillna(False).any():
-        st.caption("⚠ Osalta jäsenkunnista puuttuu arvo (tietosuoja tai puuttuva tieto): aluearvo kattaa vain kunnat, joilta tieto on.")
+        st.caption(t("area.incomplete"))
     if rows["area_demo_weights"].fillna(False).any():
         st.caption(t("area_demo_weights"))
     source_caption(rows)
     brief_sections.append(BriefSection(theme_name, side,
-                                       lambda rows=rows: sparks_for(rows, obs, "PALVELUALUE", area), spark_label="Alue, kehitys",
-                                       source="Lähde: THL, Sotkanet.fi" + (" (esimerkkiaineisto)" if is_demo else "")))
+                                       lambda rows=rows: sparks_for(rows, obs, "PALVELUALUE", area),
+                                       spark_label=t("area.spark_label"),
+                                       source=t("table.source") + (t("table.demo_suffix") if is_demo else "")))
 
-st.caption("Aluearvot lasketaan jäsenkunnista: osuudet ja suhdeluvut osoittajien ja nimittäjien summista, kun "
-           "lukumäärät tunnetaan; muuten väestöllä painotettuna keskiarvona (merkitty arvioksi). Ei koskaan osuuksien tavallista keskiarvoa.")
-download_buttons(display_table(table, ["vs_hva", "vs_country"]), f"alue_{area_name}")
+st.caption(t("area.rollup_caption"))
+download_buttons(display_table(table, ["vs_hva", "vs_country"]), t("area.file_indicators", name=area_name))
 
-st.header("Toimenpiteiden eteneminen alueen kunnissa")
+st.header(t("area.progress"))
 plan = data.get(page_data.plan)
 matrix = data.get(page_data.action_status, status_year())
 matrix = matrix[matrix["municipality_code"].isin(codes)].merge(plan["actions"][["action_id", "level_id"]], on="action_id")
 levels = plan["levels"].set_index("level_id")["short_fi"]
 progress = (matrix.assign(kunta=matrix["municipality_code"].map(names), taso=matrix["level_id"].map(levels))
             .pivot_table(index="taso", columns="kunta", values="status", aggfunc=lambda s: f"{STATUS_SYMBOL['kyllä']} {(s == 'kyllä').sum()}/{len(s)}"))
-progress = progress.reindex([lv for lv in levels if lv in progress.index]).reset_index().rename(columns={"taso": "Johdon taso / yhdyspinta"})
+progress = progress.reindex([lv for lv in levels if lv in progress.index]).reset_index().rename(columns={"taso": t("table.col_level_interface")})
 st.dataframe(progress, hide_index=True, width="stretch")
-st.caption("Valmiit (kyllä) toimenpiteet / kaikki tason toimenpiteet kunnittain; tila kompassikyselyn tai kirjauksen mukaan.")
-download_buttons(progress, f"alue_{area_name}_toimenpiteet")
-brief_sections.append(BriefSection("Toimenpiteiden eteneminen (valmiit / kaikki)", progress))
-st.subheader("Kaikki suunnitelman toimenpiteet alueella")
+st.caption(t("area.progress_caption"))
+download_buttons(progress, t("area.file_actions", name=area_name))
+brief_sections.append(BriefSection(t("area.brief_progress"), progress))
+st.subheader(t("area.all_actions"))
 area_actions_table(plan_actions(status_year()), data.get(page_data.action_status, status_year()), codes, plan)
 rule_caption()
 
-st.header("Tulostettava kooste")
-st.caption("Palvelukeskusteluun: alueen tilannekuva teemoittain jäsenkuntien arvoineen, pienkuvaajat ja toimenpiteet.")
+st.header(t("area.brief"))
+st.caption(t("area.brief_caption"))
+brief_title = t("area.brief_title", name=area_name)
+brief_subtitle = t("area.brief_subtitle", members=", ".join(mine["member_name"]), status=status)
 make_document = lambda: build_brief(  # noqa: E731  (built only when downloaded)
-    f"{area_name} — palvelukeskustelun tilannekuva", f"Kunnat: {', '.join(mine['member_name'])} · jäsenyys {status}", brief_sections,
-    summary=summary, is_demo=is_demo, footer=footer_text())
-brief_downloads(make_document, f"aluekooste_{area}", key="alue")
+    brief_title, brief_subtitle, brief_sections, summary=summary, is_demo=is_demo, footer=footer_text())
+brief_downloads(make_document, t("area.file_brief", area=area), key="alue")

@@ -3,7 +3,9 @@ that always says something."""
 from __future__ import annotations
 
 
+from common.i18n import t
 from metrics.goals import STATUS_SYMBOL
+from metrics.trends import IMPROVING, NOT_DISTINGUISHABLE, STABLE, WORSENING
 from readmodel import page_data
 from readmodel.deployment import deployment
 
@@ -26,16 +28,16 @@ def municipality_context(con, code: str) -> dict:
 
 def municipality_summary(con, code: str, year_max: int | None = None,
                          status_year_max: int | None = None) -> list[str]:
-    """The region summary's sentences, or one sentence of trend counts when the summary has none."""
+    """The region summary's sentences, or one sentence of trend counts when the summary has none (both in the
+    reader's language)."""
     items = page_data.region_summary(con, "KUNTA", code, year_max=year_max, status_year_max=status_year_max)
     if items:
         return [item["text"] for item in items]
     table = page_data.region_indicator_table(con, "KUNTA", code, year_max=year_max)
     name = municipality_context(con, code)["name"]
     counts = table["trend_class"].value_counts()
-    return [f"{name}: {counts.get('paranee', 0)} mittaria paranee, {counts.get('heikkenee', 0)} heikkenee, "
-            f"{counts.get('ennallaan', 0)} ennallaan, {counts.get('ei erotu', 0)} muutosta ei erotu "
-            "satunnaisvaihtelusta (viimeiset 5 vuotta, joilta on tieto)."]
+    return [t("kunta.summary_counts", name=name, improving=counts.get(IMPROVING, 0), worsening=counts.get(WORSENING, 0),
+              stable=counts.get(STABLE, 0), unclear=counts.get(NOT_DISTINGUISHABLE, 0))]
 
 
 def municipality_actions(con, code: str, status_year_max: int | None = None) -> dict:

@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from common.format import with_unit
+from common.i18n import t
 from ui.safe import chart as esc
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
@@ -38,7 +39,7 @@ def line_chart(frame: pd.DataFrame, x: str, y: str, series: str, title: str, uni
             line=dict(color=PALETTE[i % len(PALETTE)], dash=["solid", "dash", "dot", "dashdot"][i // len(PALETTE) % 4]),
             hovertemplate=f"%{{x}}: %{{y:,.{decimals}f}} {esc(unit)}<extra>{name}</extra>",
         ))
-    fig.update_xaxes(title="Vuosi", dtick=2, tickformat="d")
+    fig.update_xaxes(title=t("chart.axis_year"), dtick=2, tickformat="d")
     return style(fig, title, unit)
 
 

@@ -11,7 +11,8 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from common.geo import ATTRIBUTION, bounds
+from common.geo import bounds
+from common.i18n import t
 from ui.charts import SEPARATORS
 from ui.safe import chart as esc
 
@@ -45,13 +46,13 @@ def choropleth(collection: dict, frame: pd.DataFrame, code: str, value: str, lab
         frame, geojson=collection, locations=code, featureidkey="id", color=value,
         color_continuous_scale=SEQUENTIAL, map_style="white-bg", center=centre, zoom=zoom,
         hover_name=label, hover_data={code: False, value: False, "_teksti": True},
-        labels={"_teksti": "Arvo", value: unit}, opacity=0.9,
+        labels={"_teksti": t("map.value"), value: unit}, opacity=0.9,
     )
     fig.update_traces(marker_line_color="white", marker_line_width=1.2)
     fig.update_layout(
         title=esc(title), height=height, separators=SEPARATORS, margin=dict(l=10, r=10, t=50, b=45),
         coloraxis_colorbar=dict(title=unit, tickformat=f",.{decimals}f"), font=dict(size=14),
-        annotations=[dict(text=ATTRIBUTION, showarrow=False, xref="paper", yref="paper", x=0, y=-0.01,
+        annotations=[dict(text=t("map.attribution"), showarrow=False, xref="paper", yref="paper", x=0, y=-0.01,
                           xanchor="left", yanchor="top", font=dict(size=11, color="#333333"))],
     )
     return fig

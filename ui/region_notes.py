@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from common.i18n import catalogue, t
 from readmodel.deployment import deployment
 from ui import data
 from ui.safe import md
@@ -12,8 +13,9 @@ from ui.safe import md
 def area_note(all_verified: bool) -> None:
     """Under an area page's title: the folder's note on its areas when any membership is assumed."""
     dep = data.get(deployment)
-    if dep.area_label != "palvelukeskustelualue":
-        st.caption(f"Tällä hyvinvointialueella alueiden työ tehdään nimellä *{md(dep.area_label)}*.")
+    # The default label in any language (a folder without its own label gets the reader's language's one).
+    if dep.area_label not in set(catalogue()["category.PALVELUALUE"].values()):
+        st.caption(t("notes.area_label", label=md(dep.area_label)))
     if dep.areas_note and not all_verified:
         st.caption(md(dep.areas_note))
 
@@ -24,4 +26,4 @@ def plan_note() -> None:
     if dep.plan_note:
         st.caption(md(dep.plan_note))
     if dep.rhythm:
-        st.caption(f"Rytmi: {md(dep.rhythm)}")
+        st.caption(t("notes.rhythm", rhythm=md(dep.rhythm)))
