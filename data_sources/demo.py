@@ -43,13 +43,89 @@ def _rng(*parts: object) -> np.random.Generator:
     return np.random.default_rng(zlib.crc32("|".join(map(str, parts)).encode()))
 
 
+# A demo series' shape (issue 16), calibrated on real Sotkanet rows (../shared/fixtures/sotkanet/: 683 for every
+# municipality 2015–2023): the national level moves a couple of per cent a year (683: +2.6 %/v), a municipality's
+# own trend ±1 %/v around it, and its wobble carries over from year to year, larger in small municipalities (683:
+# sd of the change 1.3 % in the largest, 3–7 % in the smallest). Real |year-to-year change| p95: 0.078 (municipal).
+MAX_TREND = 0.02       # the national path's relative change per year, at most
+OWN_TREND_SD = 0.006   # a municipality's own trend (relative per year) around the national one
+PERSISTENCE = 0.7      # AR(1) coefficient of the wobble: this year's deviation carries 70 % of last year's
+MAX_SHARE_SPREAD = 0.6  # between-municipality spread of a share on the logit scale, at most
+
+
+def _space(lo: float, scale: float | None, hi: float) -> str:
+    """How an indicator's values move: 'share' (0–100 %, on the logit scale, so a path never leaves them),
+    'plain' (signed values such as net migration) or 'log' (positive amounts and rates)."""
+    return "plain" if lo < 0 else "share" if scale == 100 and hi <= 100 else "log"
+
+
+def _to_x(space: str, v):
+    v = np.asarray(v, dtype=float)
+    if space == "share":
+        p = np.clip(v / 100, 1e-6, 1 - 1e-6)
+        return np.log(p / (1 - p))
+    return np.log(np.maximum(v, 1e-9)) if space == "log" else v
+
+
+def _from_x(space: str, x):
+    return 100 / (1 + np.exp(-x)) if space == "share" else np.exp(x) if space == "log" else x
+
+
+def _x_per_relative(space: str, level: float, magnitude: float) -> float:
+    """How far a region's path moves (in its space) for a relative change of 1 at `level`. A share moves
+    relative to its smaller side (p or 100 − p), so a share near a bound moves little, as real shares do."""
+    return 1 / max(level / 100, 1 - level / 100) if space == "share" else magnitude if space == "plain" else 1.0
+
+
+def _wobble(rng: np.random.Generator, sd: float, n: int) -> np.ndarray:
+    """A persistent (AR(1)) deviation from the path: relative, stationary, sd of its yearly change ≈ sd."""
+    shocks = rng.normal(0, sd, n)
+    out = np.empty(n)
+    out[0] = shocks[0] / np.sqrt(1 - PERSISTENCE ** 2)
+    for i in range(1, n):
+        out[i] = PERSISTENCE * out[i - 1] + shocks[i]
+    return out
+
+
+def _national_path(p: pd.Series, scale: float | None, t: np.ndarray) -> tuple[str, np.ndarray, float, float]:
+    """The indicator's space, its national path in that space (the profile's level and trend, the trend
+    capped at MAX_TREND a year), the between-municipality spread in that space and the magnitude of its
+    values (what a signed indicator's relative changes are relative to)."""
+    lo, hi = float(p["min_value"]), float(p["max_value"])
+    level, change, spread = float(p["country_level"]), float(p["change_per_year"]), float(p["municipal_spread"])
+    space = _space(lo, scale, hi)
+    magnitude = abs(level) * max(1.0, spread)
+    if space == "plain":
+        trend, spread_x = np.clip(change, -MAX_TREND * magnitude, MAX_TREND * magnitude), spread * abs(level)
+    elif space == "share":  # d logit = (dp / p) / (1 − p)
+        trend = np.clip(change / level, -MAX_TREND, MAX_TREND) / (1 - level / 100)
+        spread_x = min(spread / (1 - level / 100), MAX_SHARE_SPREAD)
+    else:
+        trend, spread_x = np.clip(change / level, -MAX_TREND, MAX_TREND), spread
+    return space, _to_x(space, level) + trend * t, spread_x, magnitude
+
+
+def _own_path(rng: np.random.Generator, space: str, base: float, spread_x: float, magnitude: float, t: np.ndarray,
+              trend_sd: float, wobble_sd: float) -> np.ndarray:
+    """A region's deviation from the national path (in the path's space): a level of its own, a small
+    persistent trend and a persistent wobble, both relative to the region's own level (a share near a bound
+    moves less)."""
+    offset = spread_x * rng.normal()
+    per_rel = _x_per_relative(space, float(_from_x(space, base + offset)), magnitude)
+    return offset + per_rel * (rng.normal(0, trend_sd) * t + _wobble(rng, wobble_sd, len(t)))
+
+
 def demo_observations(profiles: pd.DataFrame, population: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
-    """Municipal and national demo rows. Small municipalities are noisier (counts are drawn from a
-    Poisson distribution) and a few of their values are missing, as suppressed real values are."""
+    """Municipal and national demo rows: every municipality follows a smooth path of its own around the
+    national one (a level, a small persistent trend and a persistent wobble, larger in small municipalities),
+    inside the indicator's bounds; counts are the value times a denominator taken from the population. A few
+    values are missing, as suppressed real values are."""
     years = np.array(list(DEMO_YEARS))
     t = years - BASE_YEAR
+    base = int(np.argmin(np.abs(t)))
     scales = indicators.set_index("id")["scale"].to_dict()
     units = indicators.set_index("id")["unit"].to_dict()
+    titles = indicators.set_index("id")["title_fi"].to_dict() if "title_fi" in indicators else {}
     rows = []
     pop_series = {}
     for _, m in population.iterrows():
@@ -60,38 +136,36 @@ def demo_observations(profiles: pd.DataFrame, population: pd.DataFrame, indicato
 
     for _, p in profiles.iterrows():
         ind = int(p["indicator_id"])
-        scale = scales.get(ind)
-        scale = None if scale is None or pd.isna(scale) else float(scale)
-        lo, hi = float(p["min_value"]), float(p["max_value"])
-        has_abs = str(p["has_abs_value"]).strip().lower() == "true" and scale is not None
-        is_amount = aggregation_kind(units.get(ind), scale) == "sum"
-        country = float(p["country_level"]) + float(p["change_per_year"]) * t
-        rng_c = _rng("country", ind)
-        country = np.clip(country * (1 + rng_c.normal(0, 0.01, len(years))), lo, hi)
         if ind == POPULATION_INDICATOR:
             for code, series in pop_series.items():
                 rows += [(ind, "KUNTA", code, int(y), "total", float(v), None) for y, v in zip(years, series)]
             rows += [(ind, "MAA", "358", int(y), "total", float(v), None) for y, v in zip(years, national_pop)]
             continue
-        denominator_share = _rng("share", ind).uniform(0.08, 0.6)
+        scale = scales.get(ind)
+        scale = None if scale is None or pd.isna(scale) else float(scale)
+        lo, hi = float(p["min_value"]), float(p["max_value"])
+        has_abs = str(p["has_abs_value"]).strip().lower() == "true" and scale is not None
+        is_amount = aggregation_kind(units.get(ind), scale) == "sum"
+        space, national, spread_x, magnitude = _national_path(p, scale, t)
+        per_rel = _x_per_relative(space, float(p["country_level"]), magnitude)
+        country = np.clip(_from_x(space, national + per_rel * _wobble(_rng("country", ind), 0.003, len(years))), lo, hi)
+        whole = "asukas" in str(units.get(ind)) or any(f"% {w}" in str(titles.get(ind)) for w in ("väestöstä", "asukkaista"))
+        denominator_share = 1.0 if whole else _rng("share", ind).uniform(0.08, 0.6)  # per inhabitant: all of them
         for code, pops in pop_series.items():
             rng = _rng("muni", ind, code)
-            level = 1 + float(p["municipal_spread"]) * rng.normal()
-            own_trend = rng.normal(0, abs(float(p["change_per_year"])) * 0.8 + 1e-9)
+            wobble = 0.006 + 0.010 * np.sqrt(5_000 / pops[-1])  # 0.8 % in Kuopio, 2.4 % in Tervo
+            own = _own_path(rng, space, national[base], spread_x, magnitude, t, OWN_TREND_SD, wobble)
             if is_amount:  # national totals: a municipality gets its population share
-                expected = np.clip(country * pops / national_pop * level, lo, hi)
+                values = np.clip(country * pops / national_pop * np.exp(own), lo, hi)
             else:
-                expected = np.clip(country * level + own_trend * t, lo, hi)
+                values = np.clip(_from_x(space, national + own), lo, hi)
             if has_abs:
                 den = np.maximum(np.round(pops * denominator_share), 1)
-                counts = rng.poisson(np.maximum(expected * den / scale, 0))
-                values = counts / den * scale
-                abs_values = counts.astype(float)
+                abs_values = np.round(values * den / scale)
             else:
-                noise = rng.normal(0, 0.04 * max(abs(float(np.mean(expected))), 1e-6) * np.sqrt(10_000 / pops[-1]), len(years))
-                values = np.clip(expected + noise, lo, hi)
                 abs_values = np.full(len(years), np.nan)
-            missing = rng.random(len(years)) < (0.06 if pops[-1] < 5_000 else 0.01)
+            # suppressed as small counts are (amounts are not: a rollup's sum would jump with a missing member)
+            missing = (rng.random(len(years)) < (0.06 if pops[-1] < 5_000 else 0.01)) & (not is_amount)
             for y, v, a, miss in zip(years, values, abs_values, missing):
                 rows.append((ind, "KUNTA", code, int(y), "total", None if miss else float(v),
                              None if miss or np.isnan(a) else float(a)))
@@ -203,11 +277,13 @@ def comparison_counties() -> pd.DataFrame:
 
 def county_observations(profiles: pd.DataFrame, indicators: pd.DataFrame, own_hva: str) -> pd.DataFrame:
     """Demo values for the other counties (HYVINVOINTIALUE rows that are not the own HVA), so the comparison
-    page can rank the own HVA among them. Rates only: amounts grow with a county's size."""
+    page can rank the own HVA among them. Rates only: amounts grow with a county's size. A county follows a
+    smooth path around the national one, as a municipality does (counties are large: a small wobble)."""
     counties = comparison_counties()
     counties = counties[counties["is_county"] & (counties["code"] != own_hva)]
     years = np.array(list(DEMO_YEARS))
     t = years - BASE_YEAR
+    base = int(np.argmin(np.abs(t)))
     scales = indicators.set_index("id")["scale"].to_dict()
     units = indicators.set_index("id")["unit"].to_dict()
     rows = []
@@ -218,11 +294,11 @@ def county_observations(profiles: pd.DataFrame, indicators: pd.DataFrame, own_hv
         if ind == POPULATION_INDICATOR or aggregation_kind(units.get(ind), scale) == "sum":
             continue
         lo, hi = float(p["min_value"]), float(p["max_value"])
-        country = float(p["country_level"]) + float(p["change_per_year"]) * t
+        space, national, spread_x, magnitude = _national_path(p, scale, t)
         for code in counties["code"]:
             rng = _rng("county", ind, code)
-            level = 1 + 0.6 * float(p["municipal_spread"]) * rng.normal()
-            values = np.clip(country * level * (1 + rng.normal(0, 0.01, len(years))), lo, hi)
+            own = _own_path(rng, space, national[base], 0.6 * spread_x, magnitude, t, OWN_TREND_SD / 2, 0.006)
+            values = np.clip(_from_x(space, national + own), lo, hi)
             rows += [(ind, "HYVINVOINTIALUE", code, int(y), "total", float(v), None) for y, v in zip(years, values)]
     return pd.DataFrame(rows, columns=["indicator_id", "region_category", "region_code", "year", "gender", "value", "abs_value"])
 
@@ -234,7 +310,8 @@ def build_demo(db: Path | None = None, region_id: str | None = None) -> dict:
     cat = parse_catalogues(config)
     profiles = pd.read_csv(DEMO_DIR / "indicator_profiles.csv")
     population = demo_population(config, [r[1] for r in cat.regions if r[0] == "KUNTA"])
-    indicators = pd.DataFrame([(i[0], i[3], i[5]) for i in cat.indicators], columns=["id", "unit", "scale"])
+    indicators = pd.DataFrame([(i[0], i[3], i[5], i[1]) for i in cat.indicators],
+                              columns=["id", "unit", "scale", "title_fi"])
     profiles = profiles[profiles["indicator_id"].isin(indicators["id"])]
 
     municipal = demo_observations(profiles, population, indicators)
