@@ -128,3 +128,20 @@ def value_labels(kind: str, lang: str) -> dict[str, str]:
     prefix = f"{kind}."
     return {key[len(prefix):]: entry[lang] for key, entry in catalogue().items()
             if key.startswith(prefix) and entry.get(lang)}
+
+
+def in_this_language(make):
+    """`make` wrapped to run in the language of the run that wraps it: a download's deferred builder runs
+    later, outside the page's run (Streamlit calls it when the reader clicks), where the run's language is
+    not set."""
+    lang = language()
+    overrides = _overrides.get()
+
+    def run(*args, **kwargs):
+        language_token, overrides_token = _language.set(lang), _overrides.set(overrides)
+        try:
+            return make(*args, **kwargs)
+        finally:
+            _language.reset(language_token)
+            _overrides.reset(overrides_token)
+    return run
