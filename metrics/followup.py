@@ -16,18 +16,30 @@ from __future__ import annotations
 import pandas as pd
 
 from common.format import fi_date
+from common.i18n import catalogue, t, value_label
 from metrics.goals import NO, NO_ANSWER, PARTLY, STATUS_ORDER, YES
 
 KEY_COLUMNS = ["action_id", "party_id", "party_kind", "party_name", "municipality_code"]
-STATUS_RULE = ("Toimenpiteen tila vastuutahojen yli: kaikki kyllä → kyllä; kukaan ei ole vastannut → ei vastausta; "
-               "ei yhtään kyllä- tai osittain-tilaa mutta jokin ei → ei; muuten osittain. Kunkin vastuutahon tila on "
-               "uusimman kompassikyselyn vastaus tai koordinaattorin kirjaus sen mukaan, kumpi on uudempi "
-               "(samana päivänä kirjaus). Vastaamatta jäänyt ei ole koskaan 'ei'.")
-PLAN_COUNT_FORMULA = ("Toimenpiteet lasketaan toimenpiteinä: tehty = toimenpide, jonka jokainen vastuutaho on "
-                      "kirjannut tai vastannut kyllä. Osittain, ei ja ei vastausta ovat avoimia.")
-SOURCE_WORDS = {"kysely": "kompassikysely", "kirjaus": "kirjaus"}
+# The rule and the formula as the pages state them: status_rule() and plan_count_formula() in the reader's
+# language; the constants are the Finnish texts (the export's and the stored page data's language).
+STATUS_RULE = catalogue()["followup.status_rule"]["fi"]
+PLAN_COUNT_FORMULA = catalogue()["followup.plan_count_formula"]["fi"]
+SOURCE_WORDS = {"kysely": "kompassikysely", "kirjaus": "kirjaus"}  # the Finnish words; source_word() translates
 ACTION_COLUMNS = ["action_id", "goal_id", "level_id", "owners", "status", "unit_text", "keys", "keys_done",
                   "source", "date", "note", "responsible", "timetable", "recorded_by"]
+
+
+def status_rule() -> str:
+    return t("followup.status_rule")
+
+
+def plan_count_formula() -> str:
+    return t("followup.plan_count_formula")
+
+
+def source_word(source) -> str:
+    """A status source code (kysely, kirjaus) as a word of the reader's language; other values as they are."""
+    return value_label("followup.source_word", source)
 
 
 def owner_keys(actions: pd.DataFrame, owners: pd.DataFrame, parties: pd.DataFrame, municipality_codes,
@@ -89,19 +101,19 @@ def unit_text(part: pd.DataFrame) -> str:
     for (_, kind, name), rows in part.groupby(["party_id", "party_kind", "party_name"], sort=False):
         if kind == "municipalities":
             done = int(rows["status"].eq(YES).sum())
-            label = "kuntaa" if name == "kunnat" else f"kuntaa ({name})"
-            phrases.append(f"{done}/{len(rows)} {label}")
+            phrases.append(t("followup.municipalities_done", done=done, total=len(rows)) if name == "kunnat" else
+                           t("followup.municipalities_done_party", done=done, total=len(rows), party=name))
         else:
-            phrases.append(f"{name}: {rows['status'].iloc[0]}")
+            phrases.append(f"{name}: {value_label('status', rows['status'].iloc[0])}")
     return " · ".join(phrases)
 
 
 def _source(part: pd.DataFrame) -> tuple[str, object]:
     answered = part[part["status"] != NO_ANSWER].dropna(subset=["date"]) if "date" in part else part.iloc[0:0]
     if answered.empty:
-        return "ei vastausta", None
+        return value_label("status", NO_ANSWER), None
     latest = pd.to_datetime(answered["date"]).max()
-    kinds = [SOURCE_WORDS.get(s, str(s)) for s in sorted(answered["source"].dropna().unique())]
+    kinds = [source_word(s) for s in sorted(answered["source"].dropna().unique())]
     return f"{' + '.join(kinds)} {fi_date(latest)}", latest
 
 
@@ -113,7 +125,7 @@ def action_rows(matrix: pd.DataFrame, actions: pd.DataFrame) -> pd.DataFrame:
     for a in actions.itertuples():
         part = by_action.get(a.action_id)
         if part is None:
-            out.append((a.action_id, a.goal_id, a.level_id, "", NO_ANSWER, "–", 0, 0, "ei vastuutahoa", None,
+            out.append((a.action_id, a.goal_id, a.level_id, "", NO_ANSWER, "–", 0, 0, t("followup.no_owner"), None,
                         None, None, None, None))
             continue
         source, latest = _source(part)
@@ -125,7 +137,8 @@ def action_rows(matrix: pd.DataFrame, actions: pd.DataFrame) -> pd.DataFrame:
             value = newest.get(name) if newest is not None else None
             return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
 
-        owners = " · ".join(dict.fromkeys(part["party_name"]))
+        owners = " · ".join(dict.fromkeys(t("followup.municipalities") if n == "kunnat" else n
+                                          for n in part["party_name"]))
         out.append((a.action_id, a.goal_id, a.level_id, owners, combine(part["status"]), unit_text(part),
                     len(part), int(part["status"].eq(YES).sum()), source, latest, field("note"),
                     field("responsible"), field("timetable"), field("recorded_by")))
@@ -150,8 +163,7 @@ def plan_counts(rows: pd.DataFrame, by: list[str] | None = None) -> pd.DataFrame
 
 
 def count_text(done: int, actions: int, partly: int, no: int, no_answer: int) -> str:
-    return (f"{done}/{actions} toimenpidettä tehty (kyllä) · {partly} osittain · {no} ei · "
-            f"{no_answer} ei vastausta")
+    return t("followup.count_text", done=done, actions=actions, partly=partly, no=no, no_answer=no_answer)
 
 
 def status_order(status: str) -> int:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from common.i18n import catalogue, t
+
 YES, PARTLY, NO, NO_ANSWER = "kyllä", "osittain", "ei", "ei vastausta"
 STATUS_SYMBOL = {YES: "✔", PARTLY: "◐", NO: "✘", NO_ANSWER: "?"}
 STATUS_ORDER = [YES, PARTLY, NO, NO_ANSWER]
@@ -92,10 +94,11 @@ def municipality_completion(matrix: pd.DataFrame, tracked_actions: set[str]) -> 
 
 
 
-COMPLETION_FORMULA = (
-    "Valmiusaste = kyllä-vastausten määrä / (seurattavat toimenpiteet × kunnat) × 100. "
-    "Osittain, ei ja ei vastausta lasketaan keskeneräisiksi; mitään ei painoteta."
-)
+COMPLETION_FORMULA = catalogue()["goals.completion_formula"]["fi"]  # in Finnish; completion_formula(): the reader's
+
+
+def completion_formula() -> str:
+    return t("goals.completion_formula")
 
 
 def completion_by_region(matrix: pd.DataFrame, actions: pd.DataFrame, tracked_actions: set[str],
@@ -121,8 +124,8 @@ def completion_by_region(matrix: pd.DataFrame, actions: pd.DataFrame, tracked_ac
     ).reset_index()
     out["open"] = out["total"] - out["done"]
     out["done_pct"] = 100.0 * out["done"] / out["total"]
-    out["completion_text"] = [f"{d}/{t} tehty" for d, t in zip(out["done"], out["total"])]
-    out["formula"] = COMPLETION_FORMULA
+    out["completion_text"] = [t("goals.done_of", done=d, total=n) for d, n in zip(out["done"], out["total"])]
+    out["formula"] = completion_formula()
     return out[cols]
 
 
@@ -149,7 +152,8 @@ def goal_level_municipalities(matrix: pd.DataFrame, actions: pd.DataFrame, track
         keys = ["group_category", "group_code"] + keys
     out = per_muni.groupby(keys, as_index=False).agg(
         municipalities_done=("done", "sum"), municipalities=("municipality_code", "nunique"))
-    out["text"] = [f"{d}/{n} kuntaa" for d, n in zip(out["municipalities_done"], out["municipalities"])]
+    out["text"] = [t("followup.municipalities_done", done=d, total=n)
+                   for d, n in zip(out["municipalities_done"], out["municipalities"])]
     return out
 
 
@@ -158,9 +162,9 @@ def trend_counts_by_region(table: pd.DataFrame, classes: list[str]) -> pd.DataFr
     goals counts under each; no class -> the last of `classes`).
     table: region_category, region_code, indicator_id, goals (list), trend_class."""
     keys = ["region_category", "region_code"]
-    t = table[keys + ["indicator_id", "goals", "trend_class"]].explode("goals").dropna(subset=["goals"])
-    t = t.assign(goal_id=t["goals"].astype(int), trend_class=t["trend_class"].fillna(classes[-1]))
-    counts = (t.groupby(keys + ["goal_id", "trend_class"]).size().unstack("trend_class")
+    rows = table[keys + ["indicator_id", "goals", "trend_class"]].explode("goals").dropna(subset=["goals"])
+    rows = rows.assign(goal_id=rows["goals"].astype(int), trend_class=rows["trend_class"].fillna(classes[-1]))
+    counts = (rows.groupby(keys + ["goal_id", "trend_class"]).size().unstack("trend_class")
               .reindex(columns=classes, fill_value=0).fillna(0).astype(int))
     counts.columns.name = None
     counts["indicators"] = counts.sum(axis=1)
@@ -178,7 +182,7 @@ def goal_status_table(trend_counts: pd.DataFrame, completion: pd.DataFrame, goal
     count_cols = [c for c in trend_counts.columns if c not in ("region_category", "region_code", "goal_id")]
     count_cols += ["actions", "municipalities", "total", "done", "partly", "no", "no_answer", "open"]
     out[count_cols] = out[count_cols].fillna(0).astype(int)
-    out["formula"] = COMPLETION_FORMULA
-    out["completion_text"] = [f"{d}/{t} tehty" if t else "ei seurattavia toimenpiteitä"
-                              for d, t in zip(out["done"], out["total"])]
+    out["formula"] = completion_formula()
+    out["completion_text"] = [t("goals.done_of", done=d, total=n) if n else t("goals.no_tracked")
+                              for d, n in zip(out["done"], out["total"])]
     return out

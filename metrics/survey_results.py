@@ -23,15 +23,29 @@ import os
 
 import pandas as pd
 
+from common.i18n import catalogue, t, value_label
+
 MIN_GROUP_SIZE = 5
 YES_NO_CATEGORIES = ("kyllä", "ei", "eos", "ei vastausta")
-YES_NO_LABELS = {"kyllä": "Kyllä", "ei": "Ei", "eos": "En osaa sanoa", "ei vastausta": "Ei vastausta"}
 SCALE_CATEGORIES = ("1", "2", "3", "4", "5", "0")
-SCALE_LABELS = {"1": "1", "2": "2", "3": "3", "4": "4", "5": "5", "0": "En osaa sanoa"}
-OTHERS = "muut"
-TOTAL = "Kaikki vastaajat"
-HVA_GROUP = "Hyvinvointialue"
-UNKNOWN_ROLE = "rooli ei tiedossa"
+# The labels and group names below are the Finnish ones; the functions (yes_no_label, scale_label, the group
+# functions) give them in the reader's language (common/strings/values.toml answer.*, plan_survey.toml survey.*).
+YES_NO_LABELS = {c: catalogue()[f"answer.{c}"]["fi"] for c in YES_NO_CATEGORIES}
+SCALE_LABELS = {**{c: c for c in SCALE_CATEGORIES[:5]}, "0": YES_NO_LABELS["eos"]}
+OTHERS = catalogue()["survey.others"]["fi"]
+TOTAL = catalogue()["survey.total"]["fi"]
+HVA_GROUP = catalogue()["survey.hva_group"]["fi"]
+UNKNOWN_ROLE = catalogue()["survey.unknown_role"]["fi"]
+
+
+def yes_no_label(answer: str) -> str:
+    """kyllä / ei / eos / ei vastausta as the reader reads it ("Kyllä", "En osaa sanoa" …)."""
+    return value_label("answer", answer)
+
+
+def scale_label(category: str) -> str:
+    """A scale category: 1..5 as the number, 0 as "En osaa sanoa"."""
+    return value_label("answer", "eos") if category == "0" else str(category)
 
 def min_group_size() -> int:
     """MIN_GROUP_SIZE, or env TILANNEKUVA_MIN_GROUP when it is an integer of at least 1."""
@@ -71,7 +85,7 @@ def count_answers(per_municipality: pd.DataFrame) -> dict[str, int]:
 
 
 def yes_label(counts: dict[str, int], total: int) -> str:
-    return f"{counts['kyllä']}/{total} kuntaa"
+    return t("followup.municipalities_done", done=counts["kyllä"], total=total)
 
 
 def hva_answer(answers: pd.DataFrame, question_id: str, year: int, hva_code: str) -> str:
@@ -99,13 +113,13 @@ def yes_no_summary(answers: pd.DataFrame, questions: pd.DataFrame, municipalitie
     for q in questions[questions["type"] == "yes_no"].itertuples(index=False):
         row = {"question_id": q.question_id, "text_fi": q.text_fi, "respondent": q.respondent}
         if q.respondent == "hva":
-            row.update({"label": YES_NO_LABELS[hva_answer(answers, q.question_id, year, hva_code)],
+            row.update({"label": yes_no_label(hva_answer(answers, q.question_id, year, hva_code)),
                         "kyllä": None, "ei": None, "eos": None, "ei vastausta": None, "total": None,
                         "previous_year": None, "previous_kyllä": None, "change": None})
             prev = previous_year(answers[answers["municipality_code"] == hva_code], q.question_id, year)
             if prev is not None:
                 row["previous_year"] = prev
-                row["previous_label"] = YES_NO_LABELS[hva_answer(answers, q.question_id, prev, hva_code)]
+                row["previous_label"] = yes_no_label(hva_answer(answers, q.question_id, prev, hva_code))
         else:
             counts = count_answers(municipality_answers(answers, q.question_id, year, municipalities))
             row.update(counts)
@@ -135,7 +149,7 @@ def yes_no_by_area(per_municipality: pd.DataFrame, members: pd.DataFrame, areas:
     out = []
     for code, part in joined.groupby("group_code", sort=True):
         counts = count_answers(part)
-        out.append({"area_code": code, "area": names.get(code, code or "ei aluetta"), **counts,
+        out.append({"area_code": code, "area": names.get(code, code or t("survey.no_area")), **counts,
                     "total": len(part), "label": f"{counts['kyllä']}/{len(part)}"})
     return pd.DataFrame(out, columns=["area_code", "area", *YES_NO_CATEGORIES, "total", "label"])
 
@@ -146,23 +160,24 @@ def yes_no_by_area(per_municipality: pd.DataFrame, members: pd.DataFrame, areas:
 def respondent_groups(answers: pd.DataFrame, by: str | None, members: pd.DataFrame, areas: pd.DataFrame,
                       hva_code: str) -> pd.Series:
     """The group of each answer row: role, service-discussion area, or one group for all."""
+    hva_group = t("survey.hva_group")
     if by is None:
-        return pd.Series(TOTAL, index=answers.index)
+        return pd.Series(t("survey.total"), index=answers.index)
     if by == "role":
         roles = answers["respondent_role"].fillna("").astype(str).str.strip()
-        roles = roles.where(roles != "", UNKNOWN_ROLE)
-        return roles.where(answers["municipality_code"] != hva_code, HVA_GROUP)
+        roles = roles.where(roles != "", t("survey.unknown_role"))
+        return roles.where(answers["municipality_code"] != hva_code, hva_group)
     if by == "area":
         m = members[members["group_category"] == "PALVELUALUE"]
         names = dict(zip(areas["code"], areas["name_fi"])) if not areas.empty else {}
         area_of = {mc: names.get(gc, gc) for gc, mc in zip(m["group_code"], m["member_code"])}
-        groups = answers["municipality_code"].map(area_of).fillna("ei aluetta")
-        return groups.where(answers["municipality_code"] != hva_code, HVA_GROUP)
+        groups = answers["municipality_code"].map(area_of).fillna(t("survey.no_area"))
+        return groups.where(answers["municipality_code"] != hva_code, hva_group)
     raise ValueError(f"unknown grouping {by!r}")
 
 
-def _merge_small(sizes: pd.Series, min_group: int) -> tuple[dict[str, str], list[str]]:
-    """Map each group to its shown group ('muut' for merged ones) and the merged group names."""
+def _merge_small(sizes: pd.Series, min_group: int, others: str) -> tuple[dict[str, str], list[str]]:
+    """Map each group to its shown group (`others`, 'muut', for merged ones) and the merged group names."""
     small = sizes[sizes < min_group]
     if small.empty:
         return {g: g for g in sizes.index}, []
@@ -171,7 +186,7 @@ def _merge_small(sizes: pd.Series, min_group: int) -> tuple[dict[str, str], list
     while sizes[merged].sum() < min_group and not shown.empty:
         merged.append(shown.index[0])
         shown = shown.iloc[1:]
-    return {g: (OTHERS if g in merged else g) for g in sizes.index}, merged
+    return {g: (others if g in merged else g) for g in sizes.index}, merged
 
 
 def scale_distribution(answers: pd.DataFrame, question_id: str, year: int, *, by: str | None = None,
@@ -191,20 +206,20 @@ def scale_distribution(answers: pd.DataFrame, question_id: str, year: int, *, by
     notes: list[str] = []
     if len(rows) < min_group:
         if len(rows):
-            notes.append(f"Vastaajia on alle {min_group}; tulosta ei näytetä vastaajien suojaamiseksi.")
+            notes.append(t("survey.too_few", min_group=min_group))
         return pd.DataFrame(columns=columns), notes
-    tables = [_distribution(rows, TOTAL)]
+    tables = [_distribution(rows, t("survey.total"))]
     if by is not None:
+        others = t("survey.others")
         rows["group"] = respondent_groups(rows, by, members, areas, hva_code)
         sizes = rows.groupby("group").size()
-        mapping, merged = _merge_small(sizes, min_group)
+        mapping, merged = _merge_small(sizes, min_group, others)
         if merged:
-            notes.append(f"Alle {min_group} vastaajan ryhmät on yhdistetty ryhmään \u201d{OTHERS}\u201d: "
-                         + ", ".join(sorted(merged)) + ".")
+            notes.append(t("survey.merged", min_group=min_group, others=others, groups=", ".join(sorted(merged))))
         rows["group"] = rows["group"].map(mapping)
         order = [g for g in sizes.sort_index().index if mapping[g] == g]
         if merged:
-            order.append(OTHERS)
+            order.append(others)
         for group in order:
             tables.append(_distribution(rows[rows["group"] == group], group))
     return pd.DataFrame(tables, columns=columns), notes
@@ -226,7 +241,7 @@ def scale_long(table: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for rec in table.to_dict("records"):
         for c in SCALE_CATEGORIES:
-            rows.append({"group": rec["group"], "n": rec["n"], "category": SCALE_LABELS[c], "percent": rec[c]})
+            rows.append({"group": rec["group"], "n": rec["n"], "category": scale_label(c), "percent": rec[c]})
     return pd.DataFrame(rows, columns=["group", "n", "category", "percent"])
 
 
@@ -236,8 +251,7 @@ def open_answers(answers: pd.DataFrame, question_id: str, min_group: int | None 
     than min_group respondents answered (as scale groups are suppressed)."""
     min_group = min_group_size() if min_group is None else min_group
     texts = answers.loc[answers["question_id"] == question_id, "answer"].dropna().astype(str).str.strip()
-    texts = sorted(t for t in texts if t)
+    texts = sorted(text for text in texts if text)
     if len(texts) < min_group:
-        return [], (f"Avoimia vastauksia {len(texts)} kpl: alle {min_group} vastaajan ryhmää ei näytetä "
-                    "vastaajien suojaamiseksi.") if texts else None
+        return [], t("survey.open_too_few", count=len(texts), min_group=min_group) if texts else None
     return texts, None

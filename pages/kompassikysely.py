@@ -10,45 +10,45 @@ from readmodel import survey
 from ui import data
 from ui.layout import demo_banner, is_admin, select_from_url
 from ui.safe import chart, md
-from common.i18n import t
+from common.i18n import t, value_label
 from ui.tables import download_buttons, opened_expander
 
 # Viridis steps for 1..5 (sequential, colour-blind safe, readable in greyscale) and grey for "en osaa sanoa".
 SCALE_COLOURS = {"1": "#440154", "2": "#3B528B", "3": "#21918C", "4": "#5EC962", "5": "#FDE725", "0": "#BBBBBB"}
 TEXT_COLOURS = {"1": "white", "2": "white", "3": "white", "4": "black", "5": "black", "0": "black"}
-GROUPINGS = {"role": "Vastaajan rooli", "area": "Palvelukeskustelualue", "none": "Ei ryhmittelyä"}
+GROUPINGS = ("role", "area", "none")  # survey.grouping.* in common/strings/plan_survey.toml
+
+
+def scale_label(category: str) -> str:
+    """1..5 as the number, 0 as "En osaa sanoa" (metrics.survey_results.scale_label)."""
+    return value_label("answer", "eos") if category == "0" else category
 
 # ---------------------------------------------------------------- read state + query
 
 st.title(t("page_survey"))
-st.caption("Kuntafoorumin vuosittainen kompassikysely: miten yhteiset tavoitteet ja yhdyspintojen toimenpiteet "
-           "ovat edenneet kunnissa ja hyvinvointialueella.")
-st.caption("Tällä sivulla ovat kyselyn vastaukset sellaisinaan. Toimenpiteen tila Tilannekuva- ja Tavoitteet-sivuilla "
-           "ja viennissä on vastuutahoittain uusin kyselyn vastaus tai koordinaattorin kirjaus (kumpi uudempi), ja "
-           "sivut kertovat kunkin tilan lähteen ja päivän; kysymys kysytään vain toimenpiteen vastuutahoilta.")
+st.caption(t("survey.caption"))
+st.caption(t("survey.caption_status"))
 
 years = data.get(survey.survey_years)
 if not years:
-    st.info("Kompassikyselyn vastauksia ei ole vielä ladattu. Ylläpito lataa vastaustiedoston Ylläpito-sivulla.")
+    st.info(t("survey.not_loaded"))
     st.stop()
 
 left, right = st.columns(2)
 with left:
-    year = select_from_url("Kyselyvuosi", years, "kyselyvuosi", key="survey_year")
+    year = select_from_url(t("survey.year"), years, "kyselyvuosi", key="survey_year")
 with right:
-    grouping = select_from_url("Asteikkokysymysten erittely", list(GROUPINGS), "erittely",
-                               format_func=GROUPINGS.get, key="survey_grouping")
+    grouping = select_from_url(t("survey.grouping_label"), list(GROUPINGS), "erittely",
+                               format_func=lambda g: t(f"survey.grouping.{g}"), key="survey_grouping")
 page = data.get(survey.survey_page, int(year), None if grouping == "none" else grouping)
 if page["is_demo"]:
     demo_banner(True)
 
 c1, c2, c3 = st.columns(3)
-c1.metric("Vastaajia", fi_number(page["respondents"], 0))
-c2.metric("Kuntia vastannut", f"{page['answered']}/{page['municipality_total']}")
-c3.metric("Hyvinvointialue vastannut", "kyllä" if page["hva_answered"] else "ei")
-st.caption("Kyllä/ei-kysymykset lasketaan kunnittain: kunta, joka ei vastannut, on \u201dei vastausta\u201d, ei koskaan "
-           "\u201dei\u201d. Asteikkokysymykset ovat prosenttijakaumia vastanneista (1–5, 0 = en osaa sanoa); alle "
-           f"{page['min_group']} vastaajan ryhmiä ei näytetä erikseen.")
+c1.metric(t("survey.respondents"), fi_number(page["respondents"], 0))
+c2.metric(t("survey.municipalities_answered"), f"{page['answered']}/{page['municipality_total']}")
+c3.metric(t("survey.hva_answered"), value_label("status", "kyllä" if page["hva_answered"] else "ei"))
+st.caption(t("survey.rules_caption", min_group=page["min_group"]))
 results = page["results"]
 
 
@@ -61,11 +61,11 @@ def scale_chart(table: pd.DataFrame) -> go.Figure:
     for category in sr.SCALE_CATEGORIES:
         values = table[category].astype(float)
         fig.add_trace(go.Bar(
-            y=labels, x=values, orientation="h", name=sr.SCALE_LABELS[category],
+            y=labels, x=values, orientation="h", name=scale_label(category),
             marker=dict(color=SCALE_COLOURS[category], line=dict(color="white", width=1)),
             text=[fi_number(v, 0, "%") if v >= 6 else "" for v in values], textposition="inside",
             insidetextanchor="middle", textfont=dict(color=TEXT_COLOURS[category]),
-            hovertemplate="%{y}<br>" + sr.SCALE_LABELS[category] + ": %{x:.0f} %<extra></extra>",
+            hovertemplate="%{y}<br>" + scale_label(category) + ": %{x:.0f} %<extra></extra>",
         ))
     fig.update_layout(
         barmode="stack", separators=", ", height=110 + 38 * len(table), margin=dict(l=10, r=10, t=10, b=10),
@@ -78,10 +78,10 @@ def scale_chart(table: pd.DataFrame) -> go.Figure:
 
 
 def scale_table(table: pd.DataFrame) -> pd.DataFrame:
-    out = pd.DataFrame({"Ryhmä": table["group"], "n": table["n"]})
+    out = pd.DataFrame({t("survey.col_group"): table["group"], "n": table["n"]})
     for c in sr.SCALE_CATEGORIES:
-        out[sr.SCALE_LABELS[c] + " %"] = table[c].round(1)
-    out["Keskiarvo (1–5)"] = table["keskiarvo"].round(2)
+        out[scale_label(c) + " %"] = table[c].round(1)
+    out[t("survey.col_mean")] = table["keskiarvo"].round(2)
     return out
 
 
@@ -90,30 +90,33 @@ def render_yes_no(q) -> None:
     row = result["summary"]
     if q.respondent == "hva":
         st.markdown(f"**{md(q.text_fi)}**")
-        previous = f" (edellinen {int(row['previous_year'])}: {row['previous_label']})" if pd.notna(row["previous_year"]) else ""
-        st.write(f"Hyvinvointialueen vastaus: {row['label']}{previous}")
+        previous = (t("survey.previous", year=int(row["previous_year"]), label=row["previous_label"])
+                    if pd.notna(row["previous_year"]) else "")
+        st.write(t("survey.hva_answer", label=row["label"], previous=previous))
         return
     delta = None
     if pd.notna(row["change"]):
-        delta = f"{int(row['change']):+d} kuntaa vs. {int(row['previous_year'])}"
+        delta = t("survey.delta", change=f"{int(row['change']):+d}", year=int(row["previous_year"]))
     st.metric(md(q.text_fi), row["label"], delta=delta)
-    st.caption(f"Kyllä {fi_int(row['kyllä'])} · Ei {fi_int(row['ei'])} · En osaa sanoa {fi_int(row['eos'])} · "
-               f"Ei vastausta {fi_int(row['ei vastausta'])}")
+    st.caption(t("survey.yes_no_counts", yes=fi_int(row["kyllä"]), no=fi_int(row["ei"]), eos=fi_int(row["eos"]),
+                 none=fi_int(row["ei vastausta"])))
     per_muni = result["per_municipality"]
     # Lazy: the two tables are built and sent only when a reader opens the breakdown (27 questions' worth
     # of hidden tables were most of what the page sent).
-    box = opened_expander("Erittely kunnittain ja palvelukeskustelualueittain", key=f"survey_more_{q.question_id}")
+    box = opened_expander(t("survey.breakdown"), key=f"survey_more_{q.question_id}")
     if box is None:
         return
     with box:
-        table = per_muni.assign(Vastaus=per_muni["answer"].map(sr.YES_NO_LABELS))
-        table = table.rename(columns={"name_fi": "Kunta", "respondents": "Vastaajia", "ristiriita": "Vastaajat eri mieltä"})
-        st.dataframe(table[["Kunta", "Vastaus", "Vastaajia", "Vastaajat eri mieltä"]], hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame({
+            t("survey.col_municipality"): per_muni["name_fi"],
+            t("survey.col_answer"): [value_label("answer", a) for a in per_muni["answer"]],
+            t("survey.col_respondents"): per_muni["respondents"],
+            t("survey.col_disagree"): per_muni["ristiriita"],
+        }), hide_index=True, width="stretch")
         by_area = result["by_area"]
-        st.dataframe(by_area.rename(columns={"area": "Palvelukeskustelualue", "label": "Kyllä / kuntia",
-                                             "kyllä": "Kyllä", "ei": "Ei", "eos": "En osaa sanoa",
-                                             "ei vastausta": "Ei vastausta"})
-                     [["Palvelukeskustelualue", "Kyllä / kuntia", "Kyllä", "Ei", "En osaa sanoa", "Ei vastausta"]],
+        answers = {c: value_label("answer", c) for c in sr.YES_NO_LABELS}
+        st.dataframe(by_area.rename(columns={"area": t("survey.col_area"), "label": t("survey.col_yes_of"), **answers})
+                     [[t("survey.col_area"), t("survey.col_yes_of"), *answers.values()]],
                      hide_index=True, width="stretch")
 
 
@@ -124,11 +127,11 @@ def render_scale(q) -> None:
         st.caption(md(note))
     if table.empty:
         if not notes:
-            st.caption("Ei vastauksia tältä vuodelta.")
+            st.caption(t("survey.no_answers_year"))
         return
     st.plotly_chart(scale_chart(table), width="stretch", config={"displayModeBar": False},
                     key=f"chart_{q.question_id}")
-    if box := opened_expander("Taulukkona", key=f"survey_table_{q.question_id}"):
+    if box := opened_expander(t("survey.as_table"), key=f"survey_table_{q.question_id}"):
         with box:
             st.dataframe(scale_table(table), hide_index=True, width="stretch")
 
@@ -141,9 +144,9 @@ def render_question(q) -> None:
     else:
         count = results[q.question_id]["count"]
         st.markdown(f"**{md(q.text_fi)}**")
-        st.caption(f"Avoimia vastauksia {count} kpl (ei näytetä koontinäkymässä vastaajien suojaamiseksi).")
+        st.caption(t("survey.open_count", count=count))
         if is_admin():  # coordinators only; never the public view, never who wrote what
-            if box := opened_expander("Avoimet vastaukset (vain kirjautuneille koordinaattoreille)",
+            if box := opened_expander(t("survey.open_answers"),
                                       key=f"survey_open_{q.question_id}"):
                 with box:
                     found = data.get(survey.open_answers, int(year), q.question_id)
@@ -155,10 +158,10 @@ def render_question(q) -> None:
 
 visible = page["questions"]
 if visible.empty:
-    st.info("Tämän vuoden tiedostossa ei ole luettelon kysymyksiä.")
+    st.info(t("survey.no_questions"))
 for goal_id, goal_questions in visible.groupby(visible["goal_id"].fillna(0), sort=True):
     title = goal_questions["goal_title"].iloc[0]
-    st.header(f"{t('goal', n=int(goal_id))}: {md(title)}" if goal_id else "Yleiset kysymykset")
+    st.header(f"{t('goal', n=int(goal_id))}: {md(title)}" if goal_id else t("survey.general"))
     for _, level_questions in goal_questions.groupby(goal_questions["level_sort"].fillna(99), sort=True):
         level_title = level_questions["level_title"].iloc[0]
         if isinstance(level_title, str):
@@ -168,5 +171,5 @@ for goal_id, goal_questions in visible.groupby(visible["goal_id"].fillna(0), sor
 
 if not page["download"].empty:
     st.divider()
-    st.markdown("**Lataa tämän sivun tulokset**")
+    st.markdown(t("survey.download_heading"))
     download_buttons(page["download"], f"kompassikysely_{year}", key="survey_all")

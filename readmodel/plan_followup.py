@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from common.i18n import catalogue, t
 from metrics import trends
 from readmodel import page_data
 
 OWN_REGION = "OMA"  # the region category an own metric's trend is computed under (a party key is its code)
-NO_SOURCE = ("ei tietolähdettä — lisää indikaattori (metrics.csv: indicator_ids) tai merkitse mittari omaksi "
-             "(own_unit, reported_by), jolloin vastuutaho lataa sen tiedostona Ylläpito-sivulla")
+NO_SOURCE = catalogue()["followup.data_source_none"]["fi"]  # in Finnish; metric_sources() writes the reader's
 
 
 def own_metric_values(con) -> pd.DataFrame:
@@ -76,15 +76,15 @@ def metric_sources(con) -> pd.DataFrame:
         if ids:
             text = "Sotkanet " + ", ".join(str(i) for i in ids) + (f" — {m.indicator_reason}" if isinstance(m.indicator_reason, str) else "")
         elif isinstance(m.own_unit, str) and m.own_unit:
-            text = (f"oma mittari ({m.own_unit}), raportoi {parties.get(m.reported_by, m.reported_by)}"
+            text = (t("followup.data_source_own", unit=m.own_unit, party=parties.get(m.reported_by, m.reported_by))
                     + (f" — {m.indicator_reason}" if isinstance(m.indicator_reason, str) else ""))
         elif m.metric_id in asked:
-            text = "kompassikysely " + ", ".join(asked[m.metric_id])
+            text = t("followup.data_source_survey", questions=", ".join(asked[m.metric_id]))
         elif m.kind == "yes_no":
-            text = "tilan kirjaus (Ylläpito tai python -m data_sources action-status set)"
+            text = t("followup.data_source_record")
         elif m.kind == "other":
-            text = "seuranta tilan kirjauksen huomiona"
+            text = t("followup.data_source_note")
         else:
-            text = NO_SOURCE
+            text = t("followup.data_source_none")
         texts.append(text)
     return metrics.assign(source_text=texts)

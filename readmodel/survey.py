@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from common.i18n import t, value_label
 from metrics import survey_results as sr
 from readmodel import page_data
 from readmodel.deployment import deployment
@@ -86,6 +87,9 @@ def survey_page(con, year: int, by: str | None = None) -> dict:
     visible = questions[questions["question_id"].isin(set(this_year["question_id"]))].reset_index(drop=True)
     results: dict[str, dict] = {}
     downloads: list[pd.DataFrame] = []
+    question, text, group, result = (t("survey.download.question"), t("survey.download.text"),
+                                     t("survey.download.group"), t("survey.download.result"))
+    category, share = t("survey.download.category"), t("survey.download.share")
     for q in visible.itertuples(index=False):
         q_munis = munis[munis["code"].isin(inputs["asked"][q.question_id])] if q.question_id in inputs["asked"] else munis
         if q.type == "yes_no":
@@ -94,22 +98,23 @@ def survey_page(con, year: int, by: str | None = None) -> dict:
             ).set_index("question_id").loc[q.question_id]
             if q.respondent == "hva":
                 results[q.question_id] = {"summary": row}
-                downloads.append(pd.DataFrame([{"kysymys": q.question_id, "teksti": q.text_fi,
-                                                "ryhmä": sr.HVA_GROUP, "tulos": row["label"]}]))
+                downloads.append(pd.DataFrame([{question: q.question_id, text: q.text_fi,
+                                                group: t("survey.hva_group"), result: row["label"]}]))
                 continue
             per_muni = sr.municipality_answers(answers, q.question_id, year, q_munis)
             results[q.question_id] = {"summary": row, "per_municipality": per_muni,
                                       "by_area": sr.yes_no_by_area(per_muni, inputs["members"], inputs["areas"])}
-            downloads.append(per_muni.assign(kysymys=q.question_id, teksti=q.text_fi)
-                             .rename(columns={"name_fi": "ryhmä", "answer": "tulos"})[["kysymys", "teksti", "ryhmä", "tulos"]])
+            downloads.append(pd.DataFrame({
+                question: q.question_id, text: q.text_fi, group: per_muni["name_fi"],
+                result: [value_label("survey.download_answer", a) for a in per_muni["answer"]]}))
         elif q.type == "scale_1_5":
             table, notes = sr.scale_distribution(answers, q.question_id, year, by=by, members=inputs["members"],
                                                  areas=inputs["areas"], hva_code=hva_code, min_group=min_group)
             results[q.question_id] = {"table": table, "notes": notes}
             if not table.empty:
-                long = sr.scale_long(table).assign(kysymys=q.question_id, teksti=q.text_fi)
-                downloads.append(long.rename(columns={"group": "ryhmä", "category": "luokka", "percent": "osuus %"})
-                                 [["kysymys", "teksti", "ryhmä", "n", "luokka", "osuus %"]])
+                long = sr.scale_long(table)
+                downloads.append(pd.DataFrame({question: q.question_id, text: q.text_fi, group: long["group"],
+                                               "n": long["n"], category: long["category"], share: long["percent"]}))
         else:
             count = int(this_year.loc[this_year["question_id"] == q.question_id, "answer"].notna().sum())
             results[q.question_id] = {"count": count}

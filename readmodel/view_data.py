@@ -8,6 +8,7 @@ import json
 
 import pandas as pd
 
+from common.i18n import t, value_label
 from metrics import compare as cmp
 from metrics import survey_results as sr
 from readmodel import page_data, precomputed
@@ -112,11 +113,13 @@ def snapshot_diff(con, snapshot_id: int, region: str = snap.HVA_KEY, year_max: i
     titles = dict(zip(page_data.indicators(con)["id"].astype(int), page_data.indicators(con)["title_fi"]))
     actions = dict(con.execute("SELECT action_id, text_fi FROM action").fetchall())
     names = dict(con.execute("SELECT code, name_fi FROM region WHERE category = 'KUNTA'").fetchall())
+    indicator, before, now = t("followup.snapshot_indicator"), t("followup.snapshot_before"), t("followup.snapshot_now")
+    action, municipality = t("followup.snapshot_action"), t("followup.snapshot_municipality")
     return {
-        "new_years": pd.DataFrame([{"Indikaattori": titles.get(i, str(i)), "Ennen": y0 or "–", "Nyt": y1}
+        "new_years": pd.DataFrame([{indicator: titles.get(i, str(i)), before: y0 or "–", now: y1}
                                    for i, y0, y1 in changes["new_years"]]),
-        "trend_changes": pd.DataFrame([{"Indikaattori": titles.get(i, str(i)), "Ennen": a, "Nyt": b}
-                                       for i, a, b in changes["trend_changes"]]),
-        "actions_completed": pd.DataFrame([{"Toimenpide": f"{a}: {actions.get(a, '')[:90]}", "Kunta": names.get(m, m)}
+        "trend_changes": pd.DataFrame([{indicator: titles.get(i, str(i)), before: value_label("trend", a),
+                                        now: value_label("trend", b)} for i, a, b in changes["trend_changes"]]),
+        "actions_completed": pd.DataFrame([{action: f"{a}: {actions.get(a, '')[:90]}", municipality: names.get(m, m)}
                                            for a, m in changes["actions_completed"]]),
     }
