@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from common.i18n import language, t, value_labels
 from metrics.aggregate import aggregation_kind
 from metrics.trends import rate_interval
 
@@ -27,10 +28,25 @@ REASON_TOLERANCE = "ero enintään {tol:g} %"
 REASON_INTERVAL = "luottamusvälit päällekkäin"
 
 
+def reason_text(key: str, tolerance_pct: float = DEFAULT_TOLERANCE_PCT) -> str:
+    """One comparison reason (amount, no_value, no_reference, tolerance, interval) in the reader's language:
+    values.toml comparison_reason, whose Finnish texts are the REASON_ constants above."""
+    if key == "tolerance":
+        return t("comparison_reason.tolerance", tol=f"{tolerance_pct:g}")
+    return t(f"comparison_reason.{key}")
+
+
+def finnish_units() -> dict[str, str]:
+    """Unit in the reader's language -> the stored (Finnish) unit. A localized cursor (store.warehouse.localize)
+    names units in the reader's language; the amount rule (metrics.aggregate.SUMMABLE_UNITS) knows Finnish ones."""
+    return {label: code for code, label in value_labels("unit", language()).items()}
+
+
 def _kinds(indicators: pd.DataFrame) -> pd.DataFrame:
     meta = indicators.rename(columns={"id": "indicator_id"})
     unit = meta["unit"] if "unit" in meta else pd.Series([None] * len(meta), index=meta.index)
-    kind = [aggregation_kind(u, s) for u, s in zip(unit, meta["scale"])]
+    stored = finnish_units()
+    kind = [aggregation_kind(stored.get(u, u) if isinstance(u, str) else u, s) for u, s in zip(unit, meta["scale"])]
     return pd.DataFrame({"indicator_id": meta["indicator_id"].to_numpy(), "direction": meta["direction"].to_numpy(),
                          "scale": meta["scale"].to_numpy(dtype=float), "kind": kind}).drop_duplicates("indicator_id")
 
@@ -57,7 +73,8 @@ def judge(value, ref_value, abs_value, ref_abs, scale, direction, kind, toleranc
                            default=judged).astype(object)
     reason = np.select(
         [amount, no_value, no_ref, within, overlap],
-        [REASON_AMOUNT, REASON_NO_VALUE, REASON_NO_REFERENCE, REASON_TOLERANCE.format(tol=tolerance_pct), REASON_INTERVAL],
+        [reason_text("amount"), reason_text("no_value"), reason_text("no_reference"),
+         reason_text("tolerance", tolerance_pct), reason_text("interval")],
         default="",
     ).astype(object)
     diff = np.where(amount | no_value | no_ref, np.nan, diff)

@@ -32,6 +32,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import betaincinv, gammaincinv  # scipy.stats' chi2/beta ppf use these; 3x lighter import
 
+from common.i18n import has, value_label
+
 KEYS = ["indicator_id", "region_category", "region_code", "gender"]
 
 IMPROVING, STABLE, WORSENING, NO_DATA = "paranee", "ennallaan", "heikkenee", "ei riittävästi tietoa"
@@ -42,6 +44,14 @@ CLASS_LABEL = {
     IMPROVING: "paranee", STABLE: "ennallaan", WORSENING: "heikkenee", NO_DATA: "ei riittävästi tietoa",
     RISING: "kasvaa", FALLING: "laskee", NOT_DISTINGUISHABLE: "muutos ei erotu satunnaisvaihtelusta",
 }
+
+
+def class_labels() -> dict[str, str]:
+    """CLASS_LABEL in the reader's language (values.toml: trend_long where a class has a longer wording, else
+    trend); the same texts as CLASS_LABEL in Finnish. The class codes themselves never change."""
+    return {code: value_label("trend_long" if has(f"trend_long.{code}") else "trend", code) for code in CLASS_LABEL}
+
+
 CLASS_ARROW = {
     IMPROVING: "▲", WORSENING: "▼", STABLE: "▶", NO_DATA: "·", RISING: "↗", FALLING: "↘",
     NOT_DISTINGUISHABLE: "≈",
@@ -221,7 +231,7 @@ def compute_trends(values: pd.DataFrame, indicators: pd.DataFrame, config: Trend
 
     out["trend_class"] = classify(out["slope_per_year"], out["n_points"], out["direction"], overlap | noisy,
                                   config, flat_threshold=out["flat_threshold"])
-    out["trend_label"] = out["trend_class"].map(CLASS_LABEL)
+    out["trend_label"] = out["trend_class"].map(class_labels())
     out["trend_arrow"] = out["trend_class"].map(CLASS_ARROW)
     return out[TREND_COLUMNS]
 

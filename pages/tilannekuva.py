@@ -21,14 +21,13 @@ from ui.layout import (
     summary_sentences,
 )
 from ui.safe import md, md_lines
-from common.i18n import t
+from common.i18n import t, value_label
 from ui.tables import download_buttons
 
 year = st.session_state.get("year")
 st.title(t("page_overview"))
 dep = region_facts()
-st.caption(f"Yhteiset tavoitteet ({md(dep.parties)}): mittarit hyvinvointialueen tasolla koko maahan verrattuna "
-           "ja toimenpiteiden eteneminen kunnissa.")
+st.caption(t("overview.caption", parties=md(dep.parties)))
 page_demo_banner()
 changes_since_forum(HVA_KEY, dep.hva_name)
 
@@ -38,14 +37,14 @@ loads = data.get(page_data.latest_loads)
 indicators = overview["indicators"]  # status_year() is None only when the year is the latest
 latest_year = int(indicators["year"].max()) if indicators["year"].notna().any() else None
 freshness = ", ".join(f"{md(r.source)}: {fi_datetime(r.last)}" for r in loads.itertuples())
-st.info(f"Tilastotiedot vuoteen **{latest_year or '–'}** asti · viimeisimmät lataukset: {freshness or 'ei latauksia'}", icon=":material/schedule:")
+st.info(t("overview.freshness", year=latest_year or "–", loads=freshness or t("overview.no_loads")), icon=":material/schedule:")
 
 goal_status = data.get(page_data.goal_status, *dep.hva, year_max=year,
                        status_year_max=status_year()).set_index("goal_id")
 
 summary = summary_sentences(*dep.hva, year)
 if summary:
-    with st.expander(f"Yhteenveto: {md(dep.hva_name)}", expanded=False):
+    with st.expander(t("overview.summary", region=md(dep.hva_name)), expanded=False):
         st.markdown(md_lines(summary))
 
 completion = overview["completion"].merge(plan["actions"], on="action_id")
@@ -54,51 +53,52 @@ goal_level = overview["goal_level"]
 levels = plan["levels"].set_index("level_id")
 TREND_WORDS = [("paranee", "▲"), ("heikkenee", "▼"), ("ennallaan", "▶"), ("ei erotu", "≈"), ("kasvaa", "↗"), ("laskee", "↘")]
 plan_rows = overview["actions"]
-st.subheader("Toimenpiteet")
+st.subheader(t("overview.actions"))
 plan_total(overview)
 
 for goal in plan["goals"].itertuples():
     st.header(f"{t('goal', n=goal.goal_id)}: {md(goal.title_fi)}")
     if goal_status is not None and goal.goal_id in goal_status.index:
         g = goal_status.loc[goal.goal_id]
-        trend_text = " · ".join(f"{sym} {word} {int(g[word])}" for word, sym in TREND_WORDS if word in g and int(g[word] or 0))
+        trend_text = " · ".join(f"{sym} {value_label('trend', word)} {int(g[word])}" for word, sym in TREND_WORDS
+                               if word in g and int(g[word] or 0))
         completion_text = g.get("completion_text") if isinstance(g.get("completion_text"), str) else ""
-        st.markdown(f"**Mittarit ({md(dep.hva_name)}):** {trend_text or '–'}  \n**Toimenpiteet:** {md(completion_text) or '–'}")
-    st.subheader("Toimenpiteiden eteneminen")
+        st.markdown(t("overview.goal_line", region=md(dep.hva_name), trends=trend_text or "–",
+                      completion=md(completion_text) or "–"))
+    st.subheader(t("overview.progress"))
     actions_table(plan_rows, plan, goal.goal_id, compact=True)
-    st.caption("Tila ja yksikkö sivun alun säännön mukaan; vastuutahot, mittarit ja historia: "
-               "Tavoitteet-sivu.")
-    st.subheader(f"Mittarit: {md(dep.hva_name)}")
+    st.caption(t("overview.progress_caption"))
+    st.subheader(t("overview.indicators", region=md(dep.hva_name)))
     goal_inds = indicators[indicators["goals"].map(lambda g: goal.goal_id in list(g))]
     shown = display_table(goal_inds, ["vs_country"])
     st.dataframe(shown, hide_index=True, width="stretch")
     source_caption(goal_inds)
     better = clearest_changes(goal_inds, "paranee", 2)
     worse = clearest_changes(goal_inds, "heikkenee", 2)
-    lines = [f"▲ paranee: {md(r.title_fi)} ({fi_number(r.relative_slope_pct, 1, signed=True)} %/v)" for r in better.itertuples()]
-    lines += [f"▼ heikkenee: {md(r.title_fi)} ({fi_number(r.relative_slope_pct, 1, signed=True)} %/v)" for r in worse.itertuples()]
+    lines = [t("overview.clearest_line", arrow=arrow, trend=value_label("trend", word), title=md(r.title_fi),
+               slope=fi_number(r.relative_slope_pct, 1, signed=True))
+             for arrow, word, rows in (("▲", "paranee", better), ("▼", "heikkenee", worse)) for r in rows.itertuples()]
     if lines:
-        st.markdown("**Selvimmät muutokset:**  \n" + "  \n".join(lines))
+        st.markdown(t("overview.clearest") + "  \n" + "  \n".join(lines))
     st.divider()
 
-st.subheader("Lataa")
-download_buttons(display_table(indicators, ["vs_country"]), "tilannekuva_mittarit")
+st.subheader(t("overview.download"))
+download_buttons(display_table(indicators, ["vs_country"]), t("export.file_overview"), key="tilannekuva_mittarit")
 
 snapshot_changes("HVA", year, dep.hva_name)
 
 if is_admin():
-    st.header("Tallenna kuntafoorumin tilannekuva")
-    st.caption("Tallentaa nykyisen tilannekuvan (mittarien viimeisimmät vuodet ja kehitysluokat sekä toimenpiteiden tilat) "
-               "nimellä, jotta seuraavassa kuntafoorumissa näkyy, mikä on muuttunut.")
+    st.header(t("overview.save_heading"))
+    st.caption(t("overview.save_caption"))
     with st.form("save_snapshot"):
-        name = st.text_input("Nimi", placeholder="esim. Kuntafoorumi syksy 2025")
-        if st.form_submit_button("Tallenna kuntafoorumin tilannekuva"):
+        name = st.text_input(t("overview.save_name"), placeholder=t("overview.save_placeholder"))
+        if st.form_submit_button(t("overview.save_heading")):
             try:
-                with st.spinner("Tallennetaan…"):
+                with st.spinner(t("overview.saving")):
                     new_id = save_snapshot(name, year_max=year if status_year() else None,
                                            user_name=str(st.session_state.get("admin_user") or "ylläpito"))
-                st.success(f"Tilannekuva #{new_id} tallennettu.")
+                st.success(t("overview.saved", id=new_id))
             except ValueError as exc:
                 st.error(md(exc))
 else:
-    st.caption("Ylläpito voi tallentaa kuntafoorumin tilannekuvan kirjauduttuaan (Ylläpito-sivu).")
+    st.caption(t("overview.save_login"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from common.i18n import language, localized
+from common.i18n import language, localized, value_label
 from metrics.compare import rank_among
 from readmodel import page_data
 from readmodel.deployment import deployment
@@ -45,7 +45,9 @@ def comparable_indicators(con, goal_id: int) -> pd.DataFrame:
     """The goal's catalogue indicators that can be compared between municipalities (no amounts)."""
     inds = page_data.indicators(con)
     goal_inds = inds[inds["goals"].map(lambda g: goal_id in list(g))]
-    return goal_inds[~goal_inds["unit"].isin(NOT_COMPARABLE_UNITS)]
+    # the cursor names units in the reader's language (store.warehouse.localize): both names are amounts
+    amounts = set(NOT_COMPARABLE_UNITS) | {value_label("unit", u) for u in NOT_COMPARABLE_UNITS}
+    return goal_inds[~goal_inds["unit"].isin(amounts)]
 
 
 def county_ranking(con, indicator_id: int, year_max: int | None = None) -> dict:

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from common.clock import db_timestamp
+from common.i18n import t
 from readmodel import page_data
 from store.config import db_path
 from store.warehouse import connect_read, writing
@@ -68,13 +69,13 @@ def save_snapshot(name: str, *, db: Path | None = None, year_max: int | None = N
     """Compute and store a snapshot; returns its id."""
     name = (name or "").strip()
     if not name:
-        raise ValueError("Anna tilannekuvalle nimi.")
+        raise ValueError(t("snapshot.name_missing"))
     if len(name) > 200:
-        raise ValueError("Nimi on liian pitkä (enintään 200 merkkiä).")
+        raise ValueError(t("snapshot.name_too_long"))
     path = db or db_path()
     with connect_read(path) as con:
         if con.execute("SELECT count(*) FROM snapshot WHERE lower(name) = lower(?)", [name]).fetchone()[0]:
-            raise ValueError(f"Tilannekuva nimellä {name!r} on jo tallennettu; anna toinen nimi.")
+            raise ValueError(t("snapshot.name_taken", name=name))
         payload = compute_payload(con, year_max)
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     with writing(SOURCE, target=name, params={"year_max": year_max}, path=path, user_name=user_name) as load:
@@ -128,9 +129,9 @@ def _cmd_save(args) -> int:
     try:
         snapshot_id = save_snapshot(args.name, db=db_path(args.db), year_max=args.year)
     except ValueError as exc:
-        print(f"virhe: {exc}", file=sys.stderr)
+        print(t("snapshot.cli_error", error=exc), file=sys.stderr)
         return 1
-    print(f"Tilannekuva tallennettu: #{snapshot_id} {args.name}")
+    print(t("snapshot.cli_saved", id=snapshot_id, name=args.name))
     return 0
 
 
@@ -138,20 +139,20 @@ def _cmd_list(args) -> int:
     with connect_read(db_path(args.db)) as con:
         frame = list_snapshots(con)
     if frame.empty:
-        print("Ei tallennettuja tilannekuvia.")
+        print(t("snapshot.cli_none"))
     for r in frame.itertuples():
         print(f"#{r.snapshot_id}\t{r.created_at:%d.%m.%Y %H.%M}\t{r.name}")
     return 0
 
 
 def add_cli(subparsers) -> None:
-    p = subparsers.add_parser("snapshot", help="kuntafoorumin tilannekuvat: tallenna ja listaa")
-    sub = p.add_subparsers(dest="snapshot_command", required=True, metavar="TOIMINTO")
-    s = sub.add_parser("save", help="tallenna nykyinen tilannekuva nimellä (esim. kuntafoorumin päivämäärä)")
+    p = subparsers.add_parser("snapshot", help=t("snapshot.cli_help"))
+    sub = p.add_subparsers(dest="snapshot_command", required=True, metavar=t("snapshot.cli_action"))
+    s = sub.add_parser("save", help=t("snapshot.cli_save_help"))
     s.add_argument("--name", required=True)
-    s.add_argument("--year", type=int, help="viimeinen mukaan otettava tilastovuosi (oletus: kaikki)")
+    s.add_argument("--year", type=int, help=t("snapshot.cli_year_help"))
     s.add_argument("--db")
     s.set_defaults(func=_cmd_save)
-    ls = sub.add_parser("list", help="tallennetut tilannekuvat")
+    ls = sub.add_parser("list", help=t("snapshot.cli_list_help"))
     ls.add_argument("--db")
     ls.set_defaults(func=_cmd_list)

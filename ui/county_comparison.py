@@ -14,7 +14,7 @@ from ui.safe import md
 from common.i18n import t
 from ui.tables import download_buttons
 
-ORDER = {"higher_better": "1 = suurin arvo, suurempi on parempi", "lower_better": "1 = pienin arvo, pienempi on parempi"}
+ORDER = {"higher_better": "compare.order_higher", "lower_better": "compare.order_lower"}  # string keys
 
 
 def county_section(indicator: int, meta: pd.Series, year: int | None, unit: str, decimals: int) -> None:
@@ -29,15 +29,15 @@ def county_section(indicator: int, meta: pd.Series, year: int | None, unit: str,
         st.info(t("compare_counties_no_rank"))
     else:
         st.markdown(t("compare_counties_rank", hva=md(dep.hva_name), rank=ranking["rank"], of=ranking["of"],
-                      year=ranking["year"], order=ORDER.get(meta["direction"], "1 = suurin arvo, ei arvosuuntaa"),
+                      year=ranking["year"], order=t(ORDER.get(meta["direction"], "compare.order_none")),
                       median=fi_number(ranking["median"], decimals), low=fi_number(ranking["min"], decimals),
                       high=fi_number(ranking["max"], decimals), unit=md(unit)))
     st.plotly_chart(ranking_chart(rows.dropna(subset=["value"]), "value", "name_fi",
-                                  f"{meta['title_fi']}, {ranking['year']}: hyvinvointialueet ({unit})", unit, decimals,
-                                  {"mediaani": ranking["median"]}, dep.hva_name),
+                                  t("compare.counties_chart_title", title=meta["title_fi"], year=ranking["year"], unit=unit),
+                                  unit, decimals, {t("compare.median"): ranking["median"]}, dep.hva_name),
                     width="stretch", key="county_ranking")
     demo = bool(rows["is_demo"].fillna(False).any())
-    st.caption(("Esimerkkiaineisto — ei todellisia lukuja. " if demo else "")
+    st.caption((f"{t('demo_banner')}. " if demo else "")
                + t("compare_counties_source", ids=indicator, of=ranking["of"]))
 
     st.subheader(t("compare_counties_peers"))
@@ -48,20 +48,21 @@ def county_section(indicator: int, meta: pd.Series, year: int | None, unit: str,
         st.caption(md(ranking["peers_note"]))
     own_value = rows.loc[rows["is_own"], "value"].mean()
     st.dataframe(pd.DataFrame({
-        "Vertailualue": peers["name_fi"],
-        f"Arvo ({unit})": [fi_number(v, decimals) for v in peers["value"]],
-        "Sija": peers["rank"].map(lambda r: "–" if pd.isna(r) else int(r)),
-        "Ero omaan": [("–" if pd.isna(v) or own else fi_number(v - own_value, decimals, signed=True))
+        t("compare.col_peer"): peers["name_fi"],
+        t("compare.col_value", unit=unit): [fi_number(v, decimals) for v in peers["value"]],
+        t("compare.col_rank"): peers["rank"].map(lambda r: "–" if pd.isna(r) else int(r)),
+        t("compare.col_difference_to_own"): [("–" if pd.isna(v) or own else fi_number(v - own_value, decimals, signed=True))
                       for v, own in zip(peers["value"], peers["is_own"])],
     }), hide_index=True, width="stretch")
     with st.expander(t("compare_counties_all")):
         table = pd.DataFrame({
-            "Hyvinvointialue": rows["name_fi"],
-            f"Arvo ({unit})": [fi_number(v, decimals) for v in rows["value"]],
-            "Sija": rows["rank"].map(lambda r: "–" if pd.isna(r) else int(r)),
+            t("compare.col_county"): rows["name_fi"],
+            t("compare.col_value", unit=unit): [fi_number(v, decimals) for v in rows["value"]],
+            t("compare.col_rank"): rows["rank"].map(lambda r: "–" if pd.isna(r) else int(r)),
         })
         st.dataframe(table, hide_index=True, width="stretch")
         download_buttons(rows[["code", "name_fi", "value", "rank"]].rename(
-            columns={"code": "hyvinvointialue", "name_fi": "nimi", "value": "arvo", "rank": "sija"})
-            .assign(vuosi=ranking["year"], indikaattori=indicator), f"hyvinvointialueet_{indicator}_{ranking['year']}",
-            key="counties")
+            columns={"code": t("export.county"), "name_fi": t("export.name"), "value": t("export.value"),
+                     "rank": t("export.rank")})
+            .assign(**{t("export.year"): ranking["year"], t("export.indicator"): indicator}),
+            t("export.file_counties", indicator=indicator, year=ranking["year"]), key="counties")

@@ -10,7 +10,7 @@ from readmodel.deployment import deployment
 from ui import data
 from documents.brief import chromium_binary, html_to_pdf
 from ui.safe import md
-from common.i18n import t
+from common.i18n import t, value_label
 
 
 def demo_banner(is_demo: bool) -> None:
@@ -135,35 +135,43 @@ def summary_sentences(category: str, code: str, year: int | None) -> list[str]:
 def snapshot_changes(region_key: str, year: int | None, label: str) -> None:
     """'Mitä on muuttunut tallennetun kuntafoorumin tilannekuvan jälkeen?' (?vertailukohta=ID)."""
     snaps = data.get(view_data.snapshot_list)
-    st.header("Muutokset tallennetun tilannekuvan jälkeen")
+    st.header(t("snapshot.changes_heading"))
     if snaps.empty:
-        st.caption("Ei tallennettuja kuntafoorumin tilannekuvia. Ylläpito tallentaa tilannekuvan kuntafoorumia varten "
-                   "(Tilannekuva-sivulla kirjautuneena).")
+        st.caption(t("snapshot.none_saved"))
         return
     ids = [int(i) for i in snaps["snapshot_id"]]
     labels = {int(r.snapshot_id): f"{r.name} ({fi_date(r.created_at)})" for r in snaps.itertuples()}
-    chosen = int(select_from_url("Vertailukohta: tallennettu tilannekuva", ids, "vertailukohta",
+    chosen = int(select_from_url(t("snapshot.pick"), ids, "vertailukohta",
                                  format_func=lambda i: labels.get(int(i), str(i)), key="snapshot_pick"))
     # the picture now as the snapshot took it: every year unless the slider was moved back (cf. save_snapshot)
     changes = data.get(view_data.snapshot_diff, chosen, region_key, year_max=status_year())
     if changes is None:
-        st.info("Tilannekuvaa ei löydy.")
+        st.info(t("snapshot.not_found"))
         return
     new_years, trend, done = changes["new_years"], changes["trend_changes"], changes["actions_completed"]
-    st.markdown(f"**{md(label)}** tilannekuvan *{md(labels[chosen])}* jälkeen: uusi tilastovuosi {len(new_years)} mittarille, "
-                f"kehitysluokka muuttunut {len(trend)} mittarilla, {len(done)} toimenpidettä valmistunut (✔ kyllä).")
+    st.markdown(t("snapshot.changes_summary", label=md(label), snapshot=md(labels[chosen]), years=len(new_years),
+                  trends=len(trend), done=len(done)))
+    # the before/now of a trend change are trend codes (metrics.trends), shown in the reader's language
+    trend = trend.assign(**{c: trend[c].map(lambda v: value_label("trend", v)) for c in trend.columns[1:]})
     cols = st.columns(3)
-    for col, (heading, frame) in zip(cols, [("Uusi tilastovuosi", new_years), ("Kehitysluokka muuttui", trend),
-                                            ("Valmistuneet toimenpiteet", done)]):
+    for col, (heading, frame) in zip(cols, [(t("snapshot.new_years"), new_years), (t("snapshot.trend_changed"), trend),
+                                            (t("snapshot.completed"), done)]):
         with col:
             st.subheader(heading)
             if frame.empty:
-                st.caption("Ei muutoksia.")
+                st.caption(t("snapshot.no_changes"))
             else:
-                st.dataframe(frame, hide_index=True, width="stretch", height=min(35 * len(frame) + 38, 320))
+                st.dataframe(frame.rename(columns=_snapshot_columns()), hide_index=True, width="stretch",
+                             height=min(35 * len(frame) + 38, 320))
 
 
-@st.cache_data(max_entries=16, show_spinner="Tulostetaan PDF:ää (Chromium)…")
+def _snapshot_columns() -> dict[str, str]:
+    """readmodel.view_data.snapshot_diff's column names -> their headings in the reader's language."""
+    return {"Indikaattori": t("snapshot.col_indicator"), "Ennen": t("snapshot.col_before"), "Nyt": t("snapshot.col_now"),
+            "Toimenpide": t("snapshot.col_action"), "Kunta": t("snapshot.col_municipality")}
+
+
+@st.cache_data(max_entries=16, show_spinner=False)  # the caller's spinner speaks the reader's language
 def _pdf(document: str) -> bytes | None:
     return html_to_pdf(document)
 
@@ -172,18 +180,18 @@ def brief_downloads(make_document, slug: str, key: str) -> None:
     """The printable brief: HTML always; PDF when Chromium is available (printed on request). The document
     (`make_document()`, HTML text) is built only when a reader downloads or prints it, never per rerun."""
     left, right = st.columns(2)
-    left.download_button("Lataa tulostettava kooste (HTML)", lambda: make_document().encode("utf-8"), f"{slug}.html",
-                         "text/html", key=f"brief_html_{key}", on_click="ignore",
-                         help="Yksi tiedosto: avaa selaimessa ja tulosta (Ctrl+P).")
+    left.download_button(t("layout.brief_html"), lambda: make_document().encode("utf-8"), f"{slug}.html",
+                         "text/html", key=f"brief_html_{key}", on_click="ignore", help=t("layout.brief_html_help"))
     if not chromium_binary():
-        right.caption("PDF vaatii palvelimelle Chromiumin; HTML-koosteen voi tulostaa PDF:ksi selaimesta.")
+        right.caption(t("layout.brief_no_chromium"))
         return
-    if right.toggle("Valmistele PDF", key=f"brief_pdf_on_{key}"):
-        pdf = _pdf(make_document())
+    if right.toggle(t("layout.brief_prepare_pdf"), key=f"brief_pdf_on_{key}"):
+        with st.spinner(t("layout.brief_pdf_spinner")):
+            pdf = _pdf(make_document())
         if pdf:
-            right.download_button("Lataa kooste (PDF)", pdf, f"{slug}.pdf", "application/pdf", key=f"brief_pdf_{key}")
+            right.download_button(t("layout.brief_pdf"), pdf, f"{slug}.pdf", "application/pdf", key=f"brief_pdf_{key}")
         else:
-            right.caption("PDF:n tulostus epäonnistui; käytä HTML-koostetta.")
+            right.caption(t("layout.brief_pdf_failed"))
 
 
 def status_year() -> int | None:
