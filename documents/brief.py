@@ -1,7 +1,9 @@
 """Printable briefs (municipality, service-discussion area): one self-contained HTML file with print CSS
 and inline SVG sparklines (no network, no plotly.js), and a PDF printed offline by headless Chromium.
 
-No streamlit here, so briefs can be built and tested anywhere.
+No streamlit here, so briefs can be built and tested anywhere. The fixed texts are in the reader's language
+(common.i18n: the caller builds the document inside the reader's language, also when a download builds it
+later); the headings, tables and summary are the caller's.
 """
 from __future__ import annotations
 
@@ -14,11 +16,13 @@ import threading
 from typing import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from common.format import fi_number
+from common.format import fi_date, fi_number
+from common.i18n import catalogue, language, t
 
 LINE, REF_LINE, MARK = "#0072B2", "#6b6b6b", "#D55E00"
 
@@ -60,7 +64,7 @@ class BriefSection:
     table: pd.DataFrame                      # already formatted for people (strings)
     # one per table row: (years, values); or a function giving them, so they are drawn only when printed
     sparks: list[tuple[list, list] | None] | Callable[[], list] = field(default_factory=list)
-    spark_label: str = "Kehitys"
+    spark_label: str = ""                    # "" -> "Kehitys" in the reader's language
     intro: str = ""
     source: str = ""
 
@@ -93,27 +97,40 @@ def sparkline_svg(years, values, width: int = 88, height: int = 28, title: str =
 
 
 NUMERIC_HINT = ("Viimeisin", "Vuosi", "Arvo", "Alue")
+WIDE_FIRST = ("Indikaattori", "Kysymys", "Toimenpide")
+
+
+@lru_cache(maxsize=None)
+def in_every_language(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The Finnish column names `words` and their translations in the strings catalogue (the pages name their
+    columns through t(), so a Swedish table says "Senaste" where a Finnish one says "Viimeisin")."""
+    out = set(words)
+    for entry in catalogue().values():
+        if entry.get("fi") in words:
+            out.update(text for text in entry.values() if text)
+    return tuple(sorted(out))
 
 
 def _table_html(section: BriefSection) -> str:
     frame = section.table
     if frame is None or frame.empty:
-        return '<p class="meta">Ei tietoja.</p>'
+        return f'<p class="meta">{html.escape(t("brief.no_data"))}</p>'
     cols = list(frame.columns)
     sparks = section.sparks() if callable(section.sparks) else section.sparks
     with_spark = bool(sparks) and len(sparks) == len(frame)
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in cols)
     if with_spark:
-        head += f"<th>{html.escape(section.spark_label)}</th>"
+        head += f"<th>{html.escape(section.spark_label or t('col_trend'))}</th>"
+    numeric = in_every_language(NUMERIC_HINT)
     rows = []
     for i, (_, r) in enumerate(frame.iterrows()):
         cells = "".join(
-            f'<td class="{"num" if str(c).startswith(NUMERIC_HINT) else ""}">{html.escape(str(r[c]))}</td>' for c in cols)
+            f'<td class="{"num" if str(c).startswith(numeric) else ""}">{html.escape(str(r[c]))}</td>' for c in cols)
         if with_spark:
             spark = sparks[i]
             cells += f'<td class="spark">{sparkline_svg(*spark, title=str(r[cols[0]])) if spark else "–"}</td>'
         rows.append(f"<tr>{cells}</tr>")
-    wide_first = str(cols[0]) in ("Indikaattori", "Kysymys", "Toimenpide")
+    wide_first = str(cols[0]) in in_every_language(WIDE_FIRST)
     colgroup = ("<colgroup>" + ('<col class="first">' if wide_first else "<col>") + "<col>" * (len(cols) - 1)
                 + ('<col class="sparkcol">' if with_spark else "") + "</colgroup>")
     layout = "" if wide_first else ' style="table-layout: auto"'
@@ -125,19 +142,17 @@ def build_brief(title: str, subtitle: str, sections: list[BriefSection], *, summ
     """A self-contained HTML document (UTF-8, inline CSS and SVG, nothing fetched)."""
     made = made or date.today()
     parts = [
-        "<!DOCTYPE html>", '<html lang="fi"><head><meta charset="utf-8">',
+        "<!DOCTYPE html>", f'<html lang="{language()}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>",
         f"<header><h1>{html.escape(title)}</h1>",
-        f'<p class="meta">{html.escape(subtitle)} · koottu {made.day}.{made.month}.{made.year}</p></header>',
+        f'<p class="meta">{html.escape(subtitle)} · {html.escape(t("brief.made", date=fi_date(made)))}</p></header>',
     ]
     if is_demo:
-        parts.append('<p class="demo" role="note">Esimerkkiaineisto — ei todellisia lukuja.</p>')
+        parts.append(f'<p class="demo" role="note">{html.escape(t("demo_banner"))}.</p>')
     if summary:
         parts.append('<section class="summary">' + "".join(f"<p>{html.escape(s)}</p>" for s in summary) + "</section>")
-    parts.append('<p class="legend">Kehitys: ▲ paranee, ▼ heikkenee, ▶ ennallaan, ↗ kasvaa, ↘ laskee (ei arvosuuntaa), ≈ muutos ei erotu satunnaisvaihtelusta '
-                 '(viimeiset 5 vuotta, joilta on tieto). Vertailu: ▲ parempi, = samaa tasoa, ▼ heikompi, +/− suurempi/pienempi '
-                 '(ei arvosuuntaa), · ei vertailua. Pienkuvaaja: arvo vuosittain, piste = viimeisin.</p>')
+    parts.append(f'<p class="legend">{html.escape(t("brief.legend"))}</p>')
     for section in sections:
         parts.append(f"<section><h2>{html.escape(section.heading)}</h2>")
         if section.intro:

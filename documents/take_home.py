@@ -8,6 +8,9 @@ table does continue. The deck has a title slide, one slide per shared goal (its 
 a chart image with alt text, the actions' status) and one for what changed since the last meeting; every
 slide carries the demo label when the data is demo.
 
+Fixed texts are in the reader's language (common.i18n; build inside it, also when a download builds the file
+later); the plan's own texts and the names come in `content` as they are.
+
 Long because the brief's print layout and the deck's slide layout are two renderings of the same content,
 kept side by side so that a section added to one is seen missing from the other.
 """
@@ -25,12 +28,12 @@ from pptx.dml.color import RGBColor
 from pptx.util import Mm, Pt
 
 from common.format import fi_date
+from common.i18n import has, language, t, value_label
 from readmodel import take_home
 from store.config import db_path
 from store.warehouse import connect_read
 from documents.brief import html_to_pdf
 
-DEMO_LABEL = "Esimerkkiaineisto — ei todellisia lukuja"
 TREND_SYMBOL = {"paranee": "▲", "heikkenee": "▼", "ennallaan": "▶", "ei erotu": "≈", "kasvaa": "↗", "laskee": "↘"}
 STATUS_SYMBOL = {"kyllä": "✔", "osittain": "◐", "ei": "✘", "ei vastausta": "?"}
 # Okabe–Ito colours, distinguishable in colour-blind vision; every bar is labelled, colour is never the only cue
@@ -85,66 +88,87 @@ def _party_missing(content: dict, missing: list[str]) -> list[str]:
     return [m for m in missing if content["kind"] != "KUNTA" or m == content["name"]]
 
 
+def _title(c: dict) -> str:
+    kind = c.get("review_kind", "")
+    if has(f"takehome.title.{kind}"):
+        return t(f"takehome.title.{kind}", name=c["name"])
+    return t("takehome.title_other", meeting=c["since_word"].capitalize(), name=c["name"])
+
+
+def _status(status: str) -> str:
+    """A status code with its symbol in the reader's language; a composed status ("3/19 kuntaa valmis") as it is."""
+    return f"{STATUS_SYMBOL[status]} {value_label('status', status)}" if status in STATUS_SYMBOL else status
+
+
+def _trend(trend: str) -> str:
+    return f"{TREND_SYMBOL.get(trend, '')} {value_label('trend', trend)}"
+
+
 def brief_html(content: dict, footer: str = "", scale: float = 1.0, compact: bool = False) -> str:
     """The forum brief of one party: summary, changes since the last forum, actions in progress with owner
     and status, the clearest changes, and what the party brings to the next forum."""
     c = content
     made = c["made"]
     css = BRIEF_CSS.replace("BASE", f"{8.6 * scale:.2f}")
-    parts = ["<!DOCTYPE html>", '<html lang="fi"><head><meta charset="utf-8">',
-             f"<title>{_e(c['since_word'].capitalize())} kooste: {_e(c['name'])}</title><style>{css}</style></head><body>",
-             f"<header><h1>{_e(c['since_word'].capitalize())} kooste: {_e(c['name'])}</h1>",
-             f'<p class="meta">{_e(c["plan"])} · {_e(c["parties"])} · koottu {fi_date(made)}</p></header>']
+    title = _title(c)
+    since = t("forum.changes_since", since=c["since_word"])
+    parts = ["<!DOCTYPE html>", f'<html lang="{language()}"><head><meta charset="utf-8">',
+             f"<title>{_e(title)}</title><style>{css}</style></head><body>",
+             f"<header><h1>{_e(title)}</h1>",
+             f'<p class="meta">{_e(c["plan"])} · {_e(c["parties"])} · {_e(t("brief.made", date=fi_date(made)))}</p></header>']
     if c["is_demo"]:
-        parts.append(f'<p class="demo" role="note">{DEMO_LABEL}.</p>')
+        parts.append(f'<p class="demo" role="note">{_e(t("demo_banner"))}.</p>')
     if c["summary"]:
-        parts.append("<section class='keep'><h2>Yhteenveto</h2><ul>" + "".join(f"<li>{_e(s)}</li>" for s in c["summary"])
-                     + "</ul></section>")
+        parts.append(f"<section class='keep'><h2>{_e(t('takehome.summary'))}</h2><ul>"
+                     + "".join(f"<li>{_e(s)}</li>" for s in c["summary"]) + "</ul></section>")
     if c["forum"] is None:
-        parts.append(f"<section class='keep'><h2>Muutokset edellisen {_e(c['since_word'])} jälkeen</h2>"
-                     '<p class="meta">Vuosikellossa ei ole vielä pidettyä kokousta, johon verrata.</p></section>')
+        parts.append(f"<section class='keep'><h2>{_e(since)}</h2>"
+                     f'<p class="meta">{_e(t("takehome.no_meeting"))}</p></section>')
     else:
-        head = f"Muutokset edellisen {c['since_word']} jälkeen ({c['forum']['title']}, {fi_date(c['forum']['date'])})"
+        head = f"{since} ({c['forum']['title']}, {fi_date(c['forum']['date'])})"
         items = "".join(f"<li>{_e(x['section'])}: {_e(x['text'])}</li>" for x in c["changes"])
-        more = (f'<p class="more">Lisäksi {c["changes_more"]} muuta muutosta: katso sovelluksen Tilannekuva- tai '
-                "Kunta-sivu tai muutossyöte.</p>") if c["changes_more"] else ""
+        more = (f'<p class="more">{_e(t("takehome.more_changes", n=c["changes_more"]))}</p>') if c["changes_more"] else ""
         parts.append(f"<section class='keep'><h2>{_e(head)}</h2>"
-                     + (f"<ul>{items}</ul>{more}" if items else '<p class="meta">Ei muutoksia.</p>') + "</section>")
-    followed_word = "Kunnittain seurattava"
+                     + (f"<ul>{items}</ul>{more}" if items else f'<p class="meta">{_e(t("takehome.no_changes"))}</p>')
+                     + "</section>")
+    followed_word = t("takehome.followed")
     # compact (when the whole list does not fit two pages): actions nobody has reported on yet are named in one line
     listed = [a for a in c["in_progress"] if not compact or a.get("answered", True)]
     unreported = [a["action_id"] for a in c["in_progress"] if compact and not a.get("answered", True)]
     if c["in_progress"]:
         if c["kind"] == "KUNTA":
-            rows = [[a["action_id"], a["text"], a["owner"], f"{STATUS_SYMBOL.get(a['status'], '')} {a['status']}",
-                     "kyllä" if a["followed"] else "ei (koko alue)"] for a in listed]
-            head = [("Tunnus", "8.5%"), ("Toimenpide", "43.5%"), ("Vastuutaho", "24%"), ("Tila", "12%"), (followed_word, "12%")]
+            rows = [[a["action_id"], a["text"], a["owner"], f"{STATUS_SYMBOL.get(a['status'], '')} "
+                     f"{value_label('status', a['status'])}",
+                     t("takehome.followed_yes") if a["followed"] else t("takehome.followed_no")] for a in listed]
+            head = [(t("takehome.col_id"), "8.5%"), (t("col_action"), "43.5%"), (t("col_responsible"), "24%"),
+                    (t("col_status"), "12%"), (followed_word, "12%")]
         else:
             rows = [[a["action_id"], a["text"], a["owner"], a["status"]] for a in listed]
-            head = [("Tunnus", "8.5%"), ("Toimenpide", "50.5%"), ("Vastuutaho", "25%"), ("Tila", "16%")]
+            head = [(t("takehome.col_id"), "8.5%"), (t("col_action"), "50.5%"), (t("col_responsible"), "25%"),
+                    (t("col_status"), "16%")]
         done = ", ".join(a["action_id"] for a in c["done"])
-        none_yet = (f'<p class="meta">Ei vielä tilatietoa yhdeltäkään vastaajalta ({len(unreported)}): '
-                    f'{_e(", ".join(unreported))} — tekstit, vastuutahot ja tilat Tavoitteet-sivulla.</p>') if unreported else ""
-        parts.append("<section><h2>Käynnissä olevat toimenpiteet</h2>" + (_table(head, rows) if rows else "") + none_yet
-                     + (f'<p class="meta">Valmiina (kyllä): {_e(done)}.</p>' if done else "") + "</section>")
+        none_yet = (f'<p class="meta">{_e(t("takehome.none_yet", n=len(unreported), ids=", ".join(unreported)))}</p>'
+                    if unreported else "")
+        parts.append(f"<section><h2>{_e(t('takehome.in_progress'))}</h2>" + (_table(head, rows) if rows else "") + none_yet
+                     + (f'<p class="meta">{_e(t("takehome.done", ids=done))}</p>' if done else "") + "</section>")
     if c["clearest"]:
-        rows = [[f"{TREND_SYMBOL.get(x['trend'], '')} {x['trend']}", x["title"], f"{x['value']} ({x['year']})",
-                 f"{x['slope']} %/v"] for x in c["clearest"]]
-        parts.append("<section class='keep'><h2>Selvimmät muutokset (viimeiset 5 vuotta, joilta on tieto)</h2>"
-                     + _table([("Kehitys", "13%"), ("Mittari", "57%"), ("Viimeisin", "16%"), ("Muutos", "14%")], rows,
-                              num={2, 3}) + "</section>")
+        rows = [[_trend(x["trend"]), x["title"], f"{x['value']} ({x['year']})",
+                 t("takehome.slope", slope=x["slope"])] for x in c["clearest"]]
+        parts.append(f"<section class='keep'><h2>{_e(t('takehome.clearest'))}</h2>"
+                     + _table([(t("col_trend"), "13%"), (t("takehome.col_indicator"), "57%"), (t("col_latest"), "16%"),
+                               (t("col_change"), "14%")], rows, num={2, 3}) + "</section>")
     if c["next_forum"]:
         first = c["next_forum"][0]
         rows = []
         for d in c["next_forum"]:
             missing = _party_missing(c, d["missing"])
-            state = "–" if d["done"] is None else ("✔ valmis" if d["done"] else "✖ kesken")
-            check = d["check_text"] + (f"; puuttuu: {', '.join(missing)}" if missing else "")
+            state = "–" if d["done"] is None else (t("forum.done") if d["done"] else t("forum.not_done"))
+            check = d["check_text"] + (t("takehome.missing", names=", ".join(missing)) if missing else "")
             rows.append([d["party"], d["text"], state, check])
-        parts.append(f"<section class='keep'><h2>Ennen seuraavaa kokousta ({_e(first['meeting_title'])}, "
-                     f"{fi_date(first['meeting_date'])})</h2>"
-                     + _table([("Osapuoli", "20%"), ("Tuo kokoukseen", "34%"), ("Tilanne", "11%"), ("Tarkistus", "35%")],
-                              rows) + "</section>")
+        heading = t("takehome.next_meeting", title=first["meeting_title"], date=fi_date(first["meeting_date"]))
+        parts.append(f"<section class='keep'><h2>{_e(heading)}</h2>"
+                     + _table([(t("forum.col_party"), "20%"), (t("takehome.col_brings"), "34%"),
+                               (t("forum.col_state"), "11%"), (t("forum.col_check"), "35%")], rows) + "</section>")
     parts.append(f"<footer>{_e(footer)}</footer></body></html>")
     return "\n".join(parts)
 
@@ -181,12 +205,12 @@ def trend_chart_png(counts: dict[str, int], title: str, size=(1200, 560)) -> byt
     bar_h = min(60, (size[1] - top - 20) // max(1, len(kinds)) - 14)
     for i, kind in enumerate(kinds):
         y = top + i * (bar_h + 14)
-        draw.text((20, y + bar_h / 2 - 16), f"{TREND_SYMBOL[kind]} {kind}", fill="#1a1a1a", font=font)
+        draw.text((20, y + bar_h / 2 - 16), _trend(kind), fill="#1a1a1a", font=font)
         width = (right - left) * counts[kind] / biggest
         draw.rectangle([left, y, left + width, y + bar_h], fill=TREND_COLOUR[kind])
         draw.text((left + width + 12, y + bar_h / 2 - 16), str(counts[kind]), fill="#1a1a1a", font=font)
     if not kinds:
-        draw.text((20, top), "Ei mittareita, joilla on kehitysluokka.", fill="#404040", font=font)
+        draw.text((20, top), t("takehome.no_trend_indicators"), fill="#404040", font=font)
     out = io.BytesIO()
     img.save(out, format="PNG")
     return out.getvalue()
@@ -210,7 +234,7 @@ def _text(slide, left, top, width, height, text: str, size: int = 14, bold: bool
 
 def _demo(slide, prs, is_demo: bool) -> None:
     if is_demo:
-        _text(slide, Mm(10), prs.slide_height - Mm(14), prs.slide_width - Mm(20), Mm(10), DEMO_LABEL, size=14,
+        _text(slide, Mm(10), prs.slide_height - Mm(14), prs.slide_width - Mm(20), Mm(10), t("demo_banner"), size=14,
               bold=True, colour="#8a5a00")
 
 
@@ -230,40 +254,42 @@ def deck_pptx(content: dict) -> bytes:
     width = prs.slide_width - Mm(20)
 
     slide = prs.slides.add_slide(blank)
-    _text(slide, Mm(10), Mm(30), width, Mm(36), f"Tilannekuva: {c['name']}", size=36, bold=True)
-    _text(slide, Mm(10), Mm(78), width, Mm(30), [c["plan"], c["parties"], f"Koottu {fi_date(c['made'])}"], size=18)
+    _text(slide, Mm(10), Mm(30), width, Mm(36), t("takehome.deck_title", name=c["name"]), size=36, bold=True)
+    _text(slide, Mm(10), Mm(78), width, Mm(30), [c["plan"], c["parties"], t("takehome.deck_made", date=fi_date(c["made"]))],
+          size=18)
     if c["forum"]:
         _text(slide, Mm(10), Mm(112), width, Mm(15),
-              f"Vertailukohta: {c['forum']['title']} ({fi_date(c['forum']['date'])})", size=16)
+              t("takehome.deck_baseline", title=c["forum"]["title"], date=fi_date(c["forum"]["date"])), size=16)
     _demo(slide, prs, c["is_demo"])
 
     for goal in c["goals"]:
         slide = prs.slides.add_slide(blank)
-        _text(slide, Mm(10), Mm(6), width, Mm(20), f"Tavoite {goal['goal_id']}: {goal['title']}", size=24, bold=True)
+        _text(slide, Mm(10), Mm(6), width, Mm(20), f"{t('goal', n=goal['goal_id'])}: {goal['title']}", size=24, bold=True)
         counts = goal["trend_counts"]
-        described = ", ".join(f"{k} {n}" for k, n in counts.items() if n) or "ei kehitysluokkia"
-        png = trend_chart_png(counts, f"Mittarien kehitys: {c['name']}")
+        described = (", ".join(f"{value_label('trend', k)} {n}" for k, n in counts.items() if n)
+                     or t("takehome.no_trend_classes"))
+        png = trend_chart_png(counts, t("takehome.chart_title", name=c["name"]))
         _picture(slide, png, Mm(10), Mm(36), Mm(160),
-                 f"Pylväskaavio: tavoitteen {goal['goal_id']} mittarit kehitysluokittain ({c['name']}): {described}.")
+                 t("takehome.chart_alt", goal=goal["goal_id"], name=c["name"], described=described))
         moving = [i for i in goal["indicators"] if i["trend"] in ("heikkenee", "paranee")]
         lines = [f"{TREND_SYMBOL[i['trend']]} {i['title']}: {i['value']} ({i['year']})" for i in moving[:5]]
         if len(moving) > 5:
-            lines.append(f"… ja {len(moving) - 5} muuta paranevaa tai heikkenevää (Tilannekuva-sivu)")
-        _text(slide, Mm(175), Mm(36), Mm(153), Mm(66), ["Paranevat ja heikkenevät mittarit:"] + (lines or ["–"]), size=11)
-        actions = [f"{a['action_id']} " + (f"{STATUS_SYMBOL[a['status']]} " if a["status"] in STATUS_SYMBOL else "")
-                   + a["status"] for a in goal["actions"]]
-        shown = actions[:7] + ([f"… ja {len(actions) - 7} muuta"] if len(actions) > 7 else [])
-        _text(slide, Mm(175), Mm(106), Mm(153), Mm(62), [f"Toimenpiteet: {goal['completion'] or '–'}"] + shown, size=11)
+            lines.append(t("takehome.more_moving", n=len(moving) - 5))
+        _text(slide, Mm(175), Mm(36), Mm(153), Mm(66), [t("takehome.moving")] + (lines or ["–"]), size=11)
+        actions = [f"{a['action_id']} {_status(a['status'])}" for a in goal["actions"]]
+        shown = actions[:7] + ([t("takehome.more_actions", n=len(actions) - 7)] if len(actions) > 7 else [])
+        _text(slide, Mm(175), Mm(106), Mm(153), Mm(62), [t("takehome.actions", completion=goal["completion"] or "–")] + shown,
+              size=11)
         _demo(slide, prs, c["is_demo"])
 
     slide = prs.slides.add_slide(blank)
-    head = f"Muutokset edellisen {c['since_word']} jälkeen" + (f" ({c['forum']['title']})" if c["forum"] else "")
+    head = t("forum.changes_since", since=c["since_word"]) + (f" ({c['forum']['title']})" if c["forum"] else "")
     _text(slide, Mm(10), Mm(6), width, Mm(20), head, size=24, bold=True)
     items = [f"{x['section']}: {x['text']}" for x in c["changes_all"][:10]]
     more = len(c["changes_all"]) - len(items)
     if more > 0:
-        items.append(f"… ja {more} muuta muutosta (sovelluksen Tilannekuva-sivu, muutossyöte)")
-    _text(slide, Mm(10), Mm(36), width, Mm(134), items or [f"Ei muutoksia edellisen {c['since_word']} jälkeen."], size=13)
+        items.append(t("takehome.more_changes_deck", n=more))
+    _text(slide, Mm(10), Mm(36), width, Mm(134), items or [t("takehome.no_changes_since", since=c["since_word"])], size=13)
     _demo(slide, prs, c["is_demo"])
     out = io.BytesIO()
     prs.save(out)
@@ -283,15 +309,16 @@ def build_all(path: Path, out_dir: Path, keys: list[str] | None = None, pdf: boo
     for c in contents:
         slug = "".join(ch if ch.isalnum() else "_" for ch in c["name"].lower()).strip("_") or c["key"]
         document = brief_html(c, footer)
-        (out_dir / f"kooste_{slug}.html").write_text(document, encoding="utf-8")
-        written.append(out_dir / f"kooste_{slug}.html")
+        brief, deck = t("forum.file_brief"), t("forum.file_deck")
+        (out_dir / f"{brief}_{slug}.html").write_text(document, encoding="utf-8")
+        written.append(out_dir / f"{brief}_{slug}.html")
         if pdf:
             data = brief_pdf(c, footer)
             if data:
-                (out_dir / f"kooste_{slug}.pdf").write_bytes(data)
-                written.append(out_dir / f"kooste_{slug}.pdf")
-        (out_dir / f"kalvot_{slug}.pptx").write_bytes(deck_pptx(c))
-        written.append(out_dir / f"kalvot_{slug}.pptx")
+                (out_dir / f"{brief}_{slug}.pdf").write_bytes(data)
+                written.append(out_dir / f"{brief}_{slug}.pdf")
+        (out_dir / f"{deck}_{slug}.pptx").write_bytes(deck_pptx(c))
+        written.append(out_dir / f"{deck}_{slug}.pptx")
     return written
 
 

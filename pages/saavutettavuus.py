@@ -19,8 +19,9 @@ if facts["gaps"].empty:
     st.markdown(t("a11y_no_gaps"))
 else:
     st.markdown(t("a11y_gaps_intro"))
-    st.dataframe(pd.DataFrame({"WCAG-kriteeri": facts["gaps"]["criterion"], "Puute": facts["gaps"]["gap_fi"],
-                               "Kiertotie": facts["gaps"]["workaround_fi"]}), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame({t("a11y_page.col_criterion"): facts["gaps"]["criterion"],
+                               t("a11y_page.col_gap"): facts["gaps"]["gap"],
+                               t("a11y_page.col_workaround"): facts["gaps"]["workaround"]}), hide_index=True, width="stretch")
 
 st.header(t("a11y_evaluation"))
 if not evaluation:
@@ -31,11 +32,12 @@ else:
                   pages=fi_int(len(pages)),
                   blocking=fi_int(sum(int(p.get("blocking", 0)) for p in pages.values())),
                   other=fi_int(sum(int(p.get("other", 0)) for p in pages.values()))))
-    checks = evaluation.get("checks", [])
+    checks = facts["checks"]
     if checks:
-        st.dataframe(pd.DataFrame({"Tarkistus": [c["name_fi"] for c in checks],
-                                   "Tulos": ["✔ läpäisty" if c.get("passed") else "✘ ei läpäisty" for c in checks],
-                                   "Sivuja": [c.get("pages", "–") for c in checks]}), hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame({t("a11y_page.col_check"): [c["name"] for c in checks],
+                                   t("a11y_page.col_result"): [t("a11y_page.passed") if c["passed"] else t("a11y_page.failed")
+                                                               for c in checks],
+                                   t("a11y_page.col_pages"): [c["pages"] for c in checks]}), hide_index=True, width="stretch")
 
 st.header(t("a11y_feedback"))
 st.markdown(md(facts["feedback"]) or t("a11y_no_feedback"))

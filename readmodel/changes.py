@@ -7,9 +7,11 @@ counts per year. It is read from the page data the load has just stored (readmod
 a few queries, and it is a superset of the snapshot payload of readmodel/snapshots.py (version 1 readers
 keep working on it).
 
-`diff(old, new)` lists the changes as plain records (kind, region_key, subject, before, after); `lines()`
-turns them into Finnish sentences with municipality names, indicator titles and action texts, grouped so
-that one action done in eight municipalities is one line naming the eight.
+`diff(old, new)` lists the changes as plain records (kind, region_key, subject, before, after: codes and
+values, no words); `lines()` turns them into sentences in the reader's language with municipality names,
+indicator titles and action texts, grouped so that one action done in eight municipalities is one line
+naming the eight. The stored records (`load_change`) are these facts, so a digest read in Swedish is
+Swedish even though the load that stored it ran in Finnish.
 
 Every load keeps its changes against the previous load: `STEP` is a derived step (store/derived.py) that
 runs after the page data step, diffs the new picture against the one the previous load kept
@@ -17,7 +19,7 @@ runs after the page data step, diffs the new picture against the one the previou
 come its snapshot (`snapshot_due_meetings`): the previous load's picture, i.e. the data on that day. `python -m data_sources changes` prints them and
 writes an Atom feed and a CSV file (`feed_atom`, `feed_csv`).
 
-Long because the picture, the diff, the Finnish sentences and the two feed formats belong together: each
+Long because the picture, the diff, the sentences and the two feed formats belong together: each
 change kind appears in all four, and splitting them would spread one kind over four files.
 """
 from __future__ import annotations
@@ -34,6 +36,7 @@ import duckdb
 
 from common.clock import db_timestamp, iso_utc, local_today
 from common.format import fi_date, fi_datetime
+from common.i18n import t, value_label
 from readmodel import page_data
 from store.config import db_path
 from store.derived import META_PREFIX, DerivedStep, register
@@ -42,10 +45,10 @@ from store.warehouse import connect_read
 PAYLOAD_VERSION = 2
 HVA_KEY = "HVA"
 META_KEY = META_PREFIX + "load_changes"
-COMPARISONS = {"vs_country": "koko maahan", "vs_hva": "hyvinvointialueeseen"}
+COMPARISONS = ("vs_country", "vs_hva")  # compared with: t("changes.against.<label>")
 KINDS = ("action", "comparison", "trend", "new_year", "data_updated", "survey")
-SECTION = {"action": "Toimenpiteet", "comparison": "Vertailu muuttui", "trend": "Kehitysluokka muuttui",
-           "new_year": "Uutta tietoa", "data_updated": "Uutta tietoa", "survey": "Uutta tietoa"}
+SECTION = {"action": "action", "comparison": "comparison", "trend": "trend",  # t("changes.section.<value>")
+           "new_year": "new", "data_updated": "new", "survey": "new"}
 ATOM = "http://www.w3.org/2005/Atom"
 
 
@@ -168,7 +171,8 @@ def _iso_day(text: str | None) -> str:
 
 
 def lines(changes: list[tuple], titles: dict, *, group_regions: bool = True) -> list[dict]:
-    """Finnish sentences: [{"section", "kind", "text"}], in the order of KINDS. Texts are whole (never cut);
+    """Sentences in the reader's language: [{"section", "kind", "text"}], in the order of KINDS (codes such as
+    statuses and trend classes shown with value_label; names as `titles` has them). Texts are whole (never cut);
     they are data, so a page escapes them before Markdown. Actions with the same new status are one line per
     action naming the municipalities; with group_regions, a new statistics year is one line per indicator."""
     region = titles["regions"]
@@ -191,30 +195,36 @@ def lines(changes: list[tuple], titles: dict, *, group_regions: bool = True) -> 
                 continue
             seen_action.add(group)
             munis = sorted(region.get(k, k) for k in grouped[group])
-            word = "valmis (kyllä)" if after == "kyllä" else after
+            word = t("changes.action_done") if after == "kyllä" else value_label("status", after)
             text = f"{subject} {act.get(subject, '').rstrip('.')}: {word} — {', '.join(munis)}"
             if not group_regions:
-                text = f"{subject} {act.get(subject, '').rstrip('.')}: {before} → {after} — {', '.join(munis)}"
+                text = (f"{subject} {act.get(subject, '').rstrip('.')}: {value_label('status', before)} → "
+                        f"{value_label('status', after)} — {', '.join(munis)}")
         elif kind == "trend":
-            text = f"{where}: {ind.get(subject, subject)} — kehitys {before} → {after}"
+            text = t("changes.trend", where=where, indicator=ind.get(subject, subject),
+                     before=value_label("trend", before), after=value_label("trend", after))
         elif kind == "comparison":
             ind_id, label = subject.split(":", 1)
-            text = f"{where}: {ind.get(ind_id, ind_id)} — verrattuna {COMPARISONS.get(label, label)} {before} → {after}"
+            against = t(f"changes.against.{label}") if label in COMPARISONS else label
+            text = t("changes.comparison", where=where, indicator=ind.get(ind_id, ind_id), against=against,
+                     before=value_label("comparison", before), after=value_label("comparison", after))
         elif kind == "new_year":
             if group_regions:
                 if (subject, after) in seen_year:
                     continue
                 seen_year.add((subject, after))
                 count = len(years[(subject, after)])
-                text = f"{ind.get(subject, subject)}: uusi tilastovuosi {after}" + (f" ({count} aluetta)" if count > 1 else f" ({where})")
+                text = t("changes.new_year", indicator=ind.get(subject, subject), year=after) + (
+                    t("changes.regions_count", count=count) if count > 1 else f" ({where})")
             else:
-                text = f"{where}: {ind.get(subject, subject)} — uusi tilastovuosi {after}" + (f" (ennen {before})" if before else "")
+                text = t("changes.new_year_region", where=where, indicator=ind.get(subject, subject), year=after) + (
+                    t("changes.before", before=before) if before else "")
         elif kind == "data_updated":
-            text = f"{ind.get(subject, subject)}: Sotkanetin tiedot päivitetty {_iso_day(after)}" + (
-                f" (ennen {_iso_day(before)})" if before else "")
+            text = t("changes.data_updated", indicator=ind.get(subject, subject), day=_iso_day(after)) + (
+                t("changes.before", before=_iso_day(before)) if before else "")
         else:  # survey
-            text = f"Kompassikysely {subject}: {after} vastausta" + (f" (ennen {before})" if before else "")
-        out.append({"section": SECTION[kind], "kind": kind, "text": text})
+            text = t("changes.survey", year=subject, count=after) + (t("changes.before", before=before) if before else "")
+        out.append({"section": t(f"changes.section.{SECTION[kind]}"), "kind": kind, "text": text})
     return out
 
 
@@ -302,9 +312,9 @@ def feed_atom(loads: list[dict], titles: dict, *, feed_id: str, title: str, upda
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
         ET.SubElement(entry, f"{{{ATOM}}}id").text = f"{feed_id}:load:{load['load_id']}"
         texts = [x["text"] for x in lines(load["changes"], titles)]
-        demo = " (esimerkkiaineisto)" if load["is_demo"] else ""
-        ET.SubElement(entry, f"{{{ATOM}}}title").text = (
-            f"Lataus #{load['load_id']} ({load['source']}): {len(texts)} muutosta{demo}")
+        demo = t("changes.feed_demo") if load["is_demo"] else ""
+        ET.SubElement(entry, f"{{{ATOM}}}title").text = t("changes.feed_entry", load=load["load_id"],
+                                                           source=load["source"], n=len(texts), demo=demo)
         ET.SubElement(entry, f"{{{ATOM}}}updated").text = iso_utc(load["finished_at"])
         content = ET.SubElement(entry, f"{{{ATOM}}}content", {"type": "text"})
         content.text = "\n".join(texts)
@@ -312,10 +322,11 @@ def feed_atom(loads: list[dict], titles: dict, *, feed_id: str, title: str, upda
 
 
 def feed_csv(loads: list[dict], titles: dict) -> bytes:
-    """One row per change (semicolon-separated, UTF-8 with BOM for Excel); the text column is the sentence."""
+    """One row per change (semicolon-separated, UTF-8 with BOM for Excel); the text column is the sentence.
+    Headings and sentences in the reader's language; the kind, subject and before/after columns are codes."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["load_id", "ladattu", "lähde", "laji", "alue", "kohde", "ennen", "nyt", "muutos"])
+    writer.writerow(["load_id"] + [t(f"changes.col.{c}") for c in CSV_COLUMNS])
     for load in loads:
         for change in load["changes"]:
             kind, key, subject, before, after = change
@@ -324,6 +335,9 @@ def feed_csv(loads: list[dict], titles: dict) -> bytes:
                              titles["regions"].get(key, key) if key else "", subject, before or "", after or "",
                              _cell(text)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+CSV_COLUMNS = ("loaded", "source", "kind", "region", "subject", "before", "after", "change")
 
 
 def _cell(text: str) -> str:
@@ -353,7 +367,7 @@ def write_feeds(db: Path, out_dir: Path | None = None) -> tuple[Path, Path]:
         loads = load_changes(con)
         titles = names(con)
     atom, table = out_dir / "muutokset.atom", out_dir / "muutokset.csv"
-    atom.write_bytes(feed_atom(loads, titles, feed_id=f"urn:tilannekuva:{db.stem}", title="Tilannekuva: muutokset"))
+    atom.write_bytes(feed_atom(loads, titles, feed_id=f"urn:tilannekuva:{db.stem}", title=t("changes.feed_title")))
     table.write_bytes(feed_csv(loads, titles))
     return atom, table
 

@@ -9,7 +9,8 @@
   `forum due` take it before loading (no write when none is due); `prepare` takes it when a coordinator
   opens the meeting for preparation.
 - `since_last_forum(con, region_key, today)`: the changes (readmodel/changes.py) between the last
-  kuntafoorumi's snapshot and the data now, for one region, as Finnish sentences with names.
+  kuntafoorumi's snapshot and the data now, for one region, as sentences with names in the reader's
+  language (made when read, from the stored facts).
 
     python -m data_sources forum due [--today 2026-12-03]
     python -m data_sources forum prepare --meeting KF-2027-1
@@ -25,24 +26,29 @@ import pandas as pd
 
 from common.clock import db_timestamp, local_today
 from common.format import fi_date
+from common.i18n import has, t
 from readmodel import changes, page_data
 from store.config import db_path
 from store.warehouse import connect_read, writing
 
-KIND_NAMES = {
-    "kuntafoorumi": "Kuntafoorumi",
-    "palvelukeskustelu": "Palvelukeskustelu",
-    "hyte_neuvottelu": "HYTE-neuvottelu",
-    "neuvottelu_14": "Neuvottelu (611/2021 14 §)",
-    "strateginen": "Strateginen tapaaminen",
-    "kompassikysely": "Kompassikyselyn vastausaika",
-}
+# The meeting kinds (codes, as in meetings.csv); their names in the reader's language are
+# common/strings/forum_documents.toml [forum.kind.*] (`kind_name`).
+KINDS = ("kuntafoorumi", "palvelukeskustelu", "hyte_neuvottelu", "neuvottelu_14", "strateginen", "kompassikysely")
 NOT_A_MEETING = ("kompassikysely",)  # a survey window has no snapshot
 FORUM = "kuntafoorumi"
 # The meeting that reviews the picture, in order of preference: a region whose year has no kuntafoorumi
 # (another county's agreement may name a yearly strategic meeting instead) compares with its own.
 REVIEW_KINDS = (FORUM, "strateginen")
-SINCE_WORDS = {"kuntafoorumi": "kuntafoorumin", "strateginen": "strategisen tapaamisen"}  # genitive: "… jälkeen"
+
+
+def kind_name(kind: str) -> str:
+    """A meeting kind's name in the reader's language (an unknown kind as it is)."""
+    return t(f"forum.kind.{kind}") if has(f"forum.kind.{kind}") else kind
+
+
+def since_word(kind: str) -> str:
+    """The review meeting as it follows "Muutokset edellisen …" (Finnish genitive: "kuntafoorumin")."""
+    return t(f"forum.since.{kind}") if has(f"forum.since.{kind}") else kind
 
 
 def _area(meeting: pd.Series) -> str | None:
@@ -96,25 +102,26 @@ def _check(con, check: str | None, meeting: pd.Series, previous: pd.Series | Non
         answered = {r[0] for r in con.execute("SELECT DISTINCT municipality_code FROM survey_response WHERE active"
                                               " AND year = ?", [year]).fetchall()}
         missing = sorted(n for c, n in names.items() if c not in answered)
-        return {"done": not missing, "text": f"{len(names) - len(missing)}/{len(names)} kuntaa vastannut kyselyyn {year}",
-                "missing": missing}
+        return {"done": not missing, "missing": missing,
+                "text": t("forum.check_survey", answered=len(names) - len(missing), total=len(names), year=year)}
     if check == "survey_hva":
         n = con.execute("SELECT count(*) FROM survey_response WHERE active AND year = ? AND respondent_role = 'hva'",
                         [year]).fetchone()[0]
-        return {"done": n > 0, "text": f"hyvinvointialueen vastauksia {n} ({year})", "missing": []}
+        return {"done": n > 0, "text": t("forum.check_survey_hva", n=n, year=year), "missing": []}
     if check == "status_updates":
         recorded = {r[0] for r in con.execute("SELECT DISTINCT municipality_code FROM action_status WHERE status_date > ?",
                                               [since.date()]).fetchall()}
         recorded |= {r[0] for r in con.execute("SELECT DISTINCT municipality_code FROM survey_response WHERE active"
                                                " AND year = ?", [year]).fetchall()}
         missing = sorted(n for c, n in names.items() if c not in recorded)
-        return {"done": not missing, "text": f"{len(names) - len(missing)}/{len(names)} kuntaa päivittänyt tilan "
-                f"{fi_date(since.date())} jälkeen", "missing": missing}
+        return {"done": not missing, "missing": missing,
+                "text": t("forum.check_status", updated=len(names) - len(missing), total=len(names),
+                          since=fi_date(since.date()))}
     if check == "data_fresh":
         last = con.execute("SELECT max(finished_at) FROM load_log WHERE status = 'ok' AND source IN ('sotkanet', 'demo',"
                            " 'refresh')").fetchone()[0]
         done = last is not None and pd.Timestamp(last) > since
-        return {"done": bool(done), "text": f"tilastot ladattu viimeksi {fi_date(last) if last else '–'}", "missing": []}
+        return {"done": bool(done), "text": t("forum.check_data", day=fi_date(last) if last else "–"), "missing": []}
     return None
 
 
@@ -179,9 +186,9 @@ def prepare(meeting_id: str, path: Path | None = None, user_name: str | None = N
         row = con.execute("SELECT m.kind, s.snapshot_id FROM meeting m LEFT JOIN meeting_snapshot s USING (meeting_id)"
                           " WHERE meeting_id = ?", [meeting_id]).fetchone()
     if row is None:
-        raise ValueError(f"tuntematon kokous {meeting_id!r}")
+        raise ValueError(t("forum.unknown_meeting", meeting=meeting_id))
     if row[0] in NOT_A_MEETING:
-        raise ValueError("kyselyn vastausajalle ei oteta tilannekuvaa")
+        raise ValueError(t("forum.survey_no_snapshot"))
     if row[1] is not None:
         return int(row[1])
     with connect_read(path) as con:
@@ -236,7 +243,7 @@ def since_last_forum(con, region_key: str = changes.HVA_KEY, today: date | None 
     now = changes.picture(con)
     records = changes.for_region(changes.diff(base["payload"], now), region_key)
     return {"meeting_id": base["meeting_id"], "title": base["title"], "date": base["date"], "kind": base["kind"],
-            "since_word": SINCE_WORDS.get(base["kind"], base["kind"]), "changes": records,
+            "since_word": since_word(base["kind"]), "changes": records,
             "lines": changes.lines(records, changes.names(con), group_regions=region_key == changes.HVA_KEY)}
 
 

@@ -2,7 +2,9 @@
 data (no HTML, no Streamlit). documents/take_home.py lays it out as a two-page A4 brief and a PPTX deck.
 
 A party is the HVA (`changes.HVA_KEY`), a municipality (its code) or a palvelukeskustelualue (its code).
-Texts are whole: nothing here cuts a sentence or an action's text; the layout wraps them.
+Texts are whole: nothing here cuts a sentence or an action's text; the layout wraps them. The sentences made
+here are in the reader's language (the content is asked through ui.data.get, cached per language); codes
+(statuses, trend classes) stay codes for the layout to label.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import pandas as pd
 
 from common.clock import local_today
 from common.format import fi_number
+from common.i18n import t, value_label
 from metrics.summary import clearest_changes
 from readmodel import changes, forum, page_data
 from readmodel.deployment import deployment
@@ -85,10 +88,11 @@ def _actions(con, members: list[str], kind: str) -> tuple[pd.DataFrame, dict]:
         segments, done = [], True
         if len(part) and (action_id in tracked or by_party):
             yes, partly = int((part["status"] == DONE).sum()), int((part["status"] == "osittain").sum())
-            segments.append(f"{yes}/{len(part)} kuntaa valmis" + (f", {partly} osittain" if partly else ""))
+            segments.append(t("takehome.done_count", done=yes, total=len(part))
+                            + (t("takehome.partly_count", n=partly) if partly else ""))
             done &= yes == len(part)
         for r in others.itertuples():
-            segments.append(f"{r.party_name}: {r.status}")
+            segments.append(f"{r.party_name}: {value_label('status', r.status)}")
             done &= r.status == DONE
         if segments and followed:
             answered = bool((part["status"] != "ei vastausta").any() or (others["status"] != "ei vastausta").any())
@@ -155,7 +159,7 @@ def content(con, key: str, today: date | None = None) -> dict:
         "is_demo": bool(share.get("observations_demo") or share.get("survey_demo") or share.get("status_demo")),
         "summary": summary,
         "forum": None if since is None else {"title": since["title"], "date": since["date"]},
-        "since_word": forum.SINCE_WORDS.get(review, review),
+        "review_kind": review, "since_word": forum.since_word(review),
         "changes": lines[:MAX_CHANGES], "changes_more": max(0, len(lines) - MAX_CHANGES), "changes_all": lines,
         "in_progress": actions[~actions["done"]].to_dict("records"),
         "done": actions[actions["done"]][["action_id", "text"]].to_dict("records"),
