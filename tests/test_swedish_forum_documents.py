@@ -243,13 +243,13 @@ def test_a_download_is_built_in_the_language_of_the_run_that_offered_it():
     """Streamlit builds a deferred download outside the script run, where the run's language is not set."""
     import contextvars
 
-    from ui.forum import _in_language
+    from common.i18n import in_this_language
 
     with in_language("sv"):
-        build = _in_language(lambda: t("forum.done"))
+        build = in_this_language(lambda: t("forum.done"))
     assert contextvars.Context().run(build) == "✔ klart"
     with in_language("fi"):
-        assert contextvars.Context().run(_in_language(lambda: t("forum.done"))) == "✔ valmis"
+        assert contextvars.Context().run(in_this_language(lambda: t("forum.done"))) == "✔ valmis"
 
 
 # ---------------------------------------------------------------- the take-home brief and deck, the printable brief

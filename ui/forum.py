@@ -2,7 +2,7 @@
 pages), the change alerts of the latest loads, and the vuosikello's pieces. Every stored text (meeting titles,
 decisions, indicator titles, action texts, names) goes through ui.safe.md where Streamlit renders Markdown.
 Our own texts are in the reader's language (common.i18n); a file a download builds later is built in the
-language of the run that offered it (`_in_language`)."""
+language of the run that offered it (`common.i18n.in_this_language`)."""
 from __future__ import annotations
 
 from itertools import groupby
@@ -12,7 +12,7 @@ import streamlit as st
 
 from common.clock import local_today
 from common.format import fi_date, fi_datetime
-from common.i18n import in_language, language, t, value_label
+from common.i18n import in_language, in_this_language, language, t, value_label
 from readmodel import changes, forum, take_home
 from ui import data
 from documents.brief import chromium_binary
@@ -76,22 +76,11 @@ def load_alerts(limit: int = 5) -> None:
             st.markdown("\n".join(f"- {md(x['section'])}: {md(x['text'])}" for x in lines))
     everything = data.get(changes.load_changes)
     left, right = st.columns(2)
-    left.download_button(t("forum.download_atom"), _in_language(lambda: changes.feed_atom(
+    left.download_button(t("forum.download_atom"), in_this_language(lambda: changes.feed_atom(
         everything, titles, feed_id="urn:tilannekuva:muutokset", title=t("changes.feed_title"))),
         "muutokset.atom", "application/atom+xml", on_click="ignore", key="alerts_atom")
-    right.download_button(t("forum.download_csv"), _in_language(lambda: changes.feed_csv(everything, titles)),
+    right.download_button(t("forum.download_csv"), in_this_language(lambda: changes.feed_csv(everything, titles)),
                           "muutokset.csv", "text/csv", on_click="ignore", key="alerts_csv")
-
-
-def _in_language(build):
-    """`build` as a download's deferred data: Streamlit calls it outside this script run, where the reader's
-    language (a contextvar of the run) is not set, so the file is built in the language of this run."""
-    lang = language()
-
-    def built():
-        with in_language(lang):
-            return build()
-    return built
 
 
 def meeting_label(row) -> str:
@@ -151,9 +140,9 @@ def _take_home_buttons(key: str, footer: str) -> None:
     party = data.get(take_home.content, key, today)  # cached per database version; the files are built on download
     left, middle, right = st.columns(3)
     brief, deck = t("forum.file_brief"), t("forum.file_deck")
-    left.download_button(t("forum.download_brief_html"), _in_language(lambda: brief_html(party, footer).encode("utf-8")),
+    left.download_button(t("forum.download_brief_html"), in_this_language(lambda: brief_html(party, footer).encode("utf-8")),
                          f"{brief}_{slug}.html", "text/html", on_click="ignore", key="take_home_html")
-    right.download_button(t("forum.download_deck"), _in_language(lambda: deck_pptx(party)), f"{deck}_{slug}.pptx",
+    right.download_button(t("forum.download_deck"), in_this_language(lambda: deck_pptx(party)), f"{deck}_{slug}.pptx",
                           "application/vnd.openxmlformats-officedocument.presentationml.presentation",
                           on_click="ignore", key="take_home_pptx")
     if not chromium_binary():

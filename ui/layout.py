@@ -10,7 +10,7 @@ from readmodel.deployment import deployment
 from ui import data
 from documents.brief import chromium_binary, html_to_pdf
 from ui.safe import md
-from common.i18n import t, value_label
+from common.i18n import in_this_language, t, value_label
 
 
 def demo_banner(is_demo: bool) -> None:
@@ -180,7 +180,7 @@ def brief_downloads(make_document, slug: str, key: str) -> None:
     """The printable brief: HTML always; PDF when Chromium is available (printed on request). The document
     (`make_document()`, HTML text) is built only when a reader downloads or prints it, never per rerun."""
     left, right = st.columns(2)
-    left.download_button(t("layout.brief_html"), lambda: make_document().encode("utf-8"), f"{slug}.html",
+    left.download_button(t("layout.brief_html"), in_this_language(lambda: make_document().encode("utf-8")), f"{slug}.html",
                          "text/html", key=f"brief_html_{key}", on_click="ignore", help=t("layout.brief_html_help"))
     if not chromium_binary():
         right.caption(t("layout.brief_no_chromium"))
