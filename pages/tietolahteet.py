@@ -64,6 +64,8 @@ st.dataframe(pd.DataFrame({
 
 st.header(t("sources.load_log_heading"))
 log = data.get(sources.load_log)
+log = log.assign(source=log["source"].map(lambda s: value_label("load_source", s)),
+                 status=log["status"].map(lambda s: value_label("load_status", s)))
 st.dataframe(log.rename(columns={
     "load_id": "#", "source": t("sources.col.source"), "target": t("sources.col.target"), "status": t("col_status"),
     "started_at": t("sources.col.started"), "finished_at": t("sources.col.finished"), "rows": t("sources.col.rows"),

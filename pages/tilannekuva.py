@@ -36,7 +36,7 @@ plan = data.get(page_data.plan)
 loads = data.get(page_data.latest_loads)
 indicators = overview["indicators"]  # status_year() is None only when the year is the latest
 latest_year = int(indicators["year"].max()) if indicators["year"].notna().any() else None
-freshness = ", ".join(f"{md(r.source)}: {fi_datetime(r.last)}" for r in loads.itertuples())
+freshness = ", ".join(f"{md(value_label('load_source', r.source))}: {fi_datetime(r.last)}" for r in loads.itertuples())
 st.info(t("overview.freshness", year=latest_year or "–", loads=freshness or t("overview.no_loads")), icon=":material/schedule:")
 
 goal_status = data.get(page_data.goal_status, *dep.hva, year_max=year,

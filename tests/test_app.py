@@ -149,7 +149,7 @@ def test_sources_page_shows_licences_and_load_log(demo_env):
     body = texts(at)
     assert "CC BY 4.0" in body and "oletettu" in body.lower() or "oletetuiksi" in body
     log = next(f for f in frames(at) if "Lähde" in f.columns and "Tila" in f.columns)
-    assert "demo" in set(log["Lähde"])
+    assert "esimerkkiaineisto" in set(log["Lähde"])  # the source in words (values.toml load_source)
     assert "Kuntarajoja ei ole ladattu" in body and "Ylläpito" in [h.value for h in at.header]
 
 

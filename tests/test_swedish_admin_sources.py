@@ -61,7 +61,7 @@ def test_sources_page_swedish(demo_env):
     assert set(indicators["Data"]) <= {"EXEMPEL", "verklig", "–"} and "EXEMPEL" in set(indicators["Data"])
     log = next(f for f in frames(at) if "Källa" in f.columns and "Meddelande" in f.columns)
     assert {"Mål", "Status", "Började", "Slutade", "Exempel", "Licens"} <= set(log.columns)
-    assert "demo" in set(log["Källa"])  # the source's code is data
+    assert "exempeldata" in set(log["Källa"])  # the source in words (values.toml load_source)
     areas = next(f for f in frames(at) if "Kategori" in f.columns)
     assert set(areas.columns) == {"Kategori", "Område", "Kommun", "Status", "Källa"}
     assert set(areas["Status"].dropna()) <= {"✔ bekräftad", "? antagen"}
