@@ -36,7 +36,9 @@ def test_a_deep_link_opens_its_page_on_a_fresh_server_and_the_area_follows_the_m
     with running_app(demo_db) as url, chromium() as driver:
         driver.get(f"{url}/palvelukeskustelualue?kunta=749&alue=PK-KESKI")  # the server's very first visit
         wait_for_heading(driver, "Palvelukeskustelualue: Siilinjärvi, Lapinlahti, Kaavi ja Tuusniemi", timeout=90)
-        box = driver.find_element(By.CSS_SELECTOR, '[data-testid="stSidebar"] [data-testid="stSelectbox"] input')
+        # the municipality's box by its label (the language switch is the sidebar's first box)
+        box = driver.find_element(By.XPATH, '//*[@data-testid="stSidebar"]//*[@data-testid="stSelectbox"]'
+                                            '[.//label[normalize-space()="Kunta"]]//input')
         box.click()
         box.send_keys("Kuopio")
         box.send_keys(Keys.ENTER)
