@@ -17,7 +17,7 @@ from readmodel import page_data
 
 READERS = int(os.environ.get("TILANNEKUVA_TEST_READERS", "4"))
 LONG = os.environ.get("TILANNEKUVA_LONG_TESTS") == "1"
-LOADS = 40 if LONG else 8
+LOADS = 40 if LONG else 5
 YEARS = range(2010, 2025)
 
 
