@@ -29,6 +29,8 @@ def test_the_statement_page_shows_the_recorded_evaluation(demo_env, monkeypatch,
                                   **CLEAN}), encoding="utf-8")
     monkeypatch.setattr(accessibility, "EVALUATION_FILE", record)
     monkeypatch.setattr(accessibility.read_evaluation, "__defaults__", (record,))
+    import streamlit as st
+    st.cache_data.clear()  # another test in this process may have cached the real evaluation for this database
     at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=120)
     at.run()
     at.switch_page("pages/saavutettavuus.py")
