@@ -92,3 +92,33 @@ def shared_file(*parts: str) -> Path:
 
 
 os.environ.setdefault("TILANNEKUVA_SOTKANET_BACKOFF", "0.01")
+
+
+@pytest.fixture
+def swedish_by_test_name(request, monkeypatch):
+    """The Swedish page tests' language: ?lang=sv is read by app.py, but AppTest's switch_page runs a page file
+    on its own (app.py does not run again), so a test whose name says "swedish" (and not "default") also names
+    the language as a deployment does (TILANNEKUVA_LANG); the others make sure none is set."""
+    name = request.node.name
+    if "swedish" in name and "default" not in name:
+        monkeypatch.setenv("TILANNEKUVA_LANG", "sv")
+    else:
+        monkeypatch.delenv("TILANNEKUVA_LANG", raising=False)
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """The CSV texts the pages' download buttons would give, built at once instead of on click."""
+    import ui.tables
+
+    made: list[str] = []
+    real = ui.tables.to_finnish_csv
+
+    def record(frame):
+        data = real(frame)
+        made.append(data.decode("utf-8-sig"))
+        return data
+
+    monkeypatch.setattr(ui.tables, "DEFERRED", False)
+    monkeypatch.setattr(ui.tables, "to_finnish_csv", record)
+    return made

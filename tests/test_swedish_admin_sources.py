@@ -9,15 +9,7 @@ from tests.test_app import APP, frames, texts
 FAST = 100_000  # the fewest iterations a hash may have
 
 
-@pytest.fixture(autouse=True)
-def _language(request, monkeypatch):
-    """?lang=sv is read by app.py; AppTest's switch_page runs the page file on its own (the pages/ folder next to
-    app.py makes it a folder page, app.py does not run), so the Swedish tests also name the language the way a
-    deployment does (TILANNEKUVA_LANG) and the Finnish ones make sure none is set."""
-    if "swedish" in request.node.name:
-        monkeypatch.setenv("TILANNEKUVA_LANG", "sv")
-    else:
-        monkeypatch.delenv("TILANNEKUVA_LANG", raising=False)
+pytestmark = pytest.mark.usefixtures("swedish_by_test_name")
 
 
 def run(page: str, **params) -> AppTest:

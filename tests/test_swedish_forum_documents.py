@@ -29,14 +29,7 @@ FINNISH_A11Y = ["Palvelu täyttää", "WCAG-kriteeri", "Puute", "Kiertotie", "Ta
                 "Näkymä 390 px", "Käyttö näppäimistöllä"]
 
 
-@pytest.fixture(autouse=True)
-def _language(request, monkeypatch):
-    """?lang=sv is read by app.py; a page opened with AppTest's switch_page runs without app.py, so the Swedish
-    tests also name the language as a deployment does (TILANNEKUVA_LANG). The Finnish ones make sure none is."""
-    if "swedish" in request.node.name:
-        monkeypatch.setenv("TILANNEKUVA_LANG", "sv")
-    else:
-        monkeypatch.delenv("TILANNEKUVA_LANG", raising=False)
+pytestmark = pytest.mark.usefixtures("swedish_by_test_name")
 
 
 @pytest.fixture

@@ -27,15 +27,7 @@ SV_TRENDS = {"förbättras", "oförändrad", "försämras", "inte tillräckligt 
 SV_COMPARISONS = {"bättre", "samma nivå", "sämre", "större", "mindre", "ingen jämförelse"}
 
 
-@pytest.fixture(autouse=True)
-def _language(request, monkeypatch):
-    """?lang=sv is read by app.py, but AppTest's switch_page runs the page file on its own (app.py does not run
-    again), so the Swedish tests also name the language the way a deployment does (TILANNEKUVA_LANG); the
-    others make sure none is set."""
-    if "swedish" in request.node.name:
-        monkeypatch.setenv("TILANNEKUVA_LANG", "sv")
-    else:
-        monkeypatch.delenv("TILANNEKUVA_LANG", raising=False)
+pytestmark = pytest.mark.usefixtures("swedish_by_test_name")
 
 
 def run(page: str, **params) -> AppTest:

@@ -27,33 +27,7 @@ FINNISH_TRENDS = ["Indikaattorit", "Sukupuoli", "Lataa valitut sarjat", "Taulukk
                   "(kunta)", "(TYP-alue)", "perusvuosi"]
 
 
-@pytest.fixture(autouse=True)
-def _language(request, monkeypatch):
-    """?lang=sv is read by app.py. AppTest's switch_page runs a page file on its own (the pages/ folder next to
-    app.py makes it a folder page and app.py does not run), so the Swedish tests of the other pages also name
-    the language as a deployment does (TILANNEKUVA_LANG); the Finnish ones make sure none is set."""
-    if "swedish" in request.node.name and "default" not in request.node.name:
-        monkeypatch.setenv("TILANNEKUVA_LANG", "sv")
-    else:
-        monkeypatch.delenv("TILANNEKUVA_LANG", raising=False)
-
-
-@pytest.fixture
-def downloads(monkeypatch):
-    """The CSV files the pages' download buttons would give, built now: [(header line, text)]."""
-    import ui.tables
-
-    made: list[str] = []
-    real = ui.tables.to_finnish_csv
-
-    def record(frame):
-        data = real(frame)
-        made.append(data.decode("utf-8-sig"))
-        return data
-
-    monkeypatch.setattr(ui.tables, "DEFERRED", False)
-    monkeypatch.setattr(ui.tables, "to_finnish_csv", record)
-    return made
+pytestmark = pytest.mark.usefixtures("swedish_by_test_name")
 
 
 def run(page: str | None = None, admin: bool = False, **params) -> AppTest:

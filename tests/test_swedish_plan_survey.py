@@ -34,32 +34,7 @@ FINNISH_SURVEY = ["Kuntafoorumin vuosittainen", "Tällä sivulla ovat", "Kyselyv
                   "ryhmään ”muut”", "Vastaajat eri mieltä", "Keskiarvo", "Ryhmä"]
 
 
-@pytest.fixture(autouse=True)
-def _language(request, monkeypatch):
-    """?lang=sv is read by app.py; AppTest's switch_page runs a page file on its own, so the Swedish tests also
-    name the language as a deployment does (TILANNEKUVA_LANG); the Finnish ones make sure none is set."""
-    if "swedish" in request.node.name and "default" not in request.node.name:
-        monkeypatch.setenv("TILANNEKUVA_LANG", "sv")
-    else:
-        monkeypatch.delenv("TILANNEKUVA_LANG", raising=False)
-
-
-@pytest.fixture
-def downloads(monkeypatch):
-    """The CSV files the pages' download buttons would give, built now (their texts)."""
-    import ui.tables
-
-    made: list[str] = []
-    real = ui.tables.to_finnish_csv
-
-    def record(frame):
-        data = real(frame)
-        made.append(data.decode("utf-8-sig"))
-        return data
-
-    monkeypatch.setattr(ui.tables, "DEFERRED", False)
-    monkeypatch.setattr(ui.tables, "to_finnish_csv", record)
-    return made
+pytestmark = pytest.mark.usefixtures("swedish_by_test_name")
 
 
 def run(page: str, opened: tuple[str, ...] = (), **params) -> AppTest:
