@@ -153,7 +153,7 @@ def demo_observations(profiles: pd.DataFrame, population: pd.DataFrame, indicato
         denominator_share = 1.0 if whole else _rng("share", ind).uniform(0.08, 0.6)  # per inhabitant: all of them
         for code, pops in pop_series.items():
             rng = _rng("muni", ind, code)
-            wobble = 0.006 + 0.010 * np.sqrt(5_000 / pops[-1])  # 0.8 % in Kuopio, 2.4 % in Tervo
+            wobble = 0.006 + 0.010 * np.sqrt(5_000 / pops[-1])  # 0.8 % in a city of 120 000, 2.4 % in a municipality of 1 500
             own = _own_path(rng, space, national[base], spread_x, magnitude, t, OWN_TREND_SD, wobble)
             if is_amount:  # national totals: a municipality gets its population share
                 values = np.clip(country * pops / national_pop * np.exp(own), lo, hi)
