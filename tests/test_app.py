@@ -7,21 +7,10 @@ from streamlit.testing.v1 import AppTest
 from store.warehouse import connect_read
 from ui.safe import md
 from common.i18n import t
+from tests.apptest import run
 
 APP = str(__import__("pathlib").Path(__file__).resolve().parents[1] / "app.py")
 DEMO = t("demo_banner")
-
-
-def run(page: str | None = None, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page)
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def texts(at: AppTest) -> str:

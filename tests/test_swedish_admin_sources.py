@@ -5,22 +5,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.test_app import APP, frames, texts
+from tests.apptest import run
 
 FAST = 100_000  # the fewest iterations a hash may have
 
 
 pytestmark = pytest.mark.usefixtures("swedish_by_test_name")
-
-
-def run(page: str, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def _body(at: AppTest) -> str:

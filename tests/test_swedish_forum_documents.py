@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from common.i18n import in_language, t, value_labels
 from tests.test_app import APP, frames, texts
+from tests.apptest import run
 
 FINNISH_YEAR = ["Mitä kukin osapuoli tuo", "Kokoukset", "Päätökset ja sovitut toimenpiteet", "Muutoshälytykset",
                 "Kuntafoorumin aineistot osapuolille", "Suunnitelman seurannan rytmi", "päivän päästä",
@@ -40,20 +41,6 @@ def changed_env(fresh_db, monkeypatch):
     action_status.record_status("J-3-1", "Tervo", "kyllä", note="kuntafoorumin jälkeen", db=fresh_db)
     monkeypatch.setenv("TILANNEKUVA_DB", str(fresh_db))
     return fresh_db
-
-
-def run(page: str | None = None, lang: str | None = None, admin: bool = False) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180)
-    if lang:
-        at.query_params["lang"] = lang
-    if admin:
-        at.session_state["admin_user"] = "testi"
-    at.run()
-    if page:
-        at.switch_page(page)
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def everything(at: AppTest) -> str:

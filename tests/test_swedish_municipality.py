@@ -12,6 +12,7 @@ from common.i18n import in_language
 from metrics.summary import summarise_region
 from tests.test_app import APP, frames, texts
 from tests.test_summary import STATUS, table as summary_table
+from tests.apptest import run
 
 # Finnish UI sentences of these pages that a Swedish reader must not see.
 FINNISH_MUNICIPALITY = ["Yhteenveto", "Mittarit tavoitteittain", "Toimenpiteet kunnassa", "Kompassikyselyn vastaukset",
@@ -28,17 +29,6 @@ SV_COMPARISONS = {"bättre", "samma nivå", "sämre", "större", "mindre", "inge
 
 
 pytestmark = pytest.mark.usefixtures("swedish_by_test_name")
-
-
-def run(page: str, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def labels_of(at: AppTest) -> str:

@@ -14,6 +14,7 @@ from common.i18n import in_language, value_label
 from metrics import compare as cmp
 from metrics import trends
 from tests.test_app import APP, frames, texts
+from tests.apptest import run
 
 SV_TRENDS = {"förbättras", "oförändrad", "försämras", "inte tillräckligt med data", "ökar", "minskar", "urskiljs inte"}
 SV_COMPARISONS = {"bättre", "samma nivå", "sämre", "större", "mindre", "ingen jämförelse"}
@@ -28,20 +29,6 @@ FINNISH_TRENDS = ["Indikaattorit", "Sukupuoli", "Lataa valitut sarjat", "Taulukk
 
 
 pytestmark = pytest.mark.usefixtures("swedish_by_test_name")
-
-
-def run(page: str | None = None, admin: bool = False, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    if admin:
-        at.session_state["admin_user"] = "testi"
-    at.run()
-    if page:
-        at.switch_page(page)
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def everything(at: AppTest) -> str:
