@@ -42,6 +42,7 @@ from pathlib import Path
 import pandas as pd
 
 from common.clock import db_timestamp
+from common.i18n import t
 from common.spreadsheet import restore_cell, to_csv_bytes, to_xlsx_bytes
 from metrics import followup
 from data_sources.survey import catalogue_frames
@@ -178,35 +179,37 @@ def validate_entry(action: str, municipality: str, status: str, status_date: str
     out: dict = {}
     action = (action or "").strip()
     if not action:
-        problems.append(UploadProblem(row, columns.get("action", "toimenpide"), "", "toimenpide puuttuu"))
+        problems.append(UploadProblem(row, columns.get("action", "toimenpide"), "", t("loaders.status.action_missing")))
     elif action not in actions:
         import difflib
 
         match = difflib.get_close_matches(action.upper(), sorted(actions), n=1, cutoff=0.6) if suggest else None
-        problems.append(UploadProblem(row, columns.get("action", "toimenpide"), action, "tuntematon toimenpide",
-                                      f"tarkoititko {match[0]}?" if match else None))
+        problems.append(UploadProblem(row, columns.get("action", "toimenpide"), action, t("loaders.status.unknown_action"),
+                                      t("loaders.did_you_mean", match=match[0]) if match else None))
     out["action_id"] = action
     municipality = (municipality or "").strip()
     code = resolver.resolve(municipality) if municipality else None
     if code is None:
         problems.append(UploadProblem(row, columns.get("municipality", "kunta"), municipality,
-                                      "kunta puuttuu" if not municipality else "tuntematon kunta",
+                                      t("loaders.municipality_missing") if not municipality
+                                      else t("loaders.municipality_unknown"),
                                       resolver.suggest(municipality) if municipality and suggest else None))
     out["municipality_code"] = code
     if owners is not None and code is not None and action in owners and code not in owners[action]:
         named = ", ".join(dict.fromkeys(owners[action].values()))
         problems.append(UploadProblem(row, columns.get("municipality", "kunta"), municipality,
-                                      f"ei ole toimenpiteen {action} vastuutaho", f"vastuutahot: {named}"))
+                                      t("loaders.status.not_an_owner", action=action),
+                                      t("loaders.status.owners_are", owners=named)))
     for key, text in (("responsible", responsible), ("timetable", timetable)):
         text = " ".join((text or "").split())
         if len(text) > MAX_SHORT:
             problems.append(UploadProblem(row, columns.get(key, IMPORT_ALIASES[key][0]), text[:40],
-                                          f"teksti on liian pitkä ({len(text)} merkkiä, raja {MAX_SHORT})"))
+                                          t("loaders.status.text_too_long", length=len(text), limit=MAX_SHORT)))
         out[key] = text or None
     value = normalise_status(status or "")
     if value is None:
-        problems.append(UploadProblem(row, columns.get("status", "tila"), status or "", "tuntematon tila",
-                                      "käytä kyllä, osittain tai ei"))
+        problems.append(UploadProblem(row, columns.get("status", "tila"), status or "", t("loaders.status.unknown_status"),
+                                      t("loaders.status.status_hint")))
     out["status"] = value
     if isinstance(status_date, date):
         parsed = status_date
@@ -216,19 +219,19 @@ def validate_entry(action: str, municipality: str, status: str, status_date: str
         parsed = parse_date(str(status_date))
         if parsed is None:
             problems.append(UploadProblem(row, columns.get("date", "päivämäärä"), str(status_date),
-                                          "päivämäärää ei voitu lukea", "käytä muotoa VVVV-KK-PP tai P.K.VVVV"))
+                                          t("loaders.status.bad_date"), t("loaders.status.date_hint")))
     if parsed is not None and parsed > today:
         problems.append(UploadProblem(row, columns.get("date", "päivämäärä"), parsed.isoformat(),
-                                      "päivämäärä on tulevaisuudessa", "tila kirjataan toteutuneelle päivälle"))
+                                      t("loaders.status.future_date"), t("loaders.status.future_date_hint")))
     out["status_date"] = parsed
     note = (note or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     bad = _NOTE_FORBIDDEN.search(note)
     if bad:
         problems.append(UploadProblem(row, columns.get("note", "huomio"), repr(bad.group())[1:-1],
-                                      "huomiossa on ohjausmerkki", "poista ohjausmerkit huomiosta"))
+                                      t("loaders.status.note_control"), t("loaders.status.note_control_hint")))
     if len(note) > MAX_NOTE:
-        problems.append(UploadProblem(row, columns.get("note", "huomio"), note[:40], f"huomio on liian pitkä "
-                                      f"({len(note)} merkkiä, raja {MAX_NOTE})"))
+        problems.append(UploadProblem(row, columns.get("note", "huomio"), note[:40],
+                                      t("loaders.status.note_too_long", length=len(note), limit=MAX_NOTE)))
     out["note"] = note or None
     return out, problems
 
@@ -282,19 +285,20 @@ def parse_import(data: bytes, file_name: str, actions: set[str], resolver: Munic
     for idx, name in enumerate(table.header):
         kind = _IMPORT_LOOKUP.get(fold(name))
         if kind is None:
-            problems.append(UploadProblem(1, name, None, "tuntematon sarake",
-                                          "sarakkeet: " + ", ".join(EXPORT_COLUMNS)))
+            problems.append(UploadProblem(1, name, None, t("loaders.unknown_column"),
+                                          t("loaders.columns_are", columns=", ".join(EXPORT_COLUMNS))))
         elif kind in cols:
-            problems.append(UploadProblem(1, name, None, "sarake toistuu"))
+            problems.append(UploadProblem(1, name, None, t("loaders.column_repeats")))
         else:
             cols[kind] = idx
     for required in ("action", "status"):
         if required not in cols:
-            problems.append(UploadProblem(1, None, None, f"pakollinen sarake {IMPORT_ALIASES[required][0]} puuttuu"))
+            problems.append(UploadProblem(1, None, None, t("loaders.required_column", column=IMPORT_ALIASES[required][0])))
     if "municipality" not in cols and "code" not in cols:
-        problems.append(UploadProblem(1, None, None, "pakollinen sarake kunta tai kuntakoodi puuttuu"))
+        problems.append(UploadProblem(1, None, None, t("loaders.status.municipality_column_missing",
+                                                       column="kunta", code_column="kuntakoodi")))
     if not table.rows:
-        problems.append(UploadProblem(None, None, None, "tiedostossa ei ole yhtään riviä"))
+        problems.append(UploadProblem(None, None, None, t("loaders.no_rows")))
     if problems:
         raise ActionStatusRejected(problems)
     names = {k: table.header[i] for k, i in cols.items()}
@@ -306,8 +310,8 @@ def parse_import(data: bytes, file_name: str, actions: set[str], resolver: Munic
     entries = []
     for row_no, cells in table.rows:
         if len(problems) >= MAX_PROBLEMS:  # a wrong file: stop here, the list is long enough to act on
-            problems.append(UploadProblem(None, None, None, f"tarkistus lopetettiin {MAX_PROBLEMS} ongelman jälkeen "
-                                          f"(rivillä {row_no}); korjaa nämä ja tuo tiedosto uudelleen"))
+            problems.append(UploadProblem(None, None, None, t("loaders.status.check_stopped", count=MAX_PROBLEMS,
+                                                              row=row_no)))
             break
         code_text, name_text = cell(cells, "code"), cell(cells, "municipality")
         municipality = code_text or name_text
@@ -323,19 +327,19 @@ def parse_import(data: bytes, file_name: str, actions: set[str], resolver: Munic
         if code_text and name_text and values["municipality_code"] is not None \
                 and resolver.resolve(name_text) != values["municipality_code"]:
             row_problems.append(UploadProblem(row_no, names["municipality"], name_text,
-                                              f"kunta ei vastaa kuntakoodia {code_text}"))
+                                              t("loaders.status.code_mismatch", code=code_text)))
         at_text = cell(cells, "at")
         recorded_at = db_timestamp()
         if at_text:
             parsed = parse_timestamp(at_text)
             if parsed is None:
-                row_problems.append(UploadProblem(row_no, names["at"], at_text, "kirjausaikaa ei voitu lukea",
-                                                  "käytä muotoa VVVV-KK-PP tt:mm:ss"))
+                row_problems.append(UploadProblem(row_no, names["at"], at_text, t("loaders.status.bad_recorded_at"),
+                                                  t("loaders.status.recorded_at_hint")))
             else:
                 recorded_at = parsed
         demo_text = fold(cell(cells, "demo"))
         if demo_text not in ("", "kyllä", "kylla", "ei", "true", "false", "1", "0"):
-            row_problems.append(UploadProblem(row_no, names["demo"], cell(cells, "demo"), "käytä kyllä tai ei"))
+            row_problems.append(UploadProblem(row_no, names["demo"], cell(cells, "demo"), t("loaders.status.demo_hint")))
         problems.extend(row_problems)
         if not row_problems:
             entries.append(StatusEntry(**values, recorded_by=(cell(cells, "by") or default_by)[:100],
@@ -349,7 +353,7 @@ def import_status_bytes(data: bytes, file_name: str, *, db: Path | None = None, 
     """Append the file's entries (skipping ones already present). Returns the number added."""
 
     if len(data) > MAX_FILE_BYTES:
-        raise ActionStatusRejected([UploadProblem(None, None, None, "tiedosto on liian suuri")])
+        raise ActionStatusRejected([UploadProblem(None, None, None, t("loaders.file.too_large_short"))])
     by = user_name or os.environ.get("USER") or "cli"
     try:
         with writing("action-status", target=Path(file_name).name, params={"import": True},

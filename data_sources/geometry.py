@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 from common.geo import ATTRIBUTION
+from common.i18n import t
 from data_sources.http import make_session, user_agent
 from data_sources.uploads import UnreadableFile, read_regular_file
 from store.config import db_path, region_config
@@ -36,19 +37,17 @@ class GeometryError(ValueError):
 
 def _check_position(pos, where: str) -> None:
     if not isinstance(pos, (list, tuple)) or len(pos) < 2:
-        raise GeometryError(f"{where}: koordinaatti ei ole [lon, lat]-pari: {str(pos)[:60]}")
+        raise GeometryError(t("loaders.geometry.not_a_pair", where=where, value=str(pos)[:60]))
     lon, lat = pos[0], pos[1]
     if not all(isinstance(v, (int, float)) and math.isfinite(v) for v in (lon, lat)):
-        raise GeometryError(f"{where}: koordinaatti ei ole luku: {str(pos)[:60]}")
+        raise GeometryError(t("loaders.geometry.not_a_number", where=where, value=str(pos)[:60]))
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        raise GeometryError(
-            f"{where}: koordinaatti {lon}, {lat} ei ole WGS84-pituus/leveysaste (onko tiedosto EPSG:3067:ssa? "
-            "muunna WGS84:ään, esim. ogr2ogr -t_srs EPSG:4326)")
+        raise GeometryError(t("loaders.geometry.not_wgs84", where=where, lon=lon, lat=lat))
 
 
 def _check_geometry(geom, where: str) -> None:
     if not isinstance(geom, dict):
-        raise GeometryError(f"{where}: 'geometry' puuttuu")
+        raise GeometryError(t("loaders.geometry.no_geometry", where=where))
     kind = geom.get("type")
     coords = geom.get("coordinates")
     if kind == "Polygon":
@@ -56,17 +55,17 @@ def _check_geometry(geom, where: str) -> None:
     elif kind == "MultiPolygon":
         polygons = coords
     else:
-        raise GeometryError(f"{where}: geometrian tyyppi {kind!r} ei ole Polygon tai MultiPolygon")
+        raise GeometryError(t("loaders.geometry.not_a_polygon", where=where, kind=repr(kind)))
     if not isinstance(polygons, list) or not polygons:
-        raise GeometryError(f"{where}: 'coordinates' puuttuu tai on tyhjä")
+        raise GeometryError(t("loaders.geometry.no_coordinates", where=where))
     for p, polygon in enumerate(polygons):
         if not isinstance(polygon, list) or not polygon:
-            raise GeometryError(f"{where}: monikulmio {p} on tyhjä")
+            raise GeometryError(t("loaders.geometry.empty_polygon", where=where, polygon=p))
         for r, ring in enumerate(polygon):
             if not isinstance(ring, list) or len(ring) < 4:
-                raise GeometryError(f"{where}: monikulmion {p} rengas {r} on alle 4 pisteen")
+                raise GeometryError(t("loaders.geometry.short_ring", where=where, polygon=p, ring=r))
             for pos in ring:
-                _check_position(pos, f"{where}, rengas {r}")
+                _check_position(pos, t("loaders.geometry.where_ring", where=where, ring=r))
 
 
 def _normalise_code(value) -> str | None:
@@ -83,38 +82,38 @@ def parse_features(data: dict, wanted: dict[str, str], code_property: str | None
 
     Returns (features with properties {kuntanumero, nimi}, the code property used)."""
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        raise GeometryError("tiedosto ei ole GeoJSON FeatureCollection (type ≠ 'FeatureCollection')")
+        raise GeometryError(t("loaders.geometry.not_a_collection"))
     features = data.get("features")
     if not isinstance(features, list) or not features:
-        raise GeometryError("FeatureCollectionissa ei ole kohteita ('features' puuttuu tai on tyhjä)")
+        raise GeometryError(t("loaders.geometry.no_features"))
     crs = ((data.get("crs") or {}).get("properties") or {}).get("name", "")
     if crs and "4326" not in crs and "CRS84" not in crs:
-        raise GeometryError(f"koordinaattijärjestelmä {crs} ei ole WGS84 (EPSG:4326/CRS84); muunna tiedosto ensin")
+        raise GeometryError(t("loaders.geometry.wrong_crs", crs=crs))
     if code_property is None:
         first = next((f.get("properties") or {} for f in features if isinstance(f, dict)), {})
         code_property = next((p for p in FALLBACK_CODE_PROPERTIES if p in first), DEFAULT_CODE_PROPERTY)
     kept: dict[str, dict] = {}
     for index, feature in enumerate(features):
-        where = f"kohde {index}"
+        where = t("loaders.geometry.where_feature", index=index)
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            raise GeometryError(f"{where}: ei ole GeoJSON Feature")
+            raise GeometryError(t("loaders.geometry.not_a_feature", where=where))
         props = feature.get("properties") or {}
         if code_property not in props:
-            available = ", ".join(sorted(props)) or "ei ominaisuuksia"
-            raise GeometryError(f"{where}: ominaisuus {code_property!r} puuttuu (on: {available}); "
-                                "valitse kuntanumeron ominaisuus valitsimella --code-property")
+            available = ", ".join(sorted(props)) or t("loaders.geometry.no_properties")
+            raise GeometryError(t("loaders.geometry.property_missing", where=where, property=repr(code_property),
+                                  available=available))
         code = _normalise_code(props.get(code_property))
         if code not in wanted:
             continue
-        _check_geometry(feature.get("geometry"), f"{where} (kunta {code}, ominaisuus {code_property!r})")
+        _check_geometry(feature.get("geometry"), t("loaders.geometry.where_municipality", where=where, code=code,
+                                                   property=repr(code_property)))
         if code in kept:
-            raise GeometryError(f"{where}: kuntanumero {code} ({code_property!r}) esiintyy kahdesti")
+            raise GeometryError(t("loaders.geometry.twice", where=where, code=code, property=repr(code_property)))
         name = next((props[p] for p in NAME_PROPERTIES if isinstance(props.get(p), str)), wanted[code])
         kept[code] = {"type": "Feature", "id": code, "properties": {"kuntanumero": code, "nimi": name},
                       "geometry": feature["geometry"]}
     if not kept:
-        raise GeometryError(f"yhdenkään alueen kunnan numeroa ei löytynyt ominaisuudesta {code_property!r} "
-                            f"({len(features)} kohdetta); tarkista --code-property")
+        raise GeometryError(t("loaders.geometry.none_found", property=repr(code_property), count=len(features)))
     return [kept[c] for c in sorted(kept)], code_property
 
 
@@ -126,7 +125,7 @@ def read_source(file: str | None = None, url: str | None = None) -> tuple[bytes,
         except UnreadableFile as exc:
             raise GeometryError(str(exc)) from None
         except OSError as exc:
-            raise GeometryError(f"{path}: tiedostoa ei voi lukea ({exc.strerror})") from exc
+            raise GeometryError(t("loaders.geometry.unreadable", path=path, reason=exc.strerror)) from exc
 
     import requests
 
@@ -134,7 +133,8 @@ def read_source(file: str | None = None, url: str | None = None) -> tuple[bytes,
     try:
         response = make_session(user_agent(contact)).get(url)
     except (requests.RequestException, ValueError) as exc:
-        raise GeometryError(f"{url}: lataus epäonnistui ({type(exc).__name__}: {exc})") from exc
+        raise GeometryError(t("loaders.geometry.download_failed", url=url,
+                              error=f"{type(exc).__name__}: {exc}")) from exc
     if response.status_code != 200:
         raise GeometryError(f"{url}: HTTP {response.status_code}")
     return response.content, url
@@ -146,7 +146,7 @@ def load_geometry(raw: bytes, origin: str, code_property: str | None = None, db:
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise GeometryError(f"{origin}: ei ole kelvollista JSONia ({exc})") from exc
+        raise GeometryError(t("loaders.geometry.not_json", origin=origin, error=exc)) from exc
     with connect_read(path) as con:
         wanted = dict(con.execute("SELECT code, name_fi FROM wh.own_municipality").fetchall())
     features, used = parse_features(data, wanted, code_property)
@@ -176,11 +176,11 @@ def _cmd(args) -> int:
         raw, origin = read_source(args.file, args.url)
         result = load_geometry(raw, origin, args.code_property, db_path(args.db))
     except GeometryError as exc:
-        print(f"virhe: {exc}", file=sys.stderr)
+        print(t("loaders.cli_error", error=exc), file=sys.stderr)
         return 1
-    print(f"Kuntarajat ladattu: {result['kept']} kuntaa (kuntanumero ominaisuudesta {result['code_property']!r}).")
+    print(t("loaders.geometry.loaded", count=result["kept"], property=repr(result["code_property"])))
     if result["missing"]:
-        print("Puuttuu: " + ", ".join(result["missing"]), file=sys.stderr)
+        print(t("loaders.geometry.missing", names=", ".join(result["missing"])), file=sys.stderr)
     print(ATTRIBUTION)
     return 0
 

@@ -22,7 +22,8 @@ from datetime import date
 import duckdb
 
 from common.clock import db_timestamp
-from data_sources.reference import read_rows
+from common.i18n import t
+from data_sources.reference import _choice, read_rows
 from store.config import RegionConfig, db_path, region_config
 from store.warehouse import connect_read, writing
 
@@ -66,7 +67,7 @@ def _date(text: str, where: str, problems: list[str], optional: bool = False) ->
     try:
         return date.fromisoformat(text)
     except ValueError:
-        problems.append(f"{where}: päivämäärä muodossa VVVV-KK-PP, saatiin {text!r}")
+        problems.append(t("loaders.meeting.bad_date", where=where, value=repr(text)))
         return None
 
 
@@ -80,31 +81,27 @@ def parse_year(config: RegionConfig, area_codes: set[str]) -> Year:
         seen: set[str] = set()
         for r in read_rows(path, MEETING_COLUMNS):
             if r["meeting_id"] in seen or not r["meeting_id"]:
-                problems.append(f"{r.where('meeting_id')}: tunnus puuttuu tai toistuu: {r['meeting_id']!r}")
+                problems.append(t("loaders.meeting.id_missing_or_repeated", where=r.where("meeting_id"),
+                                  value=repr(r["meeting_id"])))
             seen.add(r["meeting_id"])
-            if r["kind"] not in KINDS:
-                problems.append(f"{r.where('kind')}: {r['kind']!r} ei ole mikään arvoista {', '.join(KINDS)}")
-            if r["date_status"] not in DATE_STATUSES:
-                problems.append(f"{r.where('date_status')}: {r['date_status']!r} ei ole mikään arvoista "
-                                f"{', '.join(DATE_STATUSES)}")
+            _choice(r, "kind", tuple(KINDS), problems)
+            _choice(r, "date_status", DATE_STATUSES, problems)
             if r["area_code"] and r["area_code"] not in area_codes:
-                problems.append(f"{r.where('area_code')}: tuntematon alue {r['area_code']!r}")
+                problems.append(t("loaders.meeting.unknown_area", where=r.where("area_code"), value=repr(r["area_code"])))
             start = _date(r["date"], r.where("date"), problems)
             end = _date(r["end_date"], r.where("end_date"), problems, optional=True)
             if start and end and end < start:
-                problems.append(f"{r.where('end_date')}: päättyy ennen alkua")
+                problems.append(t("loaders.meeting.ends_before_start", where=r.where("end_date")))
             meetings.append((r["meeting_id"], r["kind"], start, end, r["title_fi"], r["area_code"] or None,
                              r["parties_fi"] or None, r["basis_fi"] or None, r["date_status"], "catalogue",
                              None, None, False))
     path = config.folder / "deliverables.csv"
     if path.is_file():
         for r in read_rows(path, DELIVERABLE_COLUMNS):
-            if r["kind"] not in KINDS:
-                problems.append(f"{r.where('kind')}: {r['kind']!r} ei ole mikään arvoista {', '.join(KINDS)}")
-            if r["check"] not in CHECKS:
-                problems.append(f"{r.where('check')}: {r['check']!r} ei ole mikään arvoista {', '.join(CHECKS)}")
+            _choice(r, "kind", tuple(KINDS), problems)
+            _choice(r, "check", CHECKS, problems)
             if not r["seq"].isdigit():
-                problems.append(f"{r.where('seq')}: ei kokonaisluku: {r['seq']!r}")
+                problems.append(t("loaders.catalogue.not_an_integer", where=r.where("seq"), value=repr(r["seq"])))
             deliverables.append((r["kind"], int(r["seq"]) if r["seq"].isdigit() else 0, r["party_fi"], r["text_fi"],
                                  r["check"] or None, r["basis_fi"] or None))
     if problems:
@@ -146,19 +143,19 @@ def _text(value: str | None, name: str, problems: list[str], *, required: bool, 
     value = (value or "").strip()
     if not value:
         if required:
-            problems.append(f"{name} puuttuu")
+            problems.append(t("loaders.meeting.missing", name=name))
         return None
     if len(value) > limit:
-        problems.append(f"{name} on liian pitkä (enintään {limit} merkkiä)")
+        problems.append(t("loaders.meeting.too_long", name=name, limit=limit))
     if _FORBIDDEN.search(value):
-        problems.append(f"{name} sisältää ohjausmerkkejä")
+        problems.append(t("loaders.meeting.control_chars", name=name))
     return value
 
 
 def _as_date(value, name: str, problems: list[str], required: bool) -> date | None:
     if value in (None, ""):
         if required:
-            problems.append(f"{name} puuttuu")
+            problems.append(t("loaders.meeting.missing", name=name))
         return None
     if isinstance(value, date):
         return value
@@ -170,23 +167,24 @@ def add_meeting(kind: str, meeting_date, title: str, *, area_code: str | None = 
     """Record a meeting an administrator adds; returns its id (ADM-<date>-<n> unless given)."""
     problems: list[str] = []
     if kind not in KINDS:
-        problems.append(f"tuntematon kokouslaji {kind!r} (sallitut: {', '.join(KINDS)})")
-    start = _as_date(meeting_date, "päivämäärä", problems, True)
-    end = _as_date(end_date, "päättymispäivä", problems, False)
-    title = _text(title, "otsikko", problems, required=True, limit=MAX_TITLE)
-    parties = _text(parties, "osapuolet", problems, required=False)
-    by = _text(by, "kirjaaja", problems, required=True, limit=100) or "ylläpito"
+        problems.append(t("loaders.meeting.unknown_kind", value=repr(kind), allowed=", ".join(KINDS)))
+    start = _as_date(meeting_date, t("loaders.meeting.field.date"), problems, True)
+    end = _as_date(end_date, t("loaders.meeting.field.end_date"), problems, False)
+    title = _text(title, t("loaders.meeting.field.title"), problems, required=True, limit=MAX_TITLE)
+    parties = _text(parties, t("loaders.meeting.field.parties"), problems, required=False)
+    by = _text(by, t("loaders.meeting.field.by"), problems, required=True, limit=100) or "ylläpito"
     path = db_path(db)
     with connect_read(path) as con:
         areas = {r[0] for r in con.execute("SELECT code FROM region WHERE category = 'PALVELUALUE'").fetchall()}
         existing = {r[0] for r in con.execute("SELECT meeting_id FROM meeting").fetchall()}
     area_code = (area_code or "").strip() or None
     if area_code and area_code not in areas:
-        problems.append(f"tuntematon palvelukeskustelualue {area_code!r}")
+        # the area's name is the region folder's own word (page_area: palvelukeskustelualue, kumppanuusryhmä …)
+        problems.append(t("loaders.meeting.unknown_service_area", area=t("page_area").lower(), value=repr(area_code)))
     if start and end and end < start:
-        problems.append("päättymispäivä on ennen alkua")
+        problems.append(t("loaders.meeting.end_before_start"))
     if meeting_id and meeting_id in existing:
-        problems.append(f"kokous {meeting_id} on jo olemassa")
+        problems.append(t("loaders.meeting.exists", meeting=meeting_id))
     if problems:
         raise MeetingRejected(problems)
     if not meeting_id:
@@ -208,20 +206,20 @@ def record_decision(meeting_id: str, text: str, *, kind: str = "päätös", acti
     """Append a decision or agreed action of a meeting; returns its id."""
     problems: list[str] = []
     if kind not in DECISION_KINDS:
-        problems.append(f"tuntematon kirjauksen laji {kind!r} (sallitut: {', '.join(DECISION_KINDS)})")
-    text = _text(text, "päätöksen teksti", problems, required=True)
-    responsible = _text(responsible, "vastuutaho", problems, required=False, limit=300)
-    due_date = _as_date(due, "määräpäivä", problems, False)
-    by = _text(by, "kirjaaja", problems, required=True, limit=100) or "ylläpito"
+        problems.append(t("loaders.meeting.unknown_decision_kind", value=repr(kind), allowed=", ".join(DECISION_KINDS)))
+    text = _text(text, t("loaders.meeting.field.decision"), problems, required=True)
+    responsible = _text(responsible, t("loaders.meeting.field.responsible"), problems, required=False, limit=300)
+    due_date = _as_date(due, t("loaders.meeting.field.due"), problems, False)
+    by = _text(by, t("loaders.meeting.field.by"), problems, required=True, limit=100) or "ylläpito"
     action_id = (action_id or "").strip() or None
     path = db_path(db)
     with connect_read(path) as con:
         meetings = {r[0] for r in con.execute("SELECT meeting_id FROM meeting").fetchall()}
         actions = {r[0] for r in con.execute("SELECT action_id FROM action").fetchall()}
     if meeting_id not in meetings:
-        problems.append(f"tuntematon kokous {meeting_id!r}")
+        problems.append(t("loaders.meeting.unknown_meeting", value=repr(meeting_id)))
     if action_id and action_id not in actions:
-        problems.append(f"tuntematon toimenpide {action_id!r}")
+        problems.append(t("loaders.meeting.unknown_action", value=repr(action_id)))
     if problems:
         raise MeetingRejected(problems)
     with writing("meeting_decision", target=meeting_id, params={"action_id": action_id, "kind": kind}, path=path,
@@ -259,7 +257,7 @@ def _cmd_list(args) -> int:
 
 def _report(exc: MeetingRejected) -> int:
     for problem in exc.problems:
-        print(f"virhe: {problem}", file=sys.stderr)
+        print(t("loaders.cli_error", error=problem), file=sys.stderr)
     return 1
 
 
@@ -269,7 +267,7 @@ def _cmd_add(args) -> int:
                                  end_date=args.end_date, by=args.by, db=args.db, meeting_id=args.id)
     except MeetingRejected as exc:
         return _report(exc)
-    print(f"Kokous lisätty: {meeting_id}")
+    print(t("year.meeting_added", meeting=meeting_id))
     return 0
 
 

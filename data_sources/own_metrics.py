@@ -25,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from common.clock import db_timestamp
+from common.i18n import t
 from common.spreadsheet import to_csv_bytes
 from data_sources.uploads import (
     MAX_FILE_BYTES,
@@ -117,16 +118,17 @@ def parse(data: bytes, file_name: str, cat: pd.DataFrame) -> list[tuple[str, str
     for idx, name in enumerate(table.header):
         kind = _LOOKUP.get(fold(name))
         if kind is None:
-            problems.add(1, name, None, "tuntematon sarake", "sarakkeet: " + ", ".join(COLUMNS.values()))
+            problems.add(1, name, None, t("loaders.unknown_column"),
+                         t("loaders.columns_are", columns=", ".join(COLUMNS.values())))
         elif kind in cols:
-            problems.add(1, name, None, "sarake toistuu")
+            problems.add(1, name, None, t("loaders.column_repeats"))
         else:
             cols[kind] = idx
     for required in ("metric", "code", "year", "value"):
         if required not in cols:
-            problems.add(1, None, None, f"pakollinen sarake {COLUMNS[required]} puuttuu")
+            problems.add(1, None, None, t("loaders.required_column", column=COLUMNS[required]))
     if not table.rows:
-        problems.add(None, None, None, "tiedostossa ei ole yhtään riviä")
+        problems.add(None, None, None, t("loaders.no_rows"))
     if problems:
         raise OwnMetricRejected(problems.final())
     names = {k: table.header[i] for k, i in cols.items()}
@@ -148,35 +150,35 @@ def parse(data: bytes, file_name: str, cat: pd.DataFrame) -> list[tuple[str, str
         ok = True
         if metric not in metric_ids:
             match = problems.close_match(metric, metric_ids)
-            problems.add(row_no, names["metric"], metric, "tuntematon oma mittari",
-                         f"tarkoititko {match}?" if match else "katso pohja: python -m data_sources own-metric template")
+            problems.add(row_no, names["metric"], metric, t("loaders.own.unknown_metric"),
+                         t("loaders.did_you_mean", match=match) if match else t("loaders.own.see_template"))
             ok = False
         elif (metric, code) not in allowed:
-            problems.add(row_no, names["code"], code, f"ei raportoi mittaria {metric}",
-                         "raportoijat: " + ", ".join(codes_of.get(metric, [])[:20]))
+            problems.add(row_no, names["code"], code, t("loaders.own.not_a_reporter", metric=metric),
+                         t("loaders.own.reporters_are", codes=", ".join(codes_of.get(metric, [])[:20])))
             ok = False
         year = int(year_text) if year_text.isdigit() else None
         if year is None or not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
-            problems.add(row_no, names["year"], year_text, "vuosi puuttuu tai ei kelpaa", "esim. 2024")
+            problems.add(row_no, names["year"], year_text, t("loaders.own.bad_year"), t("loaders.own.year_hint"))
             ok = False
         value = _number(value_text)
         if value is None:
-            problems.add(row_no, names["value"], value_text, "arvo puuttuu tai ei ole luku", "esim. 12 tai 3,5")
+            problems.add(row_no, names["value"], value_text, t("loaders.own.bad_value"), t("loaders.own.value_hint"))
             ok = False
         elif value < 0:
-            problems.add(row_no, names["value"], value_text, "arvo on negatiivinen")
+            problems.add(row_no, names["value"], value_text, t("loaders.own.negative"))
             ok = False
         if ok:
             key = (metric, code, year)
             if key in rows:
                 problems.add(row_no, names["year"], year_text,
-                             f"sama mittari, vastuutaho ja vuosi on jo rivillä {rows[key][0]}")
+                             t("loaders.own.duplicate", other=rows[key][0]))
             else:
                 rows[key] = (row_no, value)
     if problems:
         raise OwnMetricRejected(problems.final())
     if not rows:
-        raise OwnMetricRejected([_file_problem("tiedostossa ei ole yhtään täytettyä arvoa")])
+        raise OwnMetricRejected([_file_problem(t("loaders.own.nothing_filled"))])
     return [(m, c, y, v) for (m, c, y), (_, v) in rows.items()]
 
 
@@ -187,7 +189,7 @@ def _file_problem(message: str) -> UploadProblem:
 def load_bytes(data: bytes, file_name: str, *, by: str | None = None, db: Path | None = None) -> int:
     """Validate and store one file in one load; returns the number of values stored."""
     if len(data) > MAX_FILE_BYTES:
-        raise OwnMetricRejected([_file_problem("tiedosto on liian suuri")])
+        raise OwnMetricRejected([_file_problem(t("loaders.file.too_large_short"))])
     by = (by or os.environ.get("USER") or "cli").strip()[:100]
     checksum = hashlib.sha256(data).hexdigest()
     with writing("own-metric", target=Path(file_name).name, params={"checksum": checksum[:16]},

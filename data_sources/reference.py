@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from common.i18n import t
 from data_sources.rollup import refresh_derived
 from store.config import RegionConfig, region_config
 from store.warehouse import DIRECTIONS, METRIC_KINDS, region_problem, writing
@@ -36,7 +37,7 @@ DEFAULT_PARTIES = [("kunnat", "municipalities", "Kunnat", "kunnat", "*", "verifi
 class CatalogueError(ValueError):
     def __init__(self, problems: list[str]):
         self.problems = problems
-        super().__init__("Luettelossa on virheitä:\n" + "\n".join(f"  - {p}" for p in problems))
+        super().__init__(t("loaders.catalogue.rejected") + "\n" + "\n".join(f"  - {p}" for p in problems))
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class Row:
         return self.values[key]
 
     def where(self, column: str) -> str:
-        return f"{self.file} rivi {self.number}, sarake {column}"
+        return t("loaders.catalogue.where", file=self.file, row=self.number, column=column)
 
 
 def read_rows(path: Path, required: tuple[str, ...]) -> list[Row]:
@@ -57,7 +58,7 @@ def read_rows(path: Path, required: tuple[str, ...]) -> list[Row]:
         reader = csv.DictReader(handle)
         missing = [c for c in required if c not in (reader.fieldnames or [])]
         if missing:
-            raise CatalogueError([f"{path.name}: puuttuvat sarakkeet {', '.join(missing)}"])
+            raise CatalogueError([t("loaders.catalogue.missing_columns", file=path.name, columns=", ".join(missing))])
         return [
             Row(path.name, i + 2, {k: (v or "").strip() for k, v in rec.items() if k is not None})
             for i, rec in enumerate(reader)
@@ -71,7 +72,7 @@ def _int(row: Row, column: str, problems: list[str], *, optional: bool = False) 
     try:
         return int(text)
     except ValueError:
-        problems.append(f"{row.where(column)}: ei kokonaisluku: {text!r}")
+        problems.append(t("loaders.catalogue.not_an_integer", where=row.where(column), value=repr(text)))
         return None
 
 
@@ -82,14 +83,15 @@ def _float(row: Row, column: str, problems: list[str]) -> float | None:
     try:
         return float(text)
     except ValueError:
-        problems.append(f"{row.where(column)}: ei luku: {text!r}")
+        problems.append(t("loaders.catalogue.not_a_number", where=row.where(column), value=repr(text)))
         return None
 
 
 def _choice(row: Row, column: str, allowed: tuple[str, ...], problems: list[str]) -> str:
     value = row[column]
     if value not in allowed:
-        problems.append(f"{row.where(column)}: {value!r} ei ole mikään arvoista {', '.join(allowed)}")
+        problems.append(t("loaders.catalogue.not_one_of", where=row.where(column), value=repr(value),
+                          allowed=", ".join(allowed)))
     return value
 
 
@@ -98,7 +100,7 @@ def _unique(rows: list[Row], column: str, problems: list[str]) -> None:
     for row in rows:
         key = row[column]
         if key in seen:
-            problems.append(f"{row.where(column)}: {key!r} toistuu (ensin rivillä {seen[key]})")
+            problems.append(t("loaders.catalogue.repeats", where=row.where(column), value=repr(key), first=seen[key]))
         seen.setdefault(key, row.number)
 
 
@@ -129,7 +131,7 @@ def parse_catalogues(config: RegionConfig) -> Catalogues:
     regions = []
     for r in munis:
         if not (r["code"].isdigit() and len(r["code"]) == 3):
-            problems.append(f"{r.where('code')}: kuntakoodi on kolme numeroa, saatiin {r['code']!r}")
+            problems.append(t("loaders.catalogue.bad_municipality_code", where=r.where("code"), value=repr(r["code"])))
         regions.append(("KUNTA", r["code"], r["name_fi"], r["name_sv"], _int(r, "sotkanet_id", problems, optional=True)))
     muni_codes = {r["code"] for r in munis}
     for category, level in (("HYVINVOINTIALUE", config.hva), ("MAAKUNTA", config.maakunta), ("MAA", config.country)):
@@ -144,10 +146,12 @@ def parse_catalogues(config: RegionConfig) -> Catalogues:
         category = _choice(r, "category", ("PALVELUALUE", "TYP_ALUE"), problems)
         _choice(r, "status", ("verified", "assumed"), problems)
         if r["member_code"] not in muni_codes:
-            problems.append(f"{r.where('member_code')}: tuntematon kunta {r['member_code']!r}")
+            problems.append(t("loaders.catalogue.unknown_municipality", where=r.where("member_code"),
+                              value=repr(r["member_code"])))
         key = (category, r["member_code"])
         if key in area_of:
-            problems.append(f"{r.where('member_code')}: kunta {r['member_code']} on jo alueessa {area_of[key]}")
+            problems.append(t("loaders.catalogue.already_in_area", where=r.where("member_code"), code=r["member_code"],
+                              area=area_of[key]))
         area_of[key] = r["area_code"]
         if (category, r["area_code"]) not in areas_seen:
             areas_seen[(category, r["area_code"])] = (category, r["area_code"], r["area_name_fi"], r["area_name_sv"], None)
@@ -155,7 +159,7 @@ def parse_catalogues(config: RegionConfig) -> Catalogues:
     for category in ("PALVELUALUE", "TYP_ALUE"):
         missing = sorted(muni_codes - {m for (c, m) in area_of if c == category})
         if missing and any(c == category for c, _ in area_of):
-            problems.append(f"areas.csv: kunnat {', '.join(missing)} puuttuvat luokasta {category}")
+            problems.append(t("loaders.catalogue.missing_from_category", codes=", ".join(missing), category=category))
     regions.extend(areas_seen.values())
 
     goals_rows = read_rows(folder / "goals.csv", ("goal_id", "title_fi", "short_fi"))
@@ -183,7 +187,7 @@ def parse_catalogues(config: RegionConfig) -> Catalogues:
         ))
         for goal in filter(None, (g.strip() for g in r["goals"].split(";"))):
             if not goal.isdigit() or int(goal) not in goal_ids:
-                problems.append(f"{r.where('goals')}: tuntematon tavoite {goal!r}")
+                problems.append(t("loaders.catalogue.unknown_goal", where=r.where("goals"), value=repr(goal)))
             else:
                 indicator_goals.append((ind_id, int(goal)))
     indicator_ids = {i[0] for i in indicators}
@@ -197,17 +201,17 @@ def parse_catalogues(config: RegionConfig) -> Catalogues:
     for r in action_rows:
         owners = _ids(r.values.get("owners") or default_owners)
         if not owners:
-            problems.append(f"{r.where('owners')}: toimenpiteellä ei ole vastuutahoa")
+            problems.append(t("loaders.catalogue.no_owner", where=r.where("owners")))
         for seq, owner in enumerate(owners, 1):
             if owner not in party_kind:
-                problems.append(f"{r.where('owners')}: tuntematon vastuutaho {owner!r} (parties.csv: "
-                                f"{', '.join(party_kind)})")
+                problems.append(t("loaders.catalogue.unknown_owner", where=r.where("owners"), value=repr(owner),
+                                  parties=", ".join(party_kind)))
             action_owners.append((r["action_id"], owner, seq))
         goal = _int(r, "goal_id", problems)
         if goal not in goal_ids:
-            problems.append(f"{r.where('goal_id')}: tuntematon tavoite {r['goal_id']!r}")
+            problems.append(t("loaders.catalogue.unknown_goal", where=r.where("goal_id"), value=repr(r["goal_id"])))
         if r["level_id"] not in level_ids:
-            problems.append(f"{r.where('level_id')}: tuntematon taso {r['level_id']!r}")
+            problems.append(t("loaders.catalogue.unknown_level", where=r.where("level_id"), value=repr(r["level_id"])))
         actions.append((r["action_id"], goal, r["level_id"], _int(r, "seq", problems), r["text_fi"], r["responsible_fi"]))
     action_ids = {a[0] for a in actions}
 
@@ -221,24 +225,25 @@ def parse_catalogues(config: RegionConfig) -> Catalogues:
         linked = _ids(r["action_id"])
         for action_id in linked or [r["action_id"]]:
             if action_id not in action_ids:
-                problems.append(f"{r.where('action_id')}: tuntematon toimenpide {action_id!r}")
+                problems.append(t("loaders.catalogue.unknown_action", where=r.where("action_id"), value=repr(action_id)))
             metric_actions.append((r["metric_id"], action_id))
         kind = _choice(r, "kind", METRIC_KINDS, problems)
         metrics.append((r["metric_id"], linked[0] if linked else r["action_id"], _int(r, "seq", problems), r["text_fi"],
                         kind))
         own_unit, reported_by = r.values.get("own_unit", ""), r.values.get("reported_by", "")
         if own_unit and (kind != "trend" or r["indicator_ids"]):
-            problems.append(f"{r.where('own_unit')}: oma mittari on kehitysmittari (trend) ilman indikaattoreita")
+            problems.append(t("loaders.catalogue.own_metric_kind", where=r.where("own_unit")))
         if reported_by and not any(reported_by in owners_of.get(a, set()) for a in linked):
-            problems.append(f"{r.where('reported_by')}: {reported_by!r} ei ole mittarin toimenpiteen vastuutaho")
+            problems.append(t("loaders.catalogue.reporter_not_owner", where=r.where("reported_by"),
+                              value=repr(reported_by)))
         if own_unit and not reported_by:
-            problems.append(f"{r.where('reported_by')}: omalle mittarille tarvitaan raportoiva vastuutaho")
+            problems.append(t("loaders.catalogue.own_metric_needs_reporter", where=r.where("reported_by")))
         if own_unit or reported_by or r.values.get("indicator_reason"):
             metric_sources.append((r["metric_id"], own_unit or None, reported_by or None,
                                    r.values.get("indicator_reason") or None))
         for ind in filter(None, (x.strip() for x in r["indicator_ids"].split(";"))):
             if not ind.isdigit() or int(ind) not in indicator_ids:
-                problems.append(f"{r.where('indicator_ids')}: indikaattori {ind!r} ei ole luettelossa")
+                problems.append(t("loaders.catalogue.unknown_indicator", where=r.where("indicator_ids"), value=repr(ind)))
             else:
                 metric_indicators.append((r["metric_id"], int(ind)))
     metric_ids = {m[0] for m in metrics}
@@ -251,14 +256,14 @@ def parse_catalogues(config: RegionConfig) -> Catalogues:
     questions = []
     for r in q_rows:
         if r["metric_id"] and r["metric_id"] not in metric_ids:
-            problems.append(f"{r.where('metric_id')}: tuntematon mittari {r['metric_id']!r}")
+            problems.append(t("loaders.catalogue.unknown_metric", where=r.where("metric_id"), value=repr(r["metric_id"])))
         elif r["metric_id"] and r["respondent"] in RESPONDENT_KINDS:
             owner_kinds = {party_kind.get(o) for a in actions_of_metric.get(r["metric_id"], [])
                            for o in owners_of.get(a, set())}
             outside = RESPONDENT_KINDS[r["respondent"]] - owner_kinds
             if outside:
-                problems.append(f"{r.where('respondent')}: {r['respondent']!r} kysyy myös muilta kuin toimenpiteen "
-                                f"vastuutahoilta ({', '.join(sorted(outside))})")
+                problems.append(t("loaders.catalogue.asks_others", where=r.where("respondent"),
+                                  value=repr(r["respondent"]), kinds=", ".join(sorted(outside))))
         questions.append((r["question_id"], r["text_fi"], _choice(r, "type", QUESTION_TYPES, problems),
                           r["metric_id"] or None, _choice(r, "respondent", RESPONDENTS, problems),
                           _int(r, "sort", problems, optional=True)))
@@ -286,13 +291,14 @@ def _parties(folder: Path, muni_codes: set[str], problems: list[str]) -> list[tu
         if kind == "municipalities":
             unknown = [c for c in _ids(members) if c != "*" and c not in muni_codes]
             if not members or unknown:
-                problems.append(f"{r.where('members')}: kuntia ei ole luettelossa: {', '.join(unknown) or '(tyhjä)'}")
+                problems.append(t("loaders.catalogue.unknown_members", where=r.where("members"),
+                                  codes=", ".join(unknown) or t("loaders.catalogue.empty")))
         elif members:
-            problems.append(f"{r.where('members')}: vain kuntajoukolla on jäseniä")
+            problems.append(t("loaders.catalogue.members_only_for_municipalities", where=r.where("members")))
         out.append((r["party_id"], kind, r["name_fi"], r["short_fi"] or r["name_fi"], members or None,
                     r.values.get("member_status") or "verified", r.values.get("note_fi") or None, n))
     if sum(1 for p in out if p[1] == "hva") > 1 or sum(1 for p in out if p[1] == "liitto") > 1:
-        problems.append("parties.csv: hyvinvointialue ja liitto ovat kumpikin yksi osapuoli")
+        problems.append(t("loaders.catalogue.one_hva_one_liitto"))
     return out
 
 

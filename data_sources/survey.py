@@ -46,6 +46,7 @@ from pathlib import Path
 import pandas as pd
 
 from common.clock import db_timestamp
+from common.i18n import t
 from data_sources import uploads
 from data_sources.uploads import (
     MunicipalityResolver,
@@ -96,14 +97,14 @@ def normalise_answer(qtype: str, raw: str) -> tuple[str | None, str | None, str 
     if qtype == "yes_no":
         value = _YES_NO_LOOKUP.get(fold(text))
         if value is None:
-            return None, "tuntematon vastaus kyllä/ei-kysymykseen", "käytä Kyllä, Ei tai En osaa sanoa (tai jätä tyhjäksi)"
+            return None, t("loaders.survey.unknown_yes_no"), t("loaders.survey.yes_no_hint")
         return value, None, None
     if qtype == "scale_1_5":
         number = _NUMBER.match(text)
         if number:
             if int(number.group(1)) <= 5:
                 return str(int(number.group(1))), None, None
-            return None, "arvo asteikon ulkopuolella", "asteikko on 1–5, 0 = en osaa sanoa"
+            return None, t("loaders.survey.off_scale"), t("loaders.survey.scale_is")
         word = _SCALE_LOOKUP.get(fold(text))
         if word is not None:
             return word, None, None
@@ -111,14 +112,14 @@ def normalise_answer(qtype: str, raw: str) -> tuple[str | None, str | None, str 
         if lead:
             digit, label = lead.group(1), lead.group(2).strip()
             if int(digit) > 5:
-                return None, "arvo asteikon ulkopuolella", "asteikko on 1–5, 0 = en osaa sanoa"
+                return None, t("loaders.survey.off_scale"), t("loaders.survey.scale_is")
             from_label = _SCALE_LOOKUP.get(fold(label)) if label else None
             if from_label is not None and from_label != digit:
-                return None, f"numero {digit} ja sanallinen arvo eivät täsmää", None
+                return None, t("loaders.survey.digit_and_word_differ", digit=digit), None
             return digit, None, None
-        return None, "vastausta ei voitu lukea asteikolle 1–5", "käytä numeroa 1–5, 0 = en osaa sanoa, tai asteikon sanaa (esim. melko hyvin)"
+        return None, t("loaders.survey.unreadable_scale"), t("loaders.survey.scale_hint")
     if len(text) > MAX_TEXT_ANSWER:
-        return None, f"tekstivastaus on liian pitkä ({len(text)} merkkiä, raja {MAX_TEXT_ANSWER})", None
+        return None, t("loaders.survey.text_too_long", length=len(text), limit=MAX_TEXT_ANSWER), None
     return text, None, None
 
 
@@ -190,7 +191,7 @@ def parse_survey(
     table = read_table(data, file_name)
     problems = ProblemList()
     if questions is None or questions.empty:
-        raise file_problem("kysymysluettelo on tyhjä", "lataa luettelot ensin: python -m data_sources ensure")
+        raise file_problem(t("loaders.survey.no_questions"), t("loaders.survey.no_questions_hint"))
     resolver = MunicipalityResolver(municipalities, hva_code, hva_names)
 
     q_types = {str(q.question_id): str(q.type) for q in questions.itertuples(index=False)}
@@ -206,15 +207,16 @@ def parse_survey(
     question_cols: list[tuple[int, str]] = []
     ignored: list[str] = []
     seen_questions: dict[str, str] = {}
+    unknown_questions = False
     for idx, name in enumerate(table.header):
         if not name:
-            problems.add(1, f"sarake {idx + 1}", None, "sarakkeella ei ole otsikkoa, mutta sen alla on arvoja",
-                         "anna sarakkeelle kysymyksen tunnus tai poista sarake")
+            problems.add(1, t("loaders.survey.column_number", number=idx + 1), None,
+                         t("loaders.survey.column_without_heading"), t("loaders.survey.column_without_heading_hint"))
             continue
         kind = _META_LOOKUP.get(fold(name))
         if kind:
             if kind in meta:
-                problems.add(1, name, None, f"sarake toistuu (sama tieto kuin sarakkeessa '{table.header[meta[kind]]}')")
+                problems.add(1, name, None, t("loaders.survey.column_repeats", other=table.header[meta[kind]]))
             meta[kind] = idx
             continue
         if fold(name) in _IGNORED:
@@ -224,21 +226,23 @@ def parse_survey(
         if qid is None:
             # difflib for the first uploads.MAX_SUGGESTIONS unknown columns only (issue 13, item 7)
             match = problems.close_match(key(name), options, cutoff=0.75)
-            problems.add(1, name, None, "tuntematon kysymyssarake",
-                         f"tarkoititko {options[match]}?" if match else "otsikoksi käy kysymyksen tunnus tai koko teksti")
+            problems.add(1, name, None, t("loaders.survey.unknown_question_column"),
+                         t("loaders.did_you_mean", match=options[match]) if match
+                         else t("loaders.survey.question_heading_hint"))
+            unknown_questions = True
             continue
         if qid in seen_questions:
-            problems.add(1, name, None, f"kysymys {qid} on tiedostossa kahdesti (myös sarake '{seen_questions[qid]}')")
+            problems.add(1, name, None, t("loaders.survey.question_twice", question=qid, other=seen_questions[qid]))
             continue
         seen_questions[qid] = name
         question_cols.append((idx, qid))
     if "municipality" not in meta:
-        problems.add(1, None, None, "pakollinen sarake Kunta puuttuu",
-                     "lisää sarake Kunta (kunnan nimi tai koodi, hyvinvointialueelle PSHVA)")
-    if not question_cols and not any(p.message == "tuntematon kysymyssarake" for p in problems):
-        problems.add(1, None, None, "tiedostossa ei ole yhtään kysymyssaraketta")
+        problems.add(1, None, None, t("loaders.required_column", column="Kunta"),
+                     t("loaders.survey.municipality_column_hint", column="Kunta"))
+    if not question_cols and not unknown_questions:
+        problems.add(1, None, None, t("loaders.survey.no_question_columns"))
     if not table.rows:
-        problems.add(None, None, None, "tiedostossa ei ole yhtään vastausta (vain otsikkorivi)")
+        problems.add(None, None, None, t("loaders.survey.no_answers"))
     if problems and ("municipality" not in meta or not question_cols):
         raise UploadRejected(problems.final())
 
@@ -256,7 +260,7 @@ def parse_survey(
                 continue
             m = _NUMBER.match(text)
             if not m or not 1990 <= int(m.group(1)) <= 2100:
-                problems.add(row_no, col, text, "vuosi ei ole vuosiluku")
+                problems.add(row_no, col, text, t("loaders.survey.year_not_a_year"))
                 continue
             year_values.setdefault(int(m.group(1)), []).append(row_no)
     year_source = ""
@@ -267,13 +271,13 @@ def parse_survey(
             if other != year:
                 for row_no in rows:
                     problems.add(row_no, table.header[meta["year"]], str(other),
-                                 f"vuosi ei ole sama kuin annettu --year {year}")
+                                 t("loaders.survey.year_differs", year=year))
                     year_problem = True
     elif len(year_values) == 1:
         year, year_source = next(iter(year_values)), "sarake"
     elif len(year_values) > 1:
         problems.add(None, table.header[meta["year"]], ", ".join(map(str, sorted(year_values))),
-                     "tiedostossa on usean vuoden vastauksia", "lataa jokainen vuosi omana tiedostonaan")
+                     t("loaders.survey.several_years"), t("loaders.survey.several_years_hint"))
         year_problem = True
     else:
         in_name = set(_YEAR_IN_NAME.findall(Path(file_name).name))
@@ -289,12 +293,12 @@ def parse_survey(
         extra = [c for c in cells[width:] if c]
         if extra:
             problems.add(row_no, None, extra[0][:80],
-                         f"rivillä on {len(cells)} kenttää mutta otsikossa {width} sarakketta",
-                         "tarkista erottimet ja lainausmerkit")
+                         t("loaders.survey.too_many_fields", fields=len(cells), columns=width),
+                         t("loaders.survey.too_many_fields_hint"))
         exact = tuple(cell(cells, i) for i in range(width))
         if exact in seen_exact:
-            problems.add(row_no, None, None, f"rivi on täsmälleen sama kuin rivi {seen_exact[exact]} (kaksoiskappale)",
-                         "poista toinen riveistä")
+            problems.add(row_no, None, None, t("loaders.survey.duplicate_row", other=seen_exact[exact]),
+                         t("loaders.survey.duplicate_row_hint"))
             continue
         seen_exact[exact] = row_no
 
@@ -302,11 +306,12 @@ def parse_survey(
         muni_text = cell(cells, meta["municipality"])
         code = None
         if muni_text == "":
-            problems.add(row_no, muni_col, "", "kunta puuttuu")
+            problems.add(row_no, muni_col, "", t("loaders.municipality_missing"))
         else:
             code = resolver.resolve(muni_text)
             if code is None:
-                problems.add(row_no, muni_col, muni_text, "tuntematon kunta", resolver.suggest(muni_text))
+                problems.add(row_no, muni_col, muni_text, t("loaders.municipality_unknown"),
+                             resolver.suggest(muni_text))
         role = None
         if "role" in meta:
             role = " ".join(cell(cells, meta["role"]).split()) or None
@@ -318,8 +323,8 @@ def parse_survey(
             if ts_text:
                 ts = parse_timestamp(ts_text)
                 if ts is None:
-                    problems.add(row_no, table.header[meta["timestamp"]], ts_text, "aikaleimaa ei voitu lukea",
-                                 "käytä muotoa VVVV-KK-PP tt:mm tai P.K.VVVV tt.mm")
+                    problems.add(row_no, table.header[meta["timestamp"]], ts_text, t("loaders.survey.bad_timestamp"),
+                                 t("loaders.survey.timestamp_hint"))
                 else:
                     submitted = ts.isoformat(sep=" ")
                     stamp_years.add(ts.year)
@@ -327,8 +332,8 @@ def parse_survey(
             who = (code, key(role or ""), submitted)
             if who in seen_respondent:
                 problems.add(row_no, table.header[meta["timestamp"]], submitted,
-                             f"sama vastaaja (kunta, rooli ja aikaleima) on jo rivillä {seen_respondent[who]}",
-                             "poista kaksoisvastaus")
+                             t("loaders.survey.same_respondent", other=seen_respondent[who]),
+                             t("loaders.survey.same_respondent_hint"))
             seen_respondent.setdefault(who, row_no)
         answers: dict[str, str | None] = {}
         for idx, qid in question_cols:
@@ -343,8 +348,7 @@ def parse_survey(
         if len(stamp_years) == 1 and "timestamp" in meta:
             year, year_source = stamp_years.pop(), "aikaleimat"
         else:
-            problems.add(None, None, None, "kyselyn vuotta ei voitu päätellä (ei Vuosi-saraketta, vuotta tiedostonimessä "
-                         "eikä yhteistä vuotta aikaleimoissa)", "anna vuosi: --year VVVV")
+            problems.add(None, None, None, t("loaders.survey.no_year"), t("loaders.survey.no_year_hint"))
     if problems:
         raise UploadRejected(problems.final())
     return ParsedSurvey(
@@ -434,7 +438,7 @@ def load_survey_bytes(data: bytes, file_name: str, year: int | None = None, *, d
     path = db_path(db)
     file_name = Path(file_name).name or "kysely"
     if len(data) > uploads.MAX_FILE_BYTES:
-        raise file_problem(f"tiedosto on liian suuri ({len(data) // 1024} kt, raja {uploads.MAX_FILE_BYTES // (1024 * 1024)} Mt)")
+        raise file_problem(uploads.too_large(len(data)))
     # Validate against the live database first so a rejected file costs no copy of the database.
     with connect_read(path) as con:
         parsed = _parse_against(con, data, file_name, year)
@@ -507,7 +511,7 @@ def restore_survey_version(load_id: int, *, db: Path | None = None, user_name: s
     with connect_read(path) as con:
         info = con.execute("SELECT year, file_name, is_demo FROM survey_file WHERE load_id = ?", [load_id]).fetchone()
         if info is None:
-            raise file_problem(f"kyselylatausta {load_id} ei ole", "katso lataukset: python -m data_sources survey --list")
+            raise file_problem(t("loaders.survey.no_such_load", load_id=load_id), t("loaders.survey.no_such_load_hint"))
         year = int(info[0])
         codes = [r[0] for r in con.execute(
             "SELECT DISTINCT municipality_code FROM survey_response WHERE load_id = ? ORDER BY 1", [load_id]).fetchall()]

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from common.i18n import t
 from store.config import region_config
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # a survey export is far smaller; larger files are refused unread
@@ -55,13 +56,13 @@ class UploadProblem:
     def __str__(self) -> str:
         where = []
         if self.row is not None:
-            where.append(f"rivi {self.row}")
+            where.append(t("loaders.where.row", row=self.row))
         if self.column is not None:
-            where.append(f"sarake '{self.column}'")
+            where.append(t("loaders.where.column", column=self.column))
         if self.value is not None:
             shown = self.value if len(self.value) <= 80 else self.value[:77] + "…"
-            where.append(f"arvo '{shown}'")
-        text = (", ".join(where) + ": " if where else "tiedosto: ") + self.message
+            where.append(t("loaders.where.value", value=shown))
+        text = (", ".join(where) if where else t("loaders.where.file")) + ": " + self.message
         if self.suggestion:
             text += f" — {self.suggestion}"
         return text
@@ -71,7 +72,7 @@ class UploadRejected(Exception):
     def __init__(self, problems: list[UploadProblem]):
         self.problems = problems
         super().__init__(
-            "Tiedosto hylättiin, mitään ei tallennettu:\n" + "\n".join(f"  - {p}" for p in problems)
+            t("loaders.rejected") + "\n" + "\n".join(f"  - {p}" for p in problems)
         )
 
 
@@ -108,7 +109,7 @@ class ProblemList(list):
     def final(self) -> list[UploadProblem]:
         out = list(self)
         if self.extra:
-            out.append(UploadProblem(None, None, None, f"lisäksi {self.extra} muuta ongelmaa (ei listattu)"))
+            out.append(UploadProblem(None, None, None, t("loaders.more_problems", count=self.extra)))
         return out
 
 
@@ -142,8 +143,13 @@ def file_problem(message: str, suggestion: str | None = None) -> UploadRejected:
     return UploadRejected([UploadProblem(None, None, None, message, suggestion)])
 
 
+def too_large(size: int, limit: int = MAX_FILE_BYTES) -> str:
+    """The too-large message every loader gives: the file's size in kB and the cap in MB."""
+    return t("loaders.file.too_large", kb=size // 1024, mb=limit // (1024 * 1024))
+
+
 class UnreadableFile(ValueError):
-    """A path that is not a readable regular file within the size cap (message in Finnish)."""
+    """A path that is not a readable regular file within the size cap (message in the reader's language)."""
 
 
 def read_regular_file(path, limit: int = MAX_FILE_BYTES) -> bytes:
@@ -157,30 +163,30 @@ def read_regular_file(path, limit: int = MAX_FILE_BYTES) -> bytes:
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
-        raise UnreadableFile(f"tiedostoa ei ole: {path}") from None
+        raise UnreadableFile(t("loaders.file.missing", path=path)) from None
     except OSError as exc:
-        raise UnreadableFile(f"tiedostoa {path} ei voi lukea ({exc.strerror})") from None
+        raise UnreadableFile(t("loaders.file.unreadable", path=path, reason=exc.strerror)) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            kind = ("kansio" if stat.S_ISDIR(info.st_mode) else "nimetty putki (FIFO)" if stat.S_ISFIFO(info.st_mode)
-                    else "laite" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
-                    else "pistoke" if stat.S_ISSOCK(info.st_mode) else "erikoistiedosto")
-            raise UnreadableFile(f"{path} ei ole tavallinen tiedosto vaan {kind}; anna CSV-, XLSX- tai JSON-tiedosto")
+            kind = ("folder" if stat.S_ISDIR(info.st_mode) else "fifo" if stat.S_ISFIFO(info.st_mode)
+                    else "device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
+                    else "socket" if stat.S_ISSOCK(info.st_mode) else "special")
+            raise UnreadableFile(t("loaders.file.not_regular", path=path, kind=t(f"loaders.file.kind.{kind}")))
         if info.st_size > limit:
-            raise UnreadableFile(f"tiedosto on liian suuri ({info.st_size // 1024} kt, raja {limit // (1024 * 1024)} Mt)")
+            raise UnreadableFile(too_large(info.st_size, limit))
         chunks, total = [], 0
         while total <= limit:
             try:
                 chunk = os.read(fd, min(1 << 20, limit + 1 - total))
             except OSError as exc:
-                raise UnreadableFile(f"tiedostoa {path} ei voi lukea ({exc.strerror})") from None
+                raise UnreadableFile(t("loaders.file.unreadable", path=path, reason=exc.strerror)) from None
             if not chunk:
                 break
             chunks.append(chunk)
             total += len(chunk)
         if total > limit:
-            raise UnreadableFile(f"tiedosto on liian suuri (yli {limit // (1024 * 1024)} Mt)")
+            raise UnreadableFile(t("loaders.file.too_large_over", mb=limit // (1024 * 1024)))
         return b"".join(chunks)
     finally:
         os.close(fd)
@@ -211,19 +217,13 @@ def decode_text(data: bytes) -> tuple[str, str]:
         # threshold above the default: short Finnish exports with ä/ö score as "chaotic" at 0.2
         best = from_bytes(data, cp_isolation=["cp1252", "iso8859_15"], threshold=0.5).best()
         if best is None:
-            raise file_problem(
-                "merkistöä ei tunnistettu (ei UTF-8, UTF-16 eikä Windows-1252/ISO-8859-15)",
-                "tallenna tiedosto CSV UTF-8 -muodossa tai XLSX-muodossa",
-            )
+            raise file_problem(t("loaders.file.encoding_unknown"), t("loaders.file.save_utf8_or_xlsx"))
         return str(best), best.encoding
     try:
         return body.decode(encoding), encoding
     except UnicodeDecodeError as exc:
-        raise file_problem(
-            f"tiedosto alkaa {encoding.upper()}-tunnisteella, mutta sisältö ei ole kelvollista {encoding.upper()}-tekstiä "
-            f"(tavu {exc.start})",
-            "tallenna tiedosto uudelleen CSV UTF-8 -muodossa",
-        ) from None
+        raise file_problem(t("loaders.file.bom_mismatch", encoding=encoding.upper(), byte=exc.start),
+                           t("loaders.file.save_again_utf8")) from None
 
 
 _BAD_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -264,7 +264,7 @@ def read_csv_text(text: str) -> tuple[list[list[str]], str]:
         if delim == guess and scores[delim][0] >= 0.9 and scores[delim][1] > 1:
             return parsed[delim], delim
     if not scores:
-        raise file_problem("CSV-tiedostoa ei voitu lukea (rikkinäinen lainausmerkintä tai liian pitkä kenttä)")
+        raise file_problem(t("loaders.file.csv_unreadable"))
     best = max(scores, key=lambda d: (scores[d][1] > 1, scores[d][0], scores[d][1]))
     return parsed[best], best
 
@@ -297,36 +297,33 @@ def read_xlsx(data: bytes) -> list[list[str]]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise file_problem("XLSX-tiedosto on rikki (ei kelvollinen zip-paketti)") from None
+        raise file_problem(t("loaders.file.xlsx_broken")) from None
     with archive:
         infos = archive.infolist()
         total = sum(i.file_size for i in infos)
         if len(infos) > MAX_XLSX_MEMBERS or total > MAX_XLSX_UNCOMPRESSED:
-            raise file_problem(
-                f"XLSX-tiedosto purkautuisi liian suureksi ({total // (1024 * 1024)} Mt, raja "
-                f"{MAX_XLSX_UNCOMPRESSED // (1024 * 1024)} Mt)",
-                "poista ylimääräiset välilehdet tai tallenna CSV-muodossa",
-            )
+            raise file_problem(t("loaders.file.xlsx_too_big", mb=total // (1024 * 1024),
+                                 limit=MAX_XLSX_UNCOMPRESSED // (1024 * 1024)), t("loaders.file.xlsx_too_big_hint"))
     import openpyxl
 
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # untrusted input: openpyxl raises many kinds on a damaged file
-        raise file_problem(f"XLSX-tiedostoa ei voitu avata ({type(exc).__name__})",
-                            "avaa tiedosto Excelissä ja tallenna uudelleen") from None
+        raise file_problem(t("loaders.file.xlsx_unopenable", error=type(exc).__name__),
+                           t("loaders.file.xlsx_unopenable_hint")) from None
     try:
         if not workbook.worksheets:
-            raise file_problem("XLSX-tiedostossa ei ole yhtään taulukkoa")
+            raise file_problem(t("loaders.file.xlsx_no_sheet"))
         rows = []
         for values in workbook.worksheets[0].iter_rows(values_only=True):
             rows.append([_cell_text(v) for v in values])
             if len(rows) > MAX_ROWS + 1:
-                raise file_problem(f"tiedostossa on yli {MAX_ROWS} riviä")
+                raise file_problem(t("loaders.file.too_many_rows", limit=MAX_ROWS))
         return rows
     except UploadRejected:
         raise
     except Exception as exc:
-        raise file_problem(f"XLSX-tiedoston taulukkoa ei voitu lukea ({type(exc).__name__})") from None
+        raise file_problem(t("loaders.file.xlsx_sheet_unreadable", error=type(exc).__name__)) from None
     finally:
         workbook.close()
 
@@ -334,12 +331,12 @@ def read_xlsx(data: bytes) -> list[list[str]]:
 def read_table(data: bytes, file_name: str) -> Table:
     """Any accepted file -> header + numbered rows of text cells (fully blank rows dropped)."""
     if len(data) > MAX_FILE_BYTES:
-        raise file_problem(f"tiedosto on liian suuri ({len(data) // 1024} kt, raja {MAX_FILE_BYTES // (1024 * 1024)} Mt)")
+        raise file_problem(too_large(len(data)))
     if not data.strip():
-        raise file_problem("tiedosto on tyhjä")
+        raise file_problem(t("loaders.file.empty"))
     lower = file_name.lower()
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise file_problem("vanha Excel 97–2003 (.xls) -muoto ei käy", "tallenna tiedosto XLSX- tai CSV-muodossa")
+        raise file_problem(t("loaders.file.xls_old"), t("loaders.file.xls_old_hint"))
     encoding = delimiter = None
     if data.startswith(b"PK\x03\x04") or lower.endswith((".xlsx", ".xlsm")):
         fmt = "xlsx"
@@ -351,24 +348,23 @@ def read_table(data: bytes, file_name: str) -> Table:
         bad = _BAD_CONTROL.search(text)
         if bad:
             line = text.count("\n", 0, bad.start()) + 1
-            raise UploadRejected([UploadProblem(line, None, repr(bad.group())[1:-1],
-                                                "tiedostossa on ohjausmerkkejä: se ei ole tekstitiedosto tai merkistö on väärä",
-                                                "tallenna tiedosto CSV UTF-8 -muodossa tai XLSX-muodossa")])
+            raise UploadRejected([UploadProblem(line, None, repr(bad.group())[1:-1], t("loaders.file.control_chars"),
+                                                t("loaders.file.save_utf8_or_xlsx"))])
         raw, delimiter = read_csv_text(text)
         if len(raw) > MAX_ROWS + 1:
-            raise file_problem(f"tiedostossa on yli {MAX_ROWS} riviä")
+            raise file_problem(t("loaders.file.too_many_rows", limit=MAX_ROWS))
     numbered = [(i, [c.strip() if isinstance(c, str) else _cell_text(c) for c in r]) for i, r in enumerate(raw, start=1)]
     numbered = [(i, r) for i, r in numbered if any(r)]
     if not numbered:
-        raise file_problem("tiedostossa ei ole otsikkoriviä eikä vastauksia")
+        raise file_problem(t("loaders.file.no_header"))
     header_row, header = numbered[0]
     # Trailing blank header cells with no values under them are Excel's empty columns (one pass: the
     # header keeps its last named cell and every column that has a value in some row).
     used = max((_last_filled(r, len(header)) for _, r in numbered[1:]), default=0)
     del header[max(_last_filled(header), used):]
     if len(header) > MAX_COLUMNS:
-        raise file_problem(f"tiedostossa on liikaa sarakkeita ({len(header)}, raja {MAX_COLUMNS})",
-                           "tarkista, että tiedosto on oikea vienti ja erotin on oikein")
+        raise file_problem(t("loaders.file.too_many_columns", count=len(header), limit=MAX_COLUMNS),
+                           t("loaders.file.too_many_columns_hint"))
     rows = [(i, r) for i, r in numbered[1:]]
     return Table(header=header, rows=rows, format=fmt, encoding=encoding, delimiter=delimiter)
 
@@ -421,7 +417,7 @@ class MunicipalityResolver:
             if len(self._suggested) >= MAX_SUGGESTIONS:
                 return None
             match = difflib.get_close_matches(k, list(self._candidates), n=1, cutoff=0.6)
-            self._suggested[k] = f"tarkoititko {self._candidates[match[0]]}?" if match else None
+            self._suggested[k] = t("loaders.did_you_mean", match=self._candidates[match[0]]) if match else None
         return self._suggested[k]
 
 
@@ -447,7 +443,7 @@ def parse_timestamp(text: str) -> datetime | None:
 
 def print_problems(problems: list[UploadProblem], file=None) -> None:
     file = file or sys.stderr
-    print(f"Tiedosto hylättiin, mitään ei tallennettu. Ongelmia {len(problems)}:", file=file)
+    print(t("admin.rejected", count=len(problems)), file=file)
     for p in problems:
         print(f"  - {p}", file=file)
 
@@ -465,9 +461,10 @@ def load_file_from_cli(path, load):
     try:
         return load(read_regular_file(path, MAX_FILE_BYTES), path.name)
     except UnreadableFile as exc:
-        print(f"virhe: {exc}", file=sys.stderr)
+        print(t("loaders.cli_error", error=exc), file=sys.stderr)
     except OSError as exc:
-        print(f"virhe: tiedostoa {path} ei voi lukea ({exc.strerror})", file=sys.stderr)
+        print(t("loaders.cli_error", error=t("loaders.file.unreadable", path=path, reason=exc.strerror)),
+              file=sys.stderr)
     except UploadRejected as rejected:
         print_problems(rejected.problems)
     return _NOT_LOADED
