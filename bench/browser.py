@@ -415,7 +415,7 @@ def _ratio(a, b):
 def section(r: dict) -> str:
     """The run as Markdown: one table of seconds and ratios to the reference baseline, memory, readers."""
     L = [f"### Run `{r['label']}` — {r['started']} UTC, {r['wall_min']:.1f} min\n",
-         f"{r['machine']}. Demo database ({r['db']}). Load average (1/5/15 min): start {r['load_start']}, "
+         f"{r['machine']}. Database {r['db']}. Load average (1/5/15 min): start {r['load_start']}, "
          f"after the cold stage {r['load_after_cold']}, end {r['load_end']}. Repetitions: cold {r['reps']['cold']} "
          f"(a fresh server and browser each), warm {r['reps']['warm']}, widget {r['reps']['widget']}."
          + (f" Note: {r['note']}" if r.get("note") else "") + "\n",
@@ -537,6 +537,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--label", default="", help="name of this run in RESULTS.md (default: its start time)")
     p.add_argument("--note", default="", help="a sentence about this run for RESULTS.md")
     p.add_argument("--report", action="store_true", help="only rewrite RESULTS.md from the saved runs' JSON")
+    p.add_argument("--db", type=Path, help="serve this database instead of the demo database, e.g. the 1× national "
+                   "scale one that `python -m bench.run` builds (bench/out/db/scale_1.duckdb)")
     a = p.parse_args(argv)
     if a.report:
         write_results("")
@@ -552,8 +554,10 @@ def main(argv: list[str] | None = None) -> int:
     r = {"label": label, "note": a.note, "started": f"{started:%Y-%m-%d %H:%M}", "load_start": loadavg(),
          "machine": machine(), "reps": {"cold": 0 if a.no_cold else a.cold, "warm": a.warm, "widget": a.widget},
          "targets": [{k: v for k, v in x.items()} for x in tgts]}
-    db = demo_db()
-    r["db"] = str(db.relative_to(PROJECT_ROOT))
+    db = a.db.resolve() if a.db else demo_db()
+    if not db.is_file():
+        raise SystemExit(f"{db}: no such database (python -m bench.run builds the scale databases)")
+    r["db"] = str(db.relative_to(PROJECT_ROOT)) if db.is_relative_to(PROJECT_ROOT) else str(db)
     log(f"run {label}: {len(tgts)} targets (load {loadavg()})")
     r["cold"] = {} if a.no_cold else cold_stage(db, tgts, a.cold, a.timeout)
     r["load_after_cold"] = loadavg()

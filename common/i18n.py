@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import json
 import os
 import tomllib
 from functools import lru_cache
@@ -145,3 +146,74 @@ def in_this_language(make):
             _language.reset(language_token)
             _overrides.reset(overrides_token)
     return run
+
+
+class Phrase(str):
+    """A message that is stored (the load log): the Finnish text is the string itself — what the journal, the
+    CLI and old readers see — and its key and values go beside it (`phrase_record`), so a reader in another
+    language gets the message in theirs (`stored_text`). Values must be JSON (numbers, text)."""
+
+    key: str
+    values: dict
+
+    def __new__(cls, key: str, **values):
+        with in_language(SOURCE_LANGUAGE):
+            text = t(key, **values)
+        phrase = super().__new__(cls, text)
+        phrase.key, phrase.values = key, values
+        return phrase
+
+
+PHRASE_SEPARATOR = "; "
+
+
+def joined(parts, separator: str = PHRASE_SEPARATOR) -> str:
+    """Messages joined into one stored message; the phrases among them keep their keys (`phrase_record`)."""
+    parts = [p for p in parts if p]
+    text = separator.join(parts)
+    if not any(isinstance(p, (Phrase, _Joined)) for p in parts):
+        return text
+    return _Joined(text, parts, separator)
+
+
+class _Joined(str):
+    def __new__(cls, text: str, parts, separator: str):
+        joined_text = super().__new__(cls, text)
+        joined_text.parts, joined_text.separator = list(parts), separator
+        return joined_text
+
+
+def _record_parts(message) -> list:
+    if isinstance(message, _Joined):
+        return [{"separator": message.separator, "parts": [_record_parts(p) for p in message.parts]}]
+    if isinstance(message, Phrase):
+        return [[message.key, message.values]]
+    return [str(message)]
+
+
+def phrase_record(message) -> str | None:
+    """What to store beside a message so it can be shown in another language: JSON of its parts (a [key,
+    values] pair, plain text, or a joined group); None for a message that is plain text only."""
+    if not isinstance(message, (Phrase, _Joined)):
+        return None
+    return json.dumps(_record_parts(message), ensure_ascii=False)
+
+
+def _render(part) -> str:
+    if isinstance(part, dict):
+        return part["separator"].join("".join(_render(p) for p in group) for group in part["parts"])
+    if isinstance(part, list):
+        return t(part[0], **part[1])
+    return str(part)
+
+
+def stored_text(message, record) -> str:
+    """A stored message in the reader's language: rendered from `record` (phrase_record) when every key is
+    still in the catalogue and its values fit, else the stored (Finnish) text as it is."""
+    stored = "" if message is None else str(message)
+    if not record or language() == SOURCE_LANGUAGE:
+        return stored
+    try:
+        return "".join(_render(part) for part in json.loads(record))
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+        return stored

@@ -5,6 +5,7 @@ import argparse
 import json
 
 from common.format import fi_datetime, fi_int
+from common.i18n import Phrase
 from data_sources import meetings
 from data_sources.demo import DEMO_LABEL, build_demo
 from data_sources.reference import CatalogueError, load_catalogues
@@ -72,11 +73,11 @@ def cmd_ensure(args) -> int:
         with writing("migrate", params={"from": version, "to": SCHEMA_VERSION}, path=path) as load:
             if version < ROLLUP_DEMO_RULE:  # rollups stored before the rule "demo if any input is" (incl. weights)
                 refresh_derived(load.con)
-            load.message = f"skeema {version} → {SCHEMA_VERSION}"
+            load.message = Phrase("load_log.schema", old=version, new=SCHEMA_VERSION)
         print(f"Skeema päivitetty {version} → {SCHEMA_VERSION}")
     elif stale:  # stored by an older version of the metrics code: recompute once, not on every page view
         with writing("precompute", target=", ".join(stale), path=path) as load:
-            load.message = "sivujen esilasketut tiedot laskettu uudelleen"
+            load.message = Phrase("load_log.page_data_recomputed")
         print("Sivujen esilasketut tiedot laskettu uudelleen")
     return 0
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from common.i18n import Phrase
 from data_sources import meetings
 from data_sources.reference import (
     CatalogueError,
@@ -34,7 +35,7 @@ from store.warehouse import writing
 
 DEMO_YEARS = range(2010, 2025)
 SURVEY_YEARS = (2024, 2025)
-DEMO_LABEL = "Esimerkkiaineisto — ei todellisia lukuja"
+DEMO_LABEL = Phrase("load_log.demo")
 BASE_YEAR = 2017
 POPULATION_FILE = "demo_population.csv"  # in the region folder: code, name_fi, population (demo weights)
 
@@ -322,7 +323,7 @@ def build_demo(db: Path | None = None, region_id: str | None = None) -> dict:
     frame["is_demo"] = True
 
     with writing("demo", target="data_sources/demo.py", params={"years": f"{DEMO_YEARS[0]}-{DEMO_YEARS[-1]}"},
-                 is_demo=True, path=db, licence="Esimerkkiaineisto; ei lisenssiehtoja") as load:
+                 is_demo=True, path=db, licence=Phrase("load_log.demo_licence")) as load:
         con = load.con
         record_region(con, config)
         store_catalogues(con, cat)

@@ -28,6 +28,7 @@ from typing import Callable
 
 from common.clock import iso_utc
 from common.format import fi_datetime, fi_int
+from common.i18n import Phrase
 from data_sources import sotkanet_cli
 from store import derived
 from store.config import db_path
@@ -154,7 +155,7 @@ def step_schema(path: Path, log: EventLog, outcome: Outcome) -> bool:
         version = schema_version(con)
     if version < SCHEMA_VERSION:
         with writing("migrate", params={"from": version, "to": SCHEMA_VERSION}, path=path) as load:
-            load.message = f"skeema {version} → {SCHEMA_VERSION}"
+            load.message = Phrase("load_log.schema", old=version, new=SCHEMA_VERSION)
         log("schema", migrated_from=version, version=SCHEMA_VERSION)
         outcome.parts.append(f"Tietokannan skeema päivitettiin versiosta {version} versioon {SCHEMA_VERSION}.")
     else:
@@ -218,7 +219,7 @@ def step_derived(path: Path, log: EventLog, outcome: Outcome) -> None:
         stale = derived.stale_steps(con)
     if stale:
         with writing("precompute", target=", ".join(stale), path=path) as load:
-            load.message = "johdetut tiedot laskettu uudelleen"
+            load.message = Phrase("load_log.derived_recomputed")
     with connect_read(path) as con:
         still = derived.stale_steps(con)
         rollups = con.execute("SELECT count(*) FROM derived_observation").fetchone()[0]

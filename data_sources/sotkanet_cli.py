@@ -21,9 +21,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from common.format import fi_int
+from common.i18n import Phrase, joined
+from common.licence import LICENCE_SEPARATOR, producer_licence
 from data_sources import sotkanet as sk
 from data_sources.http import make_session, user_agent
-from data_sources.reference import licence_for, read_rows
+from data_sources.reference import read_rows
 from data_sources.rollup import refresh_derived
 from store.config import counties, db_path, region_config
 from store.warehouse import WarehouseError, connect_read, writing
@@ -292,7 +295,7 @@ def _meta_frame(metas: list[sk.IndicatorMeta]) -> pd.DataFrame:
         "range_start": m.range_start, "range_end": m.range_end, "description_fi": m.description_fi,
         "interpretation_fi": m.interpretation_fi, "limits_fi": m.limits_fi, "description_sv": m.description_sv,
         "interpretation_sv": m.interpretation_sv, "limits_sv": m.limits_sv, "metadata_url": m.metadata_url,
-        "licence": licence_for(m.organisation or ""),
+        "licence": str(producer_licence(m.organisation)),
     } for m in metas]).astype({"decimals": "Int64", "range_start": "Int64", "range_end": "Int64",
                                "data_updated": "datetime64[s]"})
 
@@ -349,7 +352,7 @@ def apply_results(load, results: list[ItemResult], new_regions: pd.DataFrame, *,
         con.unregister("sotkanet_meta_df")
     for r in sorted(results, key=lambda r: r.id):
         updated = r.meta.data_updated.isoformat() if r.meta and r.meta.data_updated else None
-        message = "; ".join([r.message, *r.notes]) if r.notes else r.message
+        message = joined([r.message, *r.notes]) if r.notes else r.message
         load.log_item(str(r.id), r.status, rows=len(r.rows) if r.rows is not None else None,
                       data_updated=updated, checksum=r.checksum, message=message)
     if changed:
@@ -459,18 +462,18 @@ def run_load(options: Options, *, out=None, err=None) -> int:
     unchanged = [r for r in results if r.status == "unchanged"]
     failed = sorted((r for r in results if r.status == "failed"), key=lambda r: r.id)
     licences = sorted({sk_licence(r.meta) for r in ok + unchanged if r.meta})
-    summary = (f"{len(ok)} ladattu, {len(unchanged)} ennallaan, {len(failed)} epäonnistui; "
-               f"{sum(len(r.rows) for r in ok)} riviä")
+    summary = Phrase("load_log.sotkanet_summary", ok=len(ok), unchanged=len(unchanged), failed=len(failed),
+                     rows=fi_int(sum(len(r.rows) for r in ok)))
     generated = bool(source.generated)
-    with writing("sotkanet", target=source.describe(), params=params, licence=" | ".join(licences) or None,
+    with writing("sotkanet", target=source.describe(), params=params, licence=joined(licences, LICENCE_SEPARATOR) or None,
                  path=path, is_demo=generated) as load:
         apply_results(load, results, new_regions, generated=generated)
         load.rows = sum(len(r.rows) for r in ok)
         load.status = "failed" if failed and not (ok or unchanged) else "partial" if failed else "ok"
         load.checksum = hashlib.sha256("".join(sorted(r.checksum or "" for r in ok)).encode()).hexdigest()[:16]
         parts = [summary, *warnings]
-        parts += [f"{r.id}: {r.message}" for r in failed[:20]]
-        load.message = "; ".join(parts)[:4000]
+        parts += [Phrase("load_log.item_failed", item=r.id, message=str(r.message)) for r in failed[:20]]
+        load.message = joined(parts)
 
     print(f"Sotkanet-lataus #{load.load_id} valmis ({time.monotonic() - started:.1f} s): {summary}", file=out)
     for w in warnings:
@@ -488,4 +491,4 @@ def run_load(options: Options, *, out=None, err=None) -> int:
 
 
 def sk_licence(meta: sk.IndicatorMeta) -> str:
-    return licence_for(meta.organisation or "")
+    return producer_licence(meta.organisation)

@@ -172,4 +172,4 @@ for goal_id, goal_questions in visible.groupby(visible["goal_id"].fillna(0), sor
 if not page["download"].empty:
     st.divider()
     st.markdown(t("survey.download_heading"))
-    download_buttons(page["download"], f"kompassikysely_{year}", key="survey_all")
+    download_buttons(page["download"], t("export.file_survey", year=year), key="survey_all")

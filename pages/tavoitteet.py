@@ -80,9 +80,9 @@ if municipal_actions:
     grid_status = grid_status.rename(columns={"_municipality": t("plan.col_municipality")})
     st.dataframe(grid_status, hide_index=True, width="stretch")
     st.caption(t("plan.matrix_caption"))
-    download_buttons(grid_status, f"tila_{goal}_{level}", key="cell_status")
+    download_buttons(grid_status, t("export.file_cell_status", goal=goal, level=level), key="cell_status")
 
 goal_column, level_column = t("plan.download_goal"), t("plan.download_level")
 full = actions.merge(goals[["goal_id", "title_fi"]].rename(columns={"title_fi": goal_column}), on="goal_id") \
     .merge(levels[["level_id", "title_fi"]].rename(columns={"title_fi": level_column}), on="level_id")
-download_buttons(full[["action_id", goal_column, level_column, "text_fi", "responsible_fi"]], "suunnitelman_toimenpiteet")
+download_buttons(full[["action_id", goal_column, level_column, "text_fi", "responsible_fi"]], t("export.file_plan_actions"))

@@ -7,7 +7,7 @@ from readmodel import page_data, sources, view_data
 from ui import data
 from ui.layout import page_demo_banner, region_facts
 from ui.safe import md
-from common.i18n import t, value_label
+from common.i18n import language, t, value_label
 from ui.tables import download_buttons
 
 st.title(t("page_sources"))
@@ -58,18 +58,22 @@ st.dataframe(pd.DataFrame({
     t("sources.col.dataset"): [demo_real[bool(d)] if pd.notna(d) else "–" for d in table["is_demo"]],
     t("sources.col.licence"): table["licence"].fillna("–"),
     t("sources.col.direction"): table["direction"].map(lambda d: value_label("direction", d)), t("sources.col.direction_reason"): table["direction_reason"],
-    metadata: table["metadata_url"].where(table["metadata_url"].fillna("").str.startswith("https://"), None),
+    metadata: table["metadata_url"].where(table["metadata_url"].fillna("").str.startswith("https://"), None)
+                                   .str.replace("/sotkanet/fi/", f"/sotkanet/{language()}/", regex=False),
 }), hide_index=True, width="stretch",
     column_config={metadata: st.column_config.LinkColumn(metadata, display_text="sotkanet.fi")})
 
 st.header(t("sources.load_log_heading"))
 log = data.get(sources.load_log)
 log = log.assign(source=log["source"].map(lambda s: value_label("load_source", s)),
-                 status=log["status"].map(lambda s: value_label("load_status", s)))
+                 status=log["status"].map(lambda s: value_label("load_status", s)),
+                 started_at=[fi_datetime(d) if pd.notna(d) else "–" for d in log["started_at"]],
+                 finished_at=[fi_datetime(d) if pd.notna(d) else "–" for d in log["finished_at"]],
+                 is_demo=[demo_real[bool(d)] for d in log["is_demo"]])
 st.dataframe(log.rename(columns={
     "load_id": "#", "source": t("sources.col.source"), "target": t("sources.col.target"), "status": t("col_status"),
     "started_at": t("sources.col.started"), "finished_at": t("sources.col.finished"), "rows": t("sources.col.rows"),
-    "is_demo": t("sources.col.demo"), "message": t("sources.col.message"), "licence": t("sources.col.licence")}),
+    "is_demo": t("sources.col.dataset"), "message": t("sources.col.message"), "licence": t("sources.col.licence")}),
     hide_index=True, width="stretch")
 items = data.get(sources.load_items)
 if len(items):
@@ -107,4 +111,4 @@ st.dataframe(pd.DataFrame({
     t("col_region"): members["group_name"], t("sources.col.municipality"): members["member_name"],
     t("col_status"): members["status"].map(memberships), t("sources.col.source"): members["source"],
 }), hide_index=True, width="stretch")
-download_buttons(members, "aluejaot")
+download_buttons(members, t("export.file_areas"))

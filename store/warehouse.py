@@ -27,15 +27,16 @@ from typing import Iterator
 import duckdb
 
 from common.clock import db_timestamp, iso_utc
+from common.i18n import Phrase, phrase_record
 from store import derived
 from store.config import db_path
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
+MESSAGE_LIMIT = 4000  # characters of a load's message kept in the log
 
 REGION_CATEGORIES = ("KUNTA", "PALVELUALUE", "TYP_ALUE", "HYVINVOINTIALUE", "MAAKUNTA", "MAA")
 DIRECTIONS = ("higher_better", "lower_better", "neutral")
 METRIC_KINDS = ("yes_no", "trend", "experience", "other")
-THL_LICENCE = "CC BY 4.0 (THL, Sotkanet.fi)"
 
 
 class WarehouseError(RuntimeError):
@@ -211,6 +212,13 @@ MIGRATIONS: list[str] = [
     ALTER TABLE indicator ADD COLUMN IF NOT EXISTS interpretation_sv TEXT;
     ALTER TABLE indicator ADD COLUMN IF NOT EXISTS limits_sv TEXT;
     """,
+    # 8 -> 9: a load's message and licence keep their string keys and values beside the Finnish text
+    # (common.i18n.phrase_record), so the load log reads in the reader's language (issue 16).
+    """
+    ALTER TABLE load_log ADD COLUMN IF NOT EXISTS message_phrase TEXT;
+    ALTER TABLE load_log ADD COLUMN IF NOT EXISTS licence_phrase TEXT;
+    ALTER TABLE load_item ADD COLUMN IF NOT EXISTS message_phrase TEXT;
+    """,
 ]
 
 
@@ -380,17 +388,19 @@ class Load:
                  checksum: str | None = None, message: str | None = None) -> None:
         """One line per indicator / file of a load: what happened to it and why."""
         self.con.execute(
-            "INSERT OR REPLACE INTO load_item VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [self.load_id, item, status, rows, data_updated, checksum, message],
+            "INSERT OR REPLACE INTO load_item (load_id, item, status, rows, data_updated, checksum, message,"
+            " message_phrase) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [self.load_id, item, status, rows, data_updated, checksum, message, phrase_record(message)],
         )
 
 
 def _record_interrupted(con: duckdb.DuckDBPyConnection, info: dict) -> None:
     """A previous load was killed before its swap: say so in the load log."""
     load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM load_log").fetchone()[0]
+    interrupted = Phrase("load_log.interrupted")
     con.execute(
-        "INSERT INTO load_log (load_id, source, target, params, started_at, finished_at, status, message, is_demo)"
-        " VALUES (?, ?, ?, ?, ?, ?, 'interrupted', ?, ?)",
+        "INSERT INTO load_log (load_id, source, target, params, started_at, finished_at, status, message,"
+        " message_phrase, is_demo) VALUES (?, ?, ?, ?, ?, ?, 'interrupted', ?, ?, ?)",
         [
             load_id,
             info.get("source", "?"),
@@ -398,7 +408,8 @@ def _record_interrupted(con: duckdb.DuckDBPyConnection, info: dict) -> None:
             json.dumps(info.get("params", {}), ensure_ascii=False),
             info.get("started_at", iso_utc()),
             db_timestamp(),
-            "Lataus keskeytyi ennen valmistumista; tietokanta jäi latausta edeltäneeseen tilaan.",
+            interrupted,
+            phrase_record(interrupted),
             bool(info.get("is_demo", False)),
         ],
     )
@@ -502,11 +513,12 @@ def writing(
             all_params = {**(params or {}), **load.extra_params}
             con.execute(
                 "INSERT INTO load_log (load_id, source, target, params, checksum, rows, started_at,"
-                " finished_at, status, message, licence, is_demo, user_name)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " finished_at, status, message, licence, is_demo, user_name, message_phrase, licence_phrase)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [load_id, source, target, json.dumps(all_params, ensure_ascii=False), load.checksum,
-                 load.rows, started, db_timestamp(), load.status, load.message, licence, is_demo,
-                 user_name or os.environ.get("USER") or "cli"],
+                 load.rows, started, db_timestamp(), load.status, str(load.message)[:MESSAGE_LIMIT], licence,
+                 is_demo, user_name or os.environ.get("USER") or "cli", phrase_record(load.message),
+                 phrase_record(licence)],
             )
             con.execute("COMMIT")
             con.execute("CHECKPOINT")

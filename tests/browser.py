@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from ui import page_registry
-from common.i18n import t
+from common.i18n import in_language, t
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
@@ -153,15 +153,18 @@ def click_button(driver, label: str, timeout: float = 30) -> None:
     raise AssertionError(f"no button {label!r}")
 
 
-def log_in(driver, url: str, password: str) -> None:
-    """Log in on the admin page with the password (the session keeps the login while it follows links)."""
+def log_in(driver, url: str, password: str, lang: str = "fi") -> None:
+    """Log in on the admin page with the password (the session keeps the login while it follows links), in
+    the page's words of `lang`."""
     from selenium.webdriver.common.by import By
 
-    driver.get(f"{url}/yllapito")
-    wait_for_page(driver, "Ylläpidon salasana")
+    with in_language(lang):
+        password_label, login, logged_in = t("admin.password"), t("admin.login"), t("admin.logged_in", user="")
+    driver.get(f"{url}/yllapito" + ("" if lang == "fi" else f"?lang={lang}"))
+    wait_for_page(driver, password_label)
     driver.find_element(By.CSS_SELECTOR, 'input[type="password"]').send_keys(password)
-    click_button(driver, "Kirjaudu")
-    wait_for_page(driver, "Kirjautunut")
+    click_button(driver, login)
+    wait_for_page(driver, logged_in.strip())
 
 
 def exception_boxes(driver) -> list[str]:

@@ -75,3 +75,24 @@ def test_a_broken_strings_file_names_the_key(tmp_path, monkeypatch, broken, reas
     finally:
         monkeypatch.undo()
         i18n.catalogue.cache_clear()
+
+
+def test_every_download_is_named_in_the_readers_language():
+    """A download's file name is a string of the catalogue (t(...)), so a Swedish reader saves
+    'omradesindelningar.csv', not 'aluejaot.csv' (issue 16)."""
+    calls = [(path.relative_to(ROOT), node.lineno, node) for path in CODE
+             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "download_buttons"]
+    assert len(calls) >= 10  # the scan finds the pages' download buttons
+    literal = [(str(f), line) for f, line, node in calls
+               if not (isinstance(node.args[1], ast.Call) and getattr(node.args[1].func, "id", None) == "t")]
+    assert not literal, f"latauksen nimi ei ole merkkijonoluettelosta: {literal}"
+
+
+@pytest.mark.parametrize("title, slug", [
+    ("Siilinjärvi_indikaattorit", "siilinjarvi_indikaattorit"), ("områdesindelningar", "omradesindelningar"),
+    ("Kuopio: 2025 / Hyte", "kuopio_2025_hyte"), ("ääö", "aao"), ("<>", "tiedot")])
+def test_file_names_keep_finnish_and_swedish_letters_readable(title, slug):
+    from ui.tables import file_slug
+
+    assert file_slug(title) == slug

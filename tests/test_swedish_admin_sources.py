@@ -42,8 +42,17 @@ def test_sources_page_swedish(demo_env):
     assert {"Producent", "Uppdaterad (Sotkanet)", "Senaste laddning", "Rader", "Data", "Licens"} <= set(indicators.columns)
     assert set(indicators["Data"]) <= {"EXEMPEL", "verklig", "–"} and "EXEMPEL" in set(indicators["Data"])
     log = next(f for f in frames(at) if "Källa" in f.columns and "Meddelande" in f.columns)
-    assert {"Mål", "Status", "Började", "Slutade", "Exempel", "Licens"} <= set(log.columns)
+    assert {"Mål", "Status", "Började", "Slutade", "Data", "Licens"} <= set(log.columns)
     assert "exempeldata" in set(log["Källa"])  # the source in words (values.toml load_source)
+    # the loaders' stored messages and licences in Swedish (common.i18n.Phrase), times as on every page
+    demo_load = log[log["Källa"] == "exempeldata"].iloc[0]
+    assert demo_load["Meddelande"] == "Exempeldata — inte verkliga siffror"
+    assert demo_load["Licens"] == "Exempeldata; inga licensvillkor" and demo_load["Data"] == "EXEMPEL"
+    assert all(" kl. " in str(v) for v in log["Började"]), list(log["Började"])
+    licences = set(indicators["Licens"])
+    assert "Sotkanet.fi (THL); producent Tilastokeskus, enligt producentens användarvillkor" in licences
+    assert not any("käyttöehdoin" in str(v) for v in licences)
+    assert all("/sotkanet/sv/metadata/" in str(u) for u in indicators["Metadata"].dropna())
     areas = next(f for f in frames(at) if "Kategori" in f.columns)
     assert set(areas.columns) == {"Kategori", "Område", "Kommun", "Status", "Källa"}
     assert set(areas["Status"].dropna()) <= {"✔ bekräftad", "? antagen"}
@@ -62,6 +71,9 @@ def test_sources_page_stays_finnish_by_default(demo_env):
     indicators = next(f for f in frames(at) if "Indikaattori" in f.columns)
     assert {"Tuottaja", "Päivitetty (Sotkanet)", "Aineisto"} <= set(indicators.columns)
     assert "ESIMERKKI" in set(indicators["Aineisto"])
+    log = next(f for f in frames(at) if "Lähde" in f.columns and "Viesti" in f.columns)
+    assert "Esimerkkiaineisto — ei todellisia lukuja" in set(log["Viesti"])
+    assert "Sotkanet.fi (THL); tuottaja Tilastokeskus, tuottajan käyttöehdoin" in set(indicators["Lisenssi"])
 
 
 def _admin_app(monkeypatch, lang: str | None, logged_in: bool, hash_value: str | None) -> AppTest:

@@ -6,6 +6,7 @@ formula; in CSV text that a spreadsheet would evaluate gets OWASP's leading `'`,
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pandas as pd
 import streamlit as st
@@ -27,8 +28,15 @@ def to_xlsx(frame: pd.DataFrame, sheet: str = "tiedot") -> bytes:
 DEFERRED = True
 
 
+def file_slug(name: str) -> str:
+    """A download's file name from its title: ASCII letters (ä → a, å → a, ö → o, so "Siilinjärvi" stays
+    readable instead of "siilinj_rvi"), digits, _ and -."""
+    ascii_name = unicodedata.normalize("NFKD", name.lower()).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9_-]+", "_", ascii_name).strip("_") or "tiedot"
+
+
 def download_buttons(frame: pd.DataFrame, name: str, key: str | None = None) -> None:
-    slug = re.sub(r"[^a-z0-9_-]+", "_", name.lower()).strip("_") or "tiedot"
+    slug = file_slug(name)
     key = key or slug
     csv_data = (lambda: to_finnish_csv(frame)) if DEFERRED else to_finnish_csv(frame)
     xlsx_data = (lambda: to_xlsx(frame, slug)) if DEFERRED else to_xlsx(frame, slug)
