@@ -439,18 +439,18 @@ def _cmd_set(args) -> int:
         entry = record_status(args.action, args.municipality, args.status, args.date, args.note, by=args.by, db=args.db,
                               responsible=args.responsible, timetable=args.timetable)
     except UploadRejected as rejected:
-        print("Tilaa ei kirjattu:", file=sys.stderr)
+        print(t("loaders.cli.status_not_recorded"), file=sys.stderr)
         for p in rejected.problems:
             print(f"  - {p}", file=sys.stderr)
         return 1
-    print(f"kirjattu (merkintä #{entry})")
+    print(t("loaders.cli.status_recorded", entry=entry))
     return 0
 
 
 def _cmd_export(args) -> int:
     with connect_read(db_path(args.db)) as con:
         frame = current_status(con) if args.current else status_history(con)
-    write_cli_output(export_csv_bytes(frame), args.out, f"{len(frame)} riviä -> {args.out}")
+    write_cli_output(export_csv_bytes(frame), args.out, t("loaders.cli.rows_written", rows=len(frame), out=args.out))
     return 0
 
 
@@ -459,7 +459,7 @@ def _cmd_import(args) -> int:
                                                                                   user_name=args.by))
     if not_loaded(added):
         return 1
-    print(f"tuotu {added} uutta merkintää" if added else "ei muutoksia")
+    print(t("loaders.cli.statuses_imported", count=added) if added else t("loaders.cli.no_changes"))
     return 0
 
 

@@ -247,11 +247,11 @@ def _cmd_list(args) -> int:
     with connect_read(db_path(args.db)) as con:
         frame = meeting_list(con, args.year)
     if frame.empty:
-        print("Ei kokouksia.")
+        print(t("loaders.cli.no_meetings"))
     for r in frame.itertuples():
-        assumed = " (päivä oletettu)" if r.date_status == "assumed" else ""
+        assumed = t("loaders.cli.day_assumed") if r.date_status == "assumed" else ""
         print(f"{r.meeting_date:%d.%m.%Y}\t{r.meeting_id}\t{KINDS.get(r.kind, r.kind)}\t{r.title_fi}{assumed}"
-              + (f"\tpäätöksiä {r.decisions}" if r.decisions else ""))
+              + ("\t" + t("loaders.cli.decisions", count=r.decisions) if r.decisions else ""))
     return 0
 
 
@@ -277,7 +277,7 @@ def _cmd_decide(args) -> int:
                                       responsible=args.responsible, due=args.due, by=args.by, db=args.db)
     except MeetingRejected as exc:
         return _report(exc)
-    print(f"Kirjattu: {args.kind} #{decision_id} ({args.meeting})")
+    print(t("loaders.cli.decision_recorded", kind=args.kind, decision=decision_id, meeting=args.meeting))
     return 0
 
 

@@ -220,7 +220,7 @@ def values(con) -> pd.DataFrame:
 def _cmd_template(args) -> int:
     with connect_read(db_path(args.db)) as con:
         data = template_bytes(con)
-    write_cli_output(data, args.out, f"pohja -> {args.out}")
+    write_cli_output(data, args.out, t("loaders.cli.template_written", out=args.out))
     return 0
 
 
@@ -228,7 +228,7 @@ def _cmd_load(args) -> int:
     added = load_file_from_cli(args.file, lambda data, name: load_bytes(data, name, by=args.by, db=args.db))
     if not_loaded(added):
         return 1
-    print(f"tallennettu {added} arvoa")
+    print(t("loaders.cli.values_saved", count=added))
     return 0
 
 

@@ -553,11 +553,12 @@ def _cmd_survey(args: argparse.Namespace) -> int:
         with connect_read(db) as con:
             history = survey_history(con)
         if history.empty:
-            print("ei ladattuja kyselyitä")
+            print(t("loaders.cli.no_surveys"))
         for r in history.itertuples(index=False):
-            demo = " (esimerkki)" if r.is_demo else ""
-            print(f"#{r.load_id} vuosi {r.year} {r.file_name}{demo}: {r.responses} vastausta, "
-                  f"{r.active_responses} voimassa; kunnat {r.municipalities or '-'}; ladattu {r.loaded_at:%Y-%m-%d %H:%M}")
+            print(t("loaders.cli.survey_line", load_id=r.load_id, year=r.year, file=r.file_name,
+                    demo=t("loaders.cli.demo_mark") if r.is_demo else "", responses=r.responses,
+                    active=r.active_responses, municipalities=r.municipalities or "-",
+                    loaded=f"{r.loaded_at:%Y-%m-%d %H:%M}"))
         return 0
     try:
         if args.restore is not None:
@@ -565,19 +566,19 @@ def _cmd_survey(args: argparse.Namespace) -> int:
         elif args.file:
             result = load_survey_file(Path(args.file), args.year, db=db, is_demo=args.demo)
         else:
-            print("anna tiedosto, --restore LOAD_ID tai --list", file=sys.stderr)
+            print(t("loaders.cli.survey_usage"), file=sys.stderr)
             return 2
     except UploadRejected as rejected:
         print_problems(rejected.problems)
         return 1
     if result.status == "unchanged":
-        print(f"ei muutoksia (sama tiedosto on jo voimassa, lataus #{result.load_id})")
+        print(t("loaders.cli.survey_unchanged", load_id=result.load_id))
     elif result.status == "restored":
-        print(f"palautettu: vuoden {result.year} vastaukset {len(result.municipalities)} kunnalle/HVA:lle "
-              f"({result.rows} vastausta, lataus #{result.load_id})")
+        print(t("loaders.cli.survey_restored", year=result.year, municipalities=len(result.municipalities),
+                rows=result.rows, load_id=result.load_id))
     else:
-        print(f"ladattu: vuosi {result.year}, {result.rows} vastausta, kunnat {', '.join(result.municipalities)} "
-              f"(lataus #{result.load_id})")
+        print(t("loaders.cli.survey_loaded", year=result.year, rows=result.rows,
+                codes=", ".join(result.municipalities), load_id=result.load_id))
     return 0
 
 
