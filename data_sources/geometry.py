@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from common.geo import ATTRIBUTION
-from common.i18n import t
+from common.i18n import Phrase, t
 from data_sources.http import make_session, user_agent
 from data_sources.uploads import UnreadableFile, read_regular_file
 from store.config import db_path, region_config
@@ -160,9 +160,9 @@ def load_geometry(raw: bytes, origin: str, code_property: str | None = None, db:
         load.rows = len(features)
         if missing:
             load.status = "partial"
-            load.message = "Puuttuu: " + ", ".join(missing)
+            load.message = Phrase("load_log.geometry_missing", codes=", ".join(missing))
         else:
-            load.message = f"{len(features)} kuntaa"
+            load.message = Phrase("load_log.geometry_loaded", count=len(features))
     return {"kept": len(features), "missing": missing, "code_property": used}
 
 

@@ -22,7 +22,7 @@ from datetime import date
 import duckdb
 
 from common.clock import db_timestamp
-from common.i18n import t
+from common.i18n import Phrase, t
 from data_sources.reference import _choice, read_rows
 from store.config import RegionConfig, db_path, region_config
 from store.warehouse import connect_read, writing
@@ -122,7 +122,7 @@ def load_year(region_id: str | None = None, path=None) -> int:
     year = parse_year(config, areas)
     with writing("meetings", target=str(config.folder), params={"region": config.id}, path=db_path(path)) as load:
         load.rows = store_year(load.con, year)
-        load.message = f"vuosikello: {len(year.meetings)} kokousta, {len(year.deliverables)} toimitettavaa"
+        load.message = Phrase("load_log.calendar", meetings=len(year.meetings), deliverables=len(year.deliverables))
     return load.rows
 
 
@@ -197,7 +197,7 @@ def add_meeting(kind: str, meeting_date, title: str, *, area_code: str | None = 
         load.con.execute("INSERT INTO meeting VALUES (?, ?, ?, ?, ?, ?, ?, NULL, 'confirmed', 'admin', ?, ?, FALSE)",
                          [meeting_id, kind, start, end, title, area_code, parties, by, db_timestamp()])
         load.rows = 1
-        load.message = f"kokous {meeting_id}: {title}"
+        load.message = Phrase("load_log.meeting", meeting=meeting_id, title=title)
     return meeting_id
 
 
@@ -229,7 +229,9 @@ def record_decision(meeting_id: str, text: str, *, kind: str = "päätös", acti
             " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING decision_id",
             [meeting_id, kind, text, action_id, responsible, due_date, by, db_timestamp()]).fetchone()[0]
         load.rows = 1
-        load.message = f"{kind} #{decision_id} kokouksessa {meeting_id}" + (f" (toimenpide {action_id})" if action_id else "")
+        load.message = (Phrase("load_log.decision_for_action", kind=kind, decision=decision_id, meeting=meeting_id,
+                               action=action_id) if action_id else
+                        Phrase("load_log.decision", kind=kind, decision=decision_id, meeting=meeting_id))
     return int(decision_id)
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 from common.i18n import t
+from common.licence import producer_licence
 from data_sources.rollup import refresh_derived
 from store.config import RegionConfig, region_config
 from store.warehouse import DIRECTIONS, METRIC_KINDS, region_problem, writing
@@ -183,7 +184,7 @@ def parse_catalogues(config: RegionConfig) -> Catalogues:
             ind_id, r["title_fi"], r["title_sv"] or None, r["unit"], _int(r, "decimals", problems, optional=True),
             _float(r, "scale", problems), direction, r["direction_reason"], r["theme"], r["organisation"],
             f"https://sotkanet.fi/sotkanet/fi/metadata/indicators/{ind_id}",
-            licence_for(r["organisation"]), r["notes"],
+            str(producer_licence(r["organisation"])), r["notes"],
         ))
         for goal in filter(None, (g.strip() for g in r["goals"].split(";"))):
             if not goal.isdigit() or int(goal) not in goal_ids:
@@ -300,13 +301,6 @@ def _parties(folder: Path, muni_codes: set[str], problems: list[str]) -> list[tu
     if sum(1 for p in out if p[1] == "hva") > 1 or sum(1 for p in out if p[1] == "liitto") > 1:
         problems.append(t("loaders.catalogue.one_hva_one_liitto"))
     return out
-
-
-def licence_for(organisation: str) -> str:
-    if "THL" in organisation or "Terveyden ja hyvinvoinnin" in organisation:
-        return "CC BY 4.0 (THL, Sotkanet.fi)"
-    producer = organisation or "tuottaja"
-    return f"Sotkanet.fi (THL); tuottaja {producer}, tuottajan käyttöehdoin"
 
 
 def store_catalogues(con: duckdb.DuckDBPyConnection, cat: Catalogues) -> int:

@@ -96,3 +96,30 @@ def test_file_names_keep_finnish_and_swedish_letters_readable(title, slug):
     from ui.tables import file_slug
 
     assert file_slug(title) == slug
+
+
+def test_a_stored_message_is_finnish_text_and_reads_in_the_readers_language():
+    from common.i18n import Phrase, in_language, joined, phrase_record, stored_text
+
+    message = joined([Phrase("load_log.sotkanet_summary", ok=2, unchanged=1, failed=1, rows="1 200"),
+                      "tuntematon huomio", Phrase("load_log.item_failed", item=683, message="HTTP 500")])
+    assert message == "2 ladattu, 1 ennallaan, 1 epäonnistui; 1 200 riviä; tuntematon huomio; 683: HTTP 500"
+    record = phrase_record(message)
+    with in_language("sv"):
+        assert stored_text(message, record) == ("2 laddade, 1 oförändrade, 1 misslyckades; 1 200 rader; "
+                                                "tuntematon huomio; 683: HTTP 500")
+        # a record whose key was renamed since, or a plain message: the stored Finnish text as it is
+        assert stored_text(message, record.replace("load_log.item_failed", "load_log.gone")) == message
+        assert stored_text("vanha viesti", None) == "vanha viesti"
+    assert stored_text(message, record) == message and phrase_record("vain tekstiä") is None
+
+
+def test_a_producers_licence_reads_in_the_readers_language_and_a_stated_one_is_quoted():
+    from common.licence import THL_LICENCE, licence_in_language, producer_licence
+
+    assert producer_licence("Terveyden ja hyvinvoinnin laitos (THL)") == THL_LICENCE
+    stored = str(producer_licence("Kela"))
+    assert stored == "Sotkanet.fi (THL); tuottaja Kela, tuottajan käyttöehdoin"
+    with i18n.in_language("sv"):
+        assert licence_in_language(stored, "Kela") == "Sotkanet.fi (THL); producent Kela, enligt producentens användarvillkor"
+        assert licence_in_language("CC BY 4.0 (Tilastokeskus)", "Tilastokeskus") == "CC BY 4.0 (Tilastokeskus)"
