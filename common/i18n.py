@@ -10,7 +10,10 @@ Each string is a TOML table with one entry per language; a file's [sections] bec
 Finnish is an error, a key missing in another language falls back to Finnish (tests/test_strings.py fails
 the build for every key without Swedish). The language belongs to one script run (a contextvar): the app
 sets it from `?lang=` or TILANNEKUVA_LANG at the start of every run, so two readers in two languages never
-see each other's. The loaders and the stored page data always work in Finnish (`in_language("fi")`).
+see each other's. The stored page data is computed in Finnish (`in_language("fi")`); the loaders report
+problems in the language of whoever uploaded (the page's reader, or TILANNEKUVA_LANG on the command line),
+and what they store in the load log is Finnish text with its key beside it (`Phrase`), read back in the
+reader's language (`stored_text`).
 
 Numbers and dates: Swedish in Finland writes them as Finnish does (decimal comma, space between thousands,
 3.12.2026), so `common.format` serves both.

@@ -66,7 +66,9 @@ from store.warehouse import connect_read, writing
 STATUSES = ("kyllä", "osittain", "ei")
 STATUS_ALIASES = {"kyllä": "kyllä", "kylla": "kyllä", "k": "kyllä", "yes": "kyllä", "tehty": "kyllä",
                   "osittain": "osittain", "o": "osittain", "partly": "osittain", "kesken": "osittain",
-                  "ei": "ei", "e": "ei", "no": "ei"}
+                  "ei": "ei", "e": "ei", "no": "ei",
+                  # a Swedish-speaking coordinator writes the Swedish words; the file's codes stay Finnish
+                  "ja": "kyllä", "delvis": "osittain", "nej": "ei"}
 MAX_NOTE = 1_000
 EXPORT_COLUMNS = ["toimenpide", "kunta", "kuntakoodi", "tila", "päivämäärä", "huomio", "kirjaaja", "kirjattu", "esimerkki",
                   "vastuuhenkilö", "aikataulu"]

@@ -114,3 +114,14 @@ def test_cli_set_export_import(db, tmp_path, capsys):
     bad.write_text("toimenpide;kunta;tila\nJ-1-1;Atlantis;kyllä\n", encoding="utf-8")
     assert cli(["action-status", "import", str(bad), "--db", str(db)]) == 1
     assert "rivi 2, sarake 'kunta', arvo 'Atlantis'" in capsys.readouterr().err
+
+
+def test_swedish_status_words_are_stored_as_the_files_codes(db):
+    data = ("toimenpide;kunta;tila;päivämäärä\n"
+            "J-1-1;Kuopio;ja;2024-01-01\n"
+            "J-1-1;Siilinjärvi;Delvis;2024-01-01\n"
+            "J-1-1;Iisalmi;nej;2024-01-01\n").encode("utf-8")
+    assert import_status_bytes(data, "status.csv", db=db) == 3
+    _, current = _history(db)
+    stored = dict(zip(current["kunta"], current["tila"]))
+    assert stored == {"Kuopio": "kyllä", "Siilinjärvi": "osittain", "Iisalmi": "ei"}

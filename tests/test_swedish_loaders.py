@@ -58,7 +58,7 @@ def _import_statuses(data: bytes, name: str = "tilat.csv"):
 def test_action_status_problems_in_swedish_and_in_finnish():
     got = refused(lambda: _import_statuses(BAD_STATUSES))
     assert shown(got["sv"].problems) == {
-        (2, "Status", "melkein"): ("okänd status", "använd kyllä, osittain eller ei (filens koder för ja, delvis, nej)"),
+        (2, "Status", "melkein"): ("okänd status", "använd ja, delvis eller nej (eller filens koder kyllä, osittain, ei)"),
         (3, "kunta", "Kuopiop"): ("okänd kommun", "menade du Kuopio?"),
         (3, "pvm", "eilen"): ("datumet kunde inte läsas", "använd formatet ÅÅÅÅ-MM-DD eller D.M.ÅÅÅÅ"),
     }
@@ -68,8 +68,8 @@ def test_action_status_problems_in_swedish_and_in_finnish():
         (3, "pvm", "eilen"): ("päivämäärää ei voitu lukea", "käytä muotoa VVVV-KK-PP tai P.K.VVVV"),
     }
     with in_language("sv"):
-        assert str(got["sv"].problems[0]) == ("rad 2, kolumn 'Status', värde 'melkein': okänd status — använd kyllä, "
-                                              "osittain eller ei (filens koder för ja, delvis, nej)")
+        assert str(got["sv"].problems[0]) == ("rad 2, kolumn 'Status', värde 'melkein': okänd status — använd ja, "
+                                              "delvis eller nej (eller filens koder kyllä, osittain, ei)")
     with in_language("fi"):
         assert str(got["fi"].problems[0]) == ("rivi 2, sarake 'Status', arvo 'melkein': tuntematon tila — käytä kyllä, "
                                               "osittain tai ei")
@@ -116,8 +116,8 @@ def test_the_cli_prints_the_problems_in_finnish_and_in_the_language_asked_for(tm
         assert cli(["action-status", "import", str(path), "--db", str(db)]) == 1
     assert capsys.readouterr().err.splitlines() == [
         "Filen avvisades, ingenting sparades. 1 problem:",
-        "  - rad 2, kolumn 'tila', värde 'melkein': okänd status — använd kyllä, osittain eller ei (filens koder för "
-        "ja, delvis, nej)"]
+        "  - rad 2, kolumn 'tila', värde 'melkein': okänd status — använd ja, delvis eller nej (eller filens koder "
+        "kyllä, osittain, ei)"]
     assert checksums(db, ("action_status", "load_log")) == before
 
 
@@ -289,5 +289,5 @@ def test_a_bad_status_file_is_refused_in_swedish_on_the_admin_page(fresh_db, mon
     [table] = [f.value for f in at.dataframe if "Problem" in f.value.columns]
     assert list(table.columns) == ["Rad", "Kolumn", "Värde", "Problem", "Förslag"]
     assert table.iloc[0].tolist() == [2, "Status", "melkein", "okänd status",
-                                      "använd kyllä, osittain eller ei (filens koder för ja, delvis, nej)"]
+                                      "använd ja, delvis eller nej (eller filens koder kyllä, osittain, ei)"]
     assert checksums(fresh_db, ("action_status", "load_log")) == before
