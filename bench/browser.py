@@ -46,7 +46,7 @@ sys.path.insert(0, str(PROJECT_ROOT))
 
 from tests.browser import CHROMEDRIVER, CHROMIUM, app_server, chromium  # noqa: E402
 from ui import page_registry  # noqa: E402
-from common.i18n import t  # noqa: E402
+from common.i18n import LANGUAGES, in_language, t  # noqa: E402
 
 BENCH_DIR = Path(__file__).resolve().parent
 OUT_DIR = BENCH_DIR / "out" / "browser"
@@ -56,12 +56,13 @@ START, END = "<!-- browser-stage:start -->", "<!-- browser-stage:end -->"
 SIDEBAR, MAIN = "sidebar", "main"
 # The widget a person changes on each page (where, selectbox label) and any view parameter the page needs for
 # it to be shown; pages not named here change the sidebar's municipality.
+# the widget each page's widget-change stage changes: (where, its label's string key, extra URL query)
 WIDGETS = {
-    "palvelukeskustelualue": (SIDEBAR, t("sidebar_area"), ""),
-    "vertailu": (MAIN, "Indikaattori", ""),
-    "trendit": (MAIN, "Perusvuosi", "esitys=indeksi"),
-    "tavoitteet": (MAIN, "Tavoite", ""),
-    "kompassikysely": (MAIN, "Asteikkokysymysten erittely", ""),
+    "palvelukeskustelualue": (SIDEBAR, "sidebar_area", ""),
+    "vertailu": (MAIN, "compare.indicator", ""),
+    "trendit": (MAIN, "trends.base_year", "esitys=indeksi"),
+    "tavoitteet": (MAIN, "plan.goal_select", ""),
+    "kompassikysely": (MAIN, "survey.grouping_label", ""),
 }
 BASELINES = [  # (name, script, heading, widget)
     ("perus: tyhjä sivu + valinta", "bench/baseline_pages/empty.py", "Tyhjä sivu", (MAIN, "Valinta")),
@@ -130,17 +131,19 @@ def _summary(values: list[float]) -> dict:
             "median": statistics.median(values) if values else None, "all": [round(v, 3) for v in values]}
 
 
-def targets(wanted: set[str] | None) -> list[dict]:
-    """The baselines and every page of the registry (or those named), with URL, heading and widget."""
+def targets(wanted: set[str] | None, lang: str = "fi") -> list[dict]:
+    """The baselines and every page of the registry (or those named), with URL, heading and widget, in the
+    reader's language `lang` (?lang=sv: the Swedish page computes its texts live, readmodel/precomputed.py)."""
     out = [{"name": n, "script": s, "path": "", "heading": h, "widget": w} for n, s, h, w in BASELINES]
-    for p in page_registry.PAGES:
-        if wanted and p.url_path not in wanted:
-            continue
-        where, label, extra = WIDGETS.get(p.url_path, (SIDEBAR, t("sidebar_municipality"), ""))
-        query = "&".join(q for q in (p.example_query, extra) if q)
-        out.append({"name": t(p.title_key), "script": None, "url_path": p.url_path,
-                    "path": ("" if p.default else p.url_path) + (f"?{query}" if query else ""),
-                    "heading": t(p.title_key), "widget": (where, label)})
+    with in_language(lang):
+        for p in page_registry.PAGES:
+            if wanted and p.url_path not in wanted:
+                continue
+            where, label_key, extra = WIDGETS.get(p.url_path, (SIDEBAR, "sidebar_municipality", ""))
+            query = "&".join(q for q in ("" if lang == "fi" else f"lang={lang}", p.example_query, extra) if q)
+            out.append({"name": t(p.title_key), "script": None, "url_path": p.url_path,
+                        "path": ("" if p.default else p.url_path) + (f"?{query}" if query else ""),
+                        "heading": t(p.title_key), "widget": (where, t(label_key))})
     return out
 
 
@@ -308,12 +311,14 @@ def warm_widget(driver, url: str, x: dict, warm_reps: int, widget_reps: int, tim
             "chosen": out["chosen"], "drawn": out["drawn"]}
 
 
-def own_municipalities(db: Path) -> list[str]:
+def own_municipalities(db: Path, lang: str = "fi") -> list[str]:
+    """The region's municipalities as the sidebar names them in `lang`."""
     import duckdb
 
+    name = "name_fi" if lang == "fi" else f"coalesce(nullif(name_{lang}, ''), name_fi)"
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return [r[0] for r in con.execute("SELECT name_fi FROM own_municipality ORDER BY name_fi").fetchall()]
+        return [r[0] for r in con.execute(f"SELECT {name} FROM own_municipality ORDER BY name_fi").fetchall()]
     finally:
         con.close()
 
@@ -372,7 +377,7 @@ def app_stage(db: Path, tgts: list[dict], a) -> dict:
         log(f"memory after every page: {out['after_every_page']}")
         kunta = next((x for x in pages if x["url_path"] == "kunta"), None)
         if kunta and a.walk:
-            names = own_municipalities(db)[: a.walk]
+            names = own_municipalities(db, a.lang)[: a.walk]
             walk, errors = [], []
             with browser() as driver:
                 load(driver, f"{url}/{kunta['path']}", kunta["heading"], a.timeout)
@@ -382,7 +387,7 @@ def app_stage(db: Path, tgts: list[dict], a) -> dict:
                     if first.endswith(f": {muni}"):
                         continue  # already shown: no change to time
                     try:
-                        secs, _ = change_widget(driver, SIDEBAR, t("sidebar_municipality"),
+                        secs, _ = change_widget(driver, SIDEBAR, kunta["widget"][1],
                                                 f"{kunta['heading']}: {muni}", set(), a.timeout, option=muni)
                         walk.append(secs)
                     except Exception as e:  # noqa: BLE001
@@ -415,7 +420,7 @@ def _ratio(a, b):
 def section(r: dict) -> str:
     """The run as Markdown: one table of seconds and ratios to the reference baseline, memory, readers."""
     L = [f"### Run `{r['label']}` — {r['started']} UTC, {r['wall_min']:.1f} min\n",
-         f"{r['machine']}. Database {r['db']}. Load average (1/5/15 min): start {r['load_start']}, "
+         f"{r['machine']}. Database {r['db']}, pages in {'Swedish (?lang=sv)' if r.get('lang') == 'sv' else 'Finnish'}. Load average (1/5/15 min): start {r['load_start']}, "
          f"after the cold stage {r['load_after_cold']}, end {r['load_end']}. Repetitions: cold {r['reps']['cold']} "
          f"(a fresh server and browser each), warm {r['reps']['warm']}, widget {r['reps']['widget']}."
          + (f" Note: {r['note']}" if r.get("note") else "") + "\n",
@@ -537,6 +542,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--label", default="", help="name of this run in RESULTS.md (default: its start time)")
     p.add_argument("--note", default="", help="a sentence about this run for RESULTS.md")
     p.add_argument("--report", action="store_true", help="only rewrite RESULTS.md from the saved runs' JSON")
+    p.add_argument("--lang", default="fi", choices=LANGUAGES, help="the readers' language (sv: ?lang=sv on every page)")
     p.add_argument("--db", type=Path, help="serve this database instead of the demo database, e.g. the 1× national "
                    "scale one that `python -m bench.run` builds (bench/out/db/scale_1.duckdb)")
     a = p.parse_args(argv)
@@ -549,9 +555,9 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("Debian chromium + chromium-driver missing (apt-get install -y chromium chromium-driver)")
     started = dt.datetime.now(dt.timezone.utc)
     label = a.label or f"{started:%Y-%m-%dT%H%M}"
-    tgts = targets(set(a.pages.split(",")) if a.pages else None)
+    tgts = targets(set(a.pages.split(",")) if a.pages else None, a.lang)
     t0 = time.perf_counter()
-    r = {"label": label, "note": a.note, "started": f"{started:%Y-%m-%d %H:%M}", "load_start": loadavg(),
+    r = {"label": label, "note": a.note, "lang": a.lang, "started": f"{started:%Y-%m-%d %H:%M}", "load_start": loadavg(),
          "machine": machine(), "reps": {"cold": 0 if a.no_cold else a.cold, "warm": a.warm, "widget": a.widget},
          "targets": [{k: v for k, v in x.items()} for x in tgts]}
     db = a.db.resolve() if a.db else demo_db()
