@@ -15,6 +15,7 @@ import duckdb
 import requests
 
 import readmodel  # noqa: F401  (registers the derived page data with the store)
+from common.i18n import t
 from data_sources import (action_status, admin_auth, commands, geometry, meetings, own_metrics, refresh, sotkanet_cli,
                           survey)
 from readmodel import changes, forum, snapshots
@@ -29,14 +30,14 @@ COMMAND_MODULES = [commands, sotkanet_cli, refresh, survey, action_status, geome
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The parser in the language of this run (TILANNEKUVA_LANG): its help texts are made here, not at import."""
     parser = argparse.ArgumentParser(
         prog="python -m data_sources",
-        description="Tilannekuva: tietojen lataus ja tila. Jokainen komento hyväksyy --db PATH ennen tai "
-        "jälkeen komennon nimen (oletus: ympäristömuuttuja TILANNEKUVA_DB tai data/tilannekuva.duckdb).",
+        description=t("cli.description"),
     )
     # dest differs from the sub-commands' own --db: argparse lets a sub-parser's default overwrite the same dest
-    parser.add_argument("--db", dest="global_db", metavar="PATH", help="tietokantatiedosto (kaikille komennoille)")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="KOMENTO")
+    parser.add_argument("--db", dest="global_db", metavar="PATH", help=t("cli.global_db_help"))
+    sub = parser.add_subparsers(dest="command", required=True, metavar=t("cli.command_metavar"))
     for module in COMMAND_MODULES:
         module.add_cli(sub)
     return parser
@@ -49,22 +50,23 @@ def main(argv: list[str] | None = None) -> int:
     try:
         problem = _other_region(args)
         if problem:
-            print(f"virhe: {problem}", file=sys.stderr)
+            print(t("cli.error", message=problem), file=sys.stderr)
             return 2
         if args.command == "refresh":
             _before_refresh(args)
         return int(args.func(args) or 0)
     except WarehouseError as exc:
-        print(f"virhe: {exc}", file=sys.stderr)
+        print(t("cli.error", message=exc), file=sys.stderr)
         return 2
     except OSError as exc:  # a file argument that cannot be read or written: say which, no traceback
-        print(f"virhe: {exc.strerror or exc} ({str(exc.filename)[:200] if exc.filename else 'tiedosto'})", file=sys.stderr)
+        name = str(exc.filename)[:200] if exc.filename else t("cli.a_file")
+        print(t("cli.file_error", reason=exc.strerror or exc, name=name), file=sys.stderr)
         return 2
     except requests.RequestException as exc:  # a malformed or unreachable --url / --base-url
-        print(f"virhe: verkkopyyntö epäonnistui: {str(exc)[:300]}", file=sys.stderr)
+        print(t("cli.network_error", reason=str(exc)[:300]), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("keskeytetty; tietokanta on ennallaan", file=sys.stderr)
+        print(t("cli.interrupted"), file=sys.stderr)
         return 130
 
 

@@ -34,6 +34,8 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from common.i18n import t
+
 ENV_VAR = "TILANNEKUVA_ADMIN_PASSWORD_HASH"
 ALGORITHM = "pbkdf2_sha256"
 DEFAULT_ITERATIONS = 600_000  # OWASP 2023 recommendation for PBKDF2-HMAC-SHA256
@@ -213,28 +215,26 @@ def oidc_admin(user: Mapping, allowed_emails: Iterable[str] | None) -> str | Non
 
 
 def _cmd_hash_password(args) -> int:
-    password = getpass.getpass("Ylläpidon salasana: ")
+    password = getpass.getpass(t("cli.hash.prompt"))
     if len(password) < MIN_PASSWORD_LENGTH:
-        print(f"virhe: salasanan on oltava vähintään {MIN_PASSWORD_LENGTH} merkkiä", file=sys.stderr)
+        print(t("cli.error", message=t("cli.hash.too_short", min=MIN_PASSWORD_LENGTH)), file=sys.stderr)
         return 1
     if len(password) > MAX_PASSWORD_LENGTH:
-        print("virhe: salasana on liian pitkä", file=sys.stderr)
+        print(t("cli.error", message=t("cli.hash.too_long")), file=sys.stderr)
         return 1
-    if getpass.getpass("Sama uudelleen: ") != password:
-        print("virhe: salasanat eivät täsmää", file=sys.stderr)
+    if getpass.getpass(t("cli.hash.again")) != password:
+        print(t("cli.error", message=t("cli.hash.mismatch")), file=sys.stderr)
         return 1
     value = hash_password(password, iterations=args.iterations)
     print(value)
-    print("\nLisää tiedostoon .streamlit/secrets.toml:\n\n[admin]\n"
-          f'password_hash = "{value}"\n\ntai aseta ympäristömuuttuja {ENV_VAR}.', file=sys.stderr)
+    print(t("cli.hash.instructions", value=value, env=ENV_VAR), file=sys.stderr)
     return 0
 
 
 def add_cli(subparsers) -> None:
-    p = subparsers.add_parser("hash-password", help="tee ylläpitosivun salasanasta tiiviste (secrets.toml)",
-                              description="Kysyy salasanan (ei näy ruudulla) ja tulostaa sen PBKDF2-tiivisteen.")
+    p = subparsers.add_parser("hash-password", help=t("cli.hash.help"), description=t("cli.hash.description"))
     p.add_argument("--iterations", type=int, default=DEFAULT_ITERATIONS,
                    choices=range(MIN_ITERATIONS, MAX_ITERATIONS + 1), metavar="N",
-                   help=f"PBKDF2-kierrokset (oletus {DEFAULT_ITERATIONS})")
-    p.add_argument("--db", help="(ei käytössä; kaikki komennot hyväksyvät sen)")
+                   help=t("cli.hash.iterations_help", default=DEFAULT_ITERATIONS))
+    p.add_argument("--db", help=t("cli.hash.db_help"))
     p.set_defaults(func=_cmd_hash_password)

@@ -5,7 +5,7 @@ import argparse
 import json
 
 from common.format import fi_datetime, fi_int
-from common.i18n import Phrase
+from common.i18n import Phrase, stored_text, t
 from data_sources import meetings
 from data_sources.demo import DEMO_LABEL, build_demo
 from data_sources.reference import CatalogueError, load_catalogues
@@ -26,23 +26,23 @@ ROLLUP_DEMO_RULE = 7
 
 
 def add_cli(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("demo", help="rakenna oletustietokanta: luettelot + esimerkkiaineisto (ei todellisia lukuja)")
-    p.add_argument("--db", help="tietokantatiedosto")
-    p.add_argument("--region", help="aluekansion nimi data/regions/ alla tai polku kansioon (oletus TILANNEKUVA_REGION)")
+    p = sub.add_parser("demo", help=t("cli.demo.help"))
+    p.add_argument("--db", help=t("cli.db_help"))
+    p.add_argument("--region", help=t("cli.demo.region_help"))
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("ensure", help="rakenna tietokanta esimerkkiaineistolla, jos sitä ei ole; päivitä skeema")
+    p = sub.add_parser("ensure", help=t("cli.ensure.help"))
     p.add_argument("--db")
     p.set_defaults(func=cmd_ensure)
 
-    p = sub.add_parser("catalogue", help="lataa aluekansion luettelot (kunnat, alueet, indikaattorit, suunnitelma)")
+    p = sub.add_parser("catalogue", help=t("cli.catalogue.help"))
     p.add_argument("--db")
     p.add_argument("--region")
     p.set_defaults(func=cmd_catalogue)
 
-    p = sub.add_parser("status", help="mitä on ladattu: lähteittäin rivit, vuodet, viimeisin lataus, esimerkki vai todellinen")
+    p = sub.add_parser("status", help=t("cli.status.help"))
     p.add_argument("--db")
-    p.add_argument("--json", action="store_true", help="koneluettava tuloste")
+    p.add_argument("--json", action="store_true", help=t("cli.status.json_help"))
     p.set_defaults(func=cmd_status)
 
 
@@ -52,17 +52,17 @@ def cmd_demo(args) -> int:
     except CatalogueError as exc:
         print(exc)
         return 1
-    print(f"Esimerkkitietokanta rakennettu: {db_path(args.db)}")
+    print(t("cli.demo.built", path=db_path(args.db)))
     surveys = ", ".join(fi_int(n) for n in result["surveys"]) or "0"
-    print(f"  havaintoja {fi_int(result['observations'])}, kompassikyselyn vastausrivejä {surveys} (tiedostoittain)")
-    print(f"  {DEMO_LABEL}")
+    print("  " + t("cli.demo.counts", observations=fi_int(result["observations"]), surveys=surveys))
+    print("  " + t(DEMO_LABEL.key, **DEMO_LABEL.values))
     return 0
 
 
 def cmd_ensure(args) -> int:
     path = db_path(args.db)
     if not path.exists():
-        print(f"Tietokantaa ei ole ({path}); rakennetaan esimerkkiaineistolla…")
+        print(t("cli.ensure.building", path=path))
 
         build_demo(path)
         return 0
@@ -74,11 +74,11 @@ def cmd_ensure(args) -> int:
             if version < ROLLUP_DEMO_RULE:  # rollups stored before the rule "demo if any input is" (incl. weights)
                 refresh_derived(load.con)
             load.message = Phrase("load_log.schema", old=version, new=SCHEMA_VERSION)
-        print(f"Skeema päivitetty {version} → {SCHEMA_VERSION}")
+        print(t("cli.ensure.migrated", old=version, new=SCHEMA_VERSION))
     elif stale:  # stored by an older version of the metrics code: recompute once, not on every page view
         with writing("precompute", target=", ".join(stale), path=path) as load:
             load.message = Phrase("load_log.page_data_recomputed")
-        print("Sivujen esilasketut tiedot laskettu uudelleen")
+        print(t("cli.ensure.recomputed"))
     return 0
 
 
@@ -89,7 +89,7 @@ def cmd_catalogue(args) -> int:
     except (CatalogueError, meetings.MeetingRejected) as exc:
         print(exc)
         return 1
-    print(f"Luettelot ladattu: {rows} riviä")
+    print(t("cli.catalogue.loaded", rows=rows))
     return 0
 
 
@@ -103,7 +103,7 @@ def status_report(path) -> dict:
         statuses = q("SELECT is_demo, count(*) FROM action_status GROUP BY is_demo ORDER BY is_demo")
         last = q("""SELECT source, max(finished_at) FILTER (WHERE status = 'ok'), count(*)
                     FROM load_log GROUP BY source ORDER BY source""")
-        recent = q("""SELECT load_id, source, status, started_at, rows, coalesce(message, '')
+        recent = q("""SELECT load_id, source, status, started_at, rows, coalesce(message, ''), message_phrase
                       FROM load_log ORDER BY load_id DESC LIMIT 8""")
         catalogue = q("""SELECT (SELECT count(*) FROM own_municipality),
                                 (SELECT count(*) FROM indicator WHERE in_catalogue),
@@ -117,7 +117,9 @@ def status_report(path) -> dict:
         "survey_answers": [dict(zip(["is_demo", "rows", "years", "first_year", "last_year"], r)) for r in survey],
         "action_statuses": [dict(zip(["is_demo", "rows"], r)) for r in statuses],
         "last_loads": [dict(zip(["source", "last_ok", "loads"], r)) for r in last],
-        "recent": [dict(zip(["load_id", "source", "status", "started_at", "rows", "message"], r)) for r in recent],
+        # the message in the reader's language (a stored phrase; Finnish text as stored otherwise)
+        "recent": [dict(zip(["load_id", "source", "status", "started_at", "rows", "message"], (*r[:5], stored_text(r[5], r[6]))))
+                   for r in recent],
         "interrupted": interrupted_load(path),
     }
 
@@ -127,39 +129,42 @@ def cmd_status(args) -> int:
     try:
         report = status_report(path)
     except WarehouseError as exc:
-        print(f"virhe: {exc}")
+        print(t("cli.error", message=exc))
         return 2
     if args.json:
         print(json.dumps(report, ensure_ascii=False, default=str, indent=2))
         return 0
-    kind = lambda demo: "ESIMERKKI (ei todellisia lukuja)" if demo else "todellinen"  # noqa: E731
+    kind = lambda demo: t("cli.status.demo") if demo else t("cli.status.real")  # noqa: E731
     c = report["catalogue"]
-    print(f"Tietokanta: {report['database']} (skeema {report['schema_version']})")
-    print(f"Luettelot: {c['municipalities']} kuntaa, {c['indicators']} indikaattoria, {c['actions']} toimenpidettä,"
-          f" {c['metrics']} mittaria, {c['questions']} kyselykysymystä")
-    print("Indikaattorihavainnot (Sotkanet):")
+    print(t("cli.status.database", path=report["database"], version=report["schema_version"]))
+    print(t("cli.status.catalogue", **c))
+    print(t("cli.status.observations_heading"))
     for r in report["observations"] or [{"rows": 0}]:
         if r["rows"]:
-            print(f"  {kind(r['is_demo'])}: {fi_int(r['rows'])} riviä, {r['indicators']} indikaattoria, vuodet {r['first_year']}–{r['last_year']}")
+            print("  " + t("cli.status.observations", kind=kind(r["is_demo"]), rows=fi_int(r["rows"]),
+                           indicators=r["indicators"], first=r["first_year"], last=r["last_year"]))
         else:
-            print("  ei havaintoja")
-    print("Kompassikysely:")
+            print("  " + t("cli.status.no_observations"))
+    print(t("cli.status.survey_heading"))
     for r in report["survey_answers"] or [{"rows": 0}]:
         if r["rows"]:
-            print(f"  {kind(r['is_demo'])}: {fi_int(r['rows'])} vastausta, vuodet {r['first_year']}–{r['last_year']}")
+            print("  " + t("cli.status.survey", kind=kind(r["is_demo"]), rows=fi_int(r["rows"]), first=r["first_year"],
+                           last=r["last_year"]))
         else:
-            print("  ei vastauksia")
-    print("Toimenpiteiden kirjatut tilat:")
+            print("  " + t("cli.status.no_answers"))
+    print(t("cli.status.statuses_heading"))
     for r in report["action_statuses"] or [{"rows": 0}]:
-        print(f"  {kind(r['is_demo'])}: {r['rows']} kirjausta" if r["rows"] else "  ei kirjauksia")
-    print("Viimeisimmät onnistuneet lataukset lähteittäin:")
+        print("  " + (t("cli.status.statuses", kind=kind(r["is_demo"]), rows=r["rows"]) if r["rows"]
+                      else t("cli.status.no_statuses")))
+    print(t("cli.status.last_loads_heading"))
     for r in report["last_loads"]:
-        print(f"  {r['source']}: {fi_datetime(r['last_ok'])} ({r['loads']} latausta)")
-    print("Latausloki (uusimmat):")
+        print("  " + t("cli.status.last_load", source=r["source"], last_ok=fi_datetime(r["last_ok"]), loads=r["loads"]))
+    print(t("cli.status.log_heading"))
     for r in report["recent"]:
-        print(f"  #{r['load_id']} {r['source']} {r['status']} {fi_datetime(r['started_at'])} rivejä {fi_int(r['rows'] or 0)} "
-              f"{(r['message'] or '')[:60]}")
+        print("  " + t("cli.status.log_line", load_id=r["load_id"], source=r["source"], status=r["status"],
+                       started=fi_datetime(r["started_at"]), rows=fi_int(r["rows"] or 0),
+                       message=(r["message"] or "")[:60]))
     if report["interrupted"]:
-        print(f"HUOM: lataus '{report['interrupted'].get('source')}' on käynnissä tai keskeytyi "
-              f"({fi_datetime(report['interrupted'].get('started_at'))}); tietokanta on viimeisimmän valmiin latauksen tilassa.")
+        print(t("cli.status.interrupted", source=report["interrupted"].get("source"),
+                started=fi_datetime(report["interrupted"].get("started_at"))))
     return 0

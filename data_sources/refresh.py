@@ -9,8 +9,8 @@ Steps, in order, each logged as one JSON line on stderr (the journal keeps them;
             here we only check they are current and recompute them once when they are not;
 4. digest   the change digest, when the composition root passes one (issue 14's change alerts; absent = skipped).
 
-stdout gets one Finnish paragraph: what was refreshed and what failed — what cron mails and what the journal
-shows last. Exit code: 0 everything ok, 1 something failed but the database holds the previous data for it,
+stdout gets one paragraph (Finnish, or TILANNEKUVA_LANG's language; common/strings/cli.toml): what was
+refreshed and what failed — what cron mails and what the journal shows last. The JSON events stay as they are. Exit code: 0 everything ok, 1 something failed but the database holds the previous data for it,
 2 the refresh could not start (no database, Sotkanet's region list unreachable, bad arguments).
 """
 from __future__ import annotations
@@ -28,7 +28,7 @@ from typing import Callable
 
 from common.clock import iso_utc
 from common.format import fi_datetime, fi_int
-from common.i18n import Phrase
+from common.i18n import SOURCE_LANGUAGE, Phrase, catalogue, t
 from data_sources import sotkanet_cli
 from store import derived
 from store.config import db_path
@@ -102,18 +102,16 @@ class Outcome:
 def add_cli(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "refresh",
-        help="kuukausipäivitys: Sotkanet luettelolle ja vertailualueille, johdetut tiedot, muutoskooste",
-        description="Ajastettu päivitys (deploy/systemd, deploy/cron). Loki JSON-riveinä stderriin, yhteenveto "
-        "stdoutiin; paluukoodi 1, jos jokin epäonnistui (aiemmat tiedot jäävät), 2, jos päivitys ei alkanut.",
+        help=t("cli.refresh.help"),
+        description=t("cli.refresh.description"),
     )
-    p.add_argument("--db", help="tietokantatiedosto")
-    p.add_argument("--region", help="aluekansio data/regions/ alla")
-    p.add_argument("--base-url", help="Sotkanetin REST-osoite (oletus region.toml)")
-    p.add_argument("--indicators", default="catalogue", help="catalogue (oletus) tai numerot: 127,171")
-    p.add_argument("--regions", choices=("region", "all"),
-                   help="region: omat ja vertailualueet; all: lisäksi kaikki kunnat (oletus: kuten edellinen lataus)")
-    p.add_argument("--force", action="store_true", help="lataa myös muuttumattomat indikaattorit")
-    p.add_argument("--workers", type=int, default=3, help=f"samanaikaiset pyynnöt (1–{sotkanet_cli.MAX_WORKERS})")
+    p.add_argument("--db", help=t("cli.db_help"))
+    p.add_argument("--region", help=t("cli.catalogue.region_help"))
+    p.add_argument("--base-url", help=t("cli.refresh.base_url_help"))
+    p.add_argument("--indicators", default="catalogue", help=t("cli.refresh.indicators_help"))
+    p.add_argument("--regions", choices=("region", "all"), help=t("cli.refresh.regions_help"))
+    p.add_argument("--force", action="store_true", help=t("cli.refresh.force_help"))
+    p.add_argument("--workers", type=int, default=3, help=t("cli.refresh.workers_help", max=sotkanet_cli.MAX_WORKERS))
     p.set_defaults(func=cmd_refresh, digest=None)
 
 
@@ -145,11 +143,25 @@ def _load_items(path: Path, load_id: int) -> list[tuple]:
                            " ORDER BY item", [load_id]).fetchall()
 
 
+# What the log event says when no error line tells why (the events are for machines: one language).
+REASON_IN_LOG = catalogue()["cli.refresh.reason_in_log"][SOURCE_LANGUAGE]
+
+
+def _error_reason(lines: list[str]) -> str | None:
+    """The last error line of run_load's progress without its prefix ("virhe: ", or the Swedish "fel: " when
+    the load spoke Swedish), else None."""
+    prefixes = tuple(text.split("{", 1)[0] for text in catalogue()["cli.error"].values())
+    for line in reversed(lines):
+        for prefix in prefixes:
+            if line.startswith(prefix):
+                return line[len(prefix):]
+    return None
+
+
 def step_schema(path: Path, log: EventLog, outcome: Outcome) -> bool:
     if not path.exists():
         log("schema", "error", database=str(path), message="tietokantaa ei ole")
-        outcome.fail(2, f"Tietokantaa {path} ei ole, joten mitään ei päivitetty; rakenna se ensin komennolla "
-                        f"python -m data_sources catalogue --db {path}.")
+        outcome.fail(2, t("cli.refresh.no_database", path=path))
         return False
     with connect_read(path, require_current_schema=False) as con:
         version = schema_version(con)
@@ -157,7 +169,7 @@ def step_schema(path: Path, log: EventLog, outcome: Outcome) -> bool:
         with writing("migrate", params={"from": version, "to": SCHEMA_VERSION}, path=path) as load:
             load.message = Phrase("load_log.schema", old=version, new=SCHEMA_VERSION)
         log("schema", migrated_from=version, version=SCHEMA_VERSION)
-        outcome.parts.append(f"Tietokannan skeema päivitettiin versiosta {version} versioon {SCHEMA_VERSION}.")
+        outcome.parts.append(t("cli.refresh.migrated", old=version, new=SCHEMA_VERSION))
     else:
         log("schema", version=version)
     return True
@@ -173,7 +185,7 @@ def step_sotkanet(args, path: Path, log: EventLog, outcome: Outcome) -> None:
             raise ValueError(f"--workers: 1–{sotkanet_cli.MAX_WORKERS}")
     except ValueError as exc:
         log("sotkanet", "error", message=str(exc))
-        outcome.fail(2, f"Sotkanet-latausta ei aloitettu: {exc}.")
+        outcome.fail(2, t("cli.refresh.not_started", reason=exc))
         return
     options = sotkanet_cli.Options(indicators=indicators, regions=regions, genders=genders, base_url=args.base_url,
                                    db=str(path), region=args.region, force=args.force, workers=args.workers)
@@ -185,10 +197,9 @@ def step_sotkanet(args, path: Path, log: EventLog, outcome: Outcome) -> None:
     summary.flush()
     load_id, status = _last_sotkanet_load(path)
     if load_id is None or load_id == before:
-        reason = next((line[len("virhe: "):] for line in reversed(progress.lines) if line.startswith("virhe: ")),
-                      "syy lokissa")
-        log("sotkanet.done", "error", exit_code=code, message=reason)
-        outcome.fail(2, f"Sotkanet-lataus ei alkanut ({reason.rstrip('.')}); tiedot ovat ennallaan.")
+        reason = _error_reason(progress.lines)
+        log("sotkanet.done", "error", exit_code=code, message=reason or REASON_IN_LOG)
+        outcome.fail(2, t("cli.refresh.load_not_started", reason=(reason or t("cli.refresh.reason_in_log")).rstrip(".")))
         return
     items = _load_items(path, load_id)
     counts = {s: sum(1 for i in items if i[1] == s) for s in ("ok", "unchanged", "failed")}
@@ -198,18 +209,15 @@ def step_sotkanet(args, path: Path, log: EventLog, outcome: Outcome) -> None:
         log("sotkanet.indicator_failed", "warning", load_id=load_id, indicator=item, message=message[:300])
     log("sotkanet.done", "error" if code == 2 else "warning" if failed else "info", load_id=load_id, status=status,
         exit_code=code, loaded=counts["ok"], unchanged=counts["unchanged"], failed=counts["failed"], rows=rows)
-    sentence = (f"Sotkanet (lataus #{load_id}): {fi_int(counts['ok'])} indikaattoria ladattu "
-                f"({fi_int(rows)} riviä), {fi_int(counts['unchanged'])} ennallaan, {fi_int(counts['failed'])} "
-                f"epäonnistui")
+    sentence = t("cli.refresh.sotkanet", load_id=load_id, loaded=fi_int(counts["ok"]), rows=fi_int(rows),
+                 unchanged=fi_int(counts["unchanged"]), failed=fi_int(counts["failed"]))
     if code == 2 and not failed:
-        reason = next((line[len("virhe: "):] for line in reversed(progress.lines) if line.startswith("virhe: ")),
-                      "syy lokissa")
-        outcome.fail(2, f"Sotkanet-lataus epäonnistui ennen indikaattoreita ({reason.rstrip('.')}); tiedot ovat "
-                        f"ennallaan.")
+        reason = _error_reason(progress.lines) or t("cli.refresh.reason_in_log")
+        outcome.fail(2, t("cli.refresh.failed_before_indicators", reason=reason.rstrip(".")))
     elif failed:
         shown = "; ".join(f"{item}: {message[:120]}" for item, _, _, message in failed[:5])
-        more = f" ja {fi_int(len(failed) - 5)} muuta" if len(failed) > 5 else ""
-        outcome.fail(1, f"{sentence} ({shown}{more}); epäonnistuneiden aiemmat tiedot jäivät ennalleen.")
+        more = t("cli.refresh.and_more", count=fi_int(len(failed) - 5)) if len(failed) > 5 else ""
+        outcome.fail(1, t("cli.refresh.some_failed", sentence=sentence, shown=shown, more=more))
     else:
         outcome.parts.append(sentence + ".")
 
@@ -225,10 +233,10 @@ def step_derived(path: Path, log: EventLog, outcome: Outcome) -> None:
         rollups = con.execute("SELECT count(*) FROM derived_observation").fetchone()[0]
     log("derived", "error" if still else "info", recomputed=stale, stale=still, rollup_rows=rollups)
     if still:
-        outcome.fail(1, f"Johdettuja tietoja ei saatu ajan tasalle ({', '.join(still)}).")
+        outcome.fail(1, t("cli.refresh.derived_stale", steps=", ".join(still)))
     else:
-        outcome.parts.append(f"Johdetut tiedot ovat ajan tasalla ({fi_int(rollups)} aluekoosteriviä"
-                             + (", laskettiin uudelleen" if stale else "") + ").")
+        outcome.parts.append(t("cli.refresh.derived_current", rows=fi_int(rollups),
+                               recomputed=t("cli.refresh.recomputed") if stale else ""))
 
 
 def step_digest(path: Path, digest: Digest | None, log: EventLog, outcome: Outcome) -> None:
@@ -239,13 +247,13 @@ def step_digest(path: Path, digest: Digest | None, log: EventLog, outcome: Outco
         result = digest(path)
     except Exception as exc:  # the digest is a report: its failure must not hide what the load did
         log("digest", "error", message=f"{exc.__class__.__name__}: {exc}"[:300])
-        outcome.fail(1, f"Muutoskoostetta ei saatu ({exc.__class__.__name__}).")
+        outcome.fail(1, t("cli.refresh.digest_failed", error=exc.__class__.__name__))
         return
     lines = [result] if isinstance(result, str) else list(result or [])
     lines = [str(line).strip() for line in lines if str(line).strip()]
     log("digest", changes=len(lines), first=lines[0][:200] if lines else None)
-    outcome.parts.append(f"Muutoskooste: {lines[0]}" + (f" (+{fi_int(len(lines) - 1)} riviä)" if len(lines) > 1 else "")
-                         if lines else "Muutoskooste: ei muutoksia.")
+    more = t("cli.refresh.digest_more", count=fi_int(len(lines) - 1)) if len(lines) > 1 else ""
+    outcome.parts.append(t("cli.refresh.digest", first=lines[0], more=more) if lines else t("cli.refresh.digest_none"))
 
 
 def run_refresh(args, *, digest: Digest | None = None, out=None, err=None) -> int:
@@ -261,15 +269,14 @@ def run_refresh(args, *, digest: Digest | None = None, out=None, err=None) -> in
             step_digest(path, digest, log, outcome)
     except WarehouseError as exc:
         log("refresh.error", "error", message=str(exc)[:300])
-        outcome.fail(2, f"Tietokantaa ei voitu käyttää: {str(exc)[:200]}.")
+        outcome.fail(2, t("cli.refresh.unusable", reason=str(exc)[:200]))
     seconds = time.monotonic() - outcome.started
     log("refresh.done", "error" if outcome.failed else "info", exit_code=outcome.exit_code,
         seconds=round(seconds, 1))
-    verdict = ("EPÄONNISTUI" if outcome.exit_code == 2 else "valmistui, mutta osa epäonnistui" if outcome.failed
-               else "valmistui")
-    paragraph = (f"Tilannekuvan päivitys {fi_datetime(iso_utc())} ({path}, {seconds:.0f} s) {verdict}. "
-                 + " ".join(outcome.parts)
-                 + (" Yksityiskohdat: lokin JSON-rivit (journalctl -u tilannekuva-refresh) ja ylläpitosivun "
-                    "latausloki." if outcome.failed else ""))
+    verdict = t("cli.refresh.verdict_failed" if outcome.exit_code == 2 else "cli.refresh.verdict_partial"
+                if outcome.failed else "cli.refresh.verdict_ok")
+    head = t("cli.refresh.head", when=fi_datetime(iso_utc()), path=path, seconds=f"{seconds:.0f}", verdict=verdict)
+    paragraph = (f"{head} " + " ".join(outcome.parts)
+                 + (" " + t("cli.refresh.details") if outcome.failed else ""))
     print(redact(paragraph, log.secrets), file=out)
     return outcome.exit_code
