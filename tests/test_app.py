@@ -1,6 +1,8 @@
 """Every page runs on the demo database and shows real warehouse content (AppTest)."""
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -21,6 +23,49 @@ def texts(at: AppTest) -> str:
 
 def frames(at: AppTest):
     return [d.value for d in at.dataframe]
+
+
+class _ScaleBars(HTMLParser):
+    """One ui/scale_bars.py item: its legend's labels, its groups' labels and each group's segments' tooltips."""
+
+    def __init__(self):
+        super().__init__()
+        self.legend, self.groups, self.segments, self._in = [], [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        cls = dict(attrs).get("class") or ""
+        self._in.append(cls)
+        if cls == "tk-legend":
+            self._where = "legend"
+        elif cls == "tk-rows":
+            self._where = "rows"
+        elif cls == "tk-group":
+            self.groups.append("")
+            self.segments.append([])
+        elif cls == "tk-seg":
+            self.segments[-1].append(dict(attrs)["title"])
+        if tag == "li" and getattr(self, "_where", "") == "legend":
+            self.legend.append("")
+
+    def handle_endtag(self, tag):
+        self._in.pop()
+
+    def handle_data(self, data):
+        if "tk-group" in self._in:
+            self.groups[-1] += data
+        elif "tk-legend" in self._in:
+            self.legend[-1] += data
+
+
+def scale_bars(at: AppTest) -> list[_ScaleBars]:
+    """Kompassikysely's scale items as drawn (HTML bars, not Plotly figures), in page order."""
+    found = []
+    for element in at.get("html"):
+        if 'class="tk-scale"' in element.proto.body:
+            parser = _ScaleBars()
+            parser.feed(element.proto.body)
+            found.append(parser)
+    return found
 
 
 def test_overview_shows_goals_numbers_and_demo_label(demo_env):
