@@ -105,7 +105,9 @@ def test_municipality_page_follows_the_url(demo_env):
     assert len(survey) > 0 and set(survey["Vastaus"]) <= {"✔ kyllä", "✘ ei", "? ei vastausta"}
     actions = next(f for f in frames(at) if "Tila" in f.columns and "Toimenpide" in f.columns)
     assert len(actions) == 42
-    assert len(at.get("plotly_chart")) >= 2  # small multiples + detail chart
+    assert len(at.get("plotly_chart")) == 1  # the detail chart; the small multiples are HTML (ui/small_multiples.py)
+    small = [h.proto.body for h in at.get("html") if 'class="tk-sm"' in h.proto.body]
+    assert len(small) == 1 and small[0].count('<figure class="tk-sm-panel">') >= 2
     labels = [str(b.proto.label) for b in at.get("download_button")]
     assert "Lataa tulostettava kooste (HTML)" in labels
 
