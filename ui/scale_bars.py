@@ -32,8 +32,8 @@ CSS = """<style>
 .tk-key { display: inline-block; width: 0.9rem; height: 0.9rem; border: 1px solid #767676; }
 .tk-rows li { display: flex; flex-wrap: wrap; align-items: center; gap: 0.15rem 0.75rem; margin: 0 0 0.3rem 0; }
 .tk-group { flex: 0 1 16rem; min-width: 8rem; overflow-wrap: anywhere; }
-.tk-bar { flex: 1 1 18rem; display: flex; height: 2.6rem; background: #F0F2F6; }
-.tk-seg { box-sizing: border-box; border-right: 1px solid #FFFFFF; overflow: hidden; white-space: nowrap;
+.tk-bar { flex: 1 1 18rem; min-width: 0; max-width: 100%; overflow: hidden; display: flex; height: 2.6rem; background: #F0F2F6; }
+.tk-seg { position: relative; box-sizing: border-box; border-right: 1px solid #FFFFFF; overflow: hidden; white-space: nowrap;
           display: flex; flex-direction: column; justify-content: center; align-items: center; line-height: 1.15; }
 .tk-seg:last-child { border-right: none; }
 /* a label wider than its segment ends in '…' (the tooltip and the screen-reader text keep it whole) */
