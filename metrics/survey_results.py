@@ -60,23 +60,28 @@ def min_group_size() -> int:
 
 def municipality_answers(answers: pd.DataFrame, question_id: str, year: int,
                          municipalities: pd.DataFrame) -> pd.DataFrame:
-    """One row per municipality: code, name_fi, answer (kyllä/ei/eos/ei vastausta), respondents, ristiriita."""
+    """One row per municipality: code, name_fi, answer (kyllä/ei/eos/ei vastausta), respondents, ristiriita.
+
+    A municipality's answer is its latest definite one (kyllä/ei, by submitted_at, load, row), else eos,
+    else 'ei vastausta'; ristiriita when its definite answers differ. Grouped once, not filtered per
+    municipality: the page asks this ~50 times per survey year, and the per-municipality loop was most of
+    the Kompassikysely page's time (issue 17)."""
     munis = municipalities[["code", "name_fi"]].drop_duplicates("code").sort_values("name_fi")
     rows = answers[(answers["question_id"] == question_id) & (answers["year"] == year)
                    & answers["municipality_code"].isin(munis["code"]) & answers["answer"].notna()]
-    out = []
-    for code, name in munis.itertuples(index=False):
-        mine = rows[rows["municipality_code"] == code]
-        definite = mine[mine["answer"].isin(["kyllä", "ei"])]
-        if not definite.empty:
-            latest = definite.sort_values(["submitted_at", "load_id", "row_number"], na_position="first").iloc[-1]
-            answer, conflict = latest["answer"], definite["answer"].nunique() > 1
-        elif (mine["answer"] == "eos").any():
-            answer, conflict = "eos", False
-        else:
-            answer, conflict = "ei vastausta", False
-        out.append({"code": code, "name_fi": name, "answer": answer, "respondents": len(mine), "ristiriita": conflict})
-    return pd.DataFrame(out, columns=["code", "name_fi", "answer", "respondents", "ristiriita"])
+    by_code = rows.groupby("municipality_code")
+    definite = rows[rows["answer"].isin(["kyllä", "ei"])]
+    latest = (definite.sort_values(["submitted_at", "load_id", "row_number"], na_position="first", kind="stable")
+              .groupby("municipality_code")["answer"].last())
+    conflict = definite.groupby("municipality_code")["answer"].nunique() > 1
+    eos = set(rows.loc[rows["answer"] == "eos", "municipality_code"])
+    sizes = by_code.size()
+    codes = munis["code"]
+    answer = [latest.get(c, "eos" if c in eos else "ei vastausta") for c in codes]
+    return pd.DataFrame({"code": codes.to_numpy(), "name_fi": munis["name_fi"].to_numpy(), "answer": answer,
+                         "respondents": [int(sizes.get(c, 0)) for c in codes],
+                         "ristiriita": [bool(conflict.get(c, False)) for c in codes]},
+                        columns=["code", "name_fi", "answer", "respondents", "ristiriita"])
 
 
 def count_answers(per_municipality: pd.DataFrame) -> dict[str, int]:

@@ -1,7 +1,6 @@
 """Kompassikysely — the yearly compass survey per goal and level: yes/no items as "12/19 kuntaa",
 scale items as 100 % stacked bars with n. Computation lives in metrics.survey_results."""
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from common.format import fi_int, fi_number
@@ -9,13 +8,11 @@ from readmodel import rules as sr
 from readmodel import survey
 from ui import data
 from ui.layout import demo_banner, is_admin, select_from_url
-from ui.safe import chart, md
+from ui.safe import md
+from ui.scale_bars import CSS as SCALE_CSS, scale_bars_html
 from common.i18n import t, value_label
 from ui.tables import download_buttons, opened_expander
 
-# Viridis steps for 1..5 (sequential, colour-blind safe, readable in greyscale) and grey for "en osaa sanoa".
-SCALE_COLOURS = {"1": "#440154", "2": "#3B528B", "3": "#21918C", "4": "#5EC962", "5": "#FDE725", "0": "#BBBBBB"}
-TEXT_COLOURS = {"1": "white", "2": "white", "3": "white", "4": "black", "5": "black", "0": "black"}
 GROUPINGS = ("role", "area", "none")  # survey.grouping.* in common/strings/plan_survey.toml
 
 
@@ -40,7 +37,9 @@ with left:
 with right:
     grouping = select_from_url(t("survey.grouping_label"), list(GROUPINGS), "erittely",
                                format_func=lambda g: t(f"survey.grouping.{g}"), key="survey_grouping")
-page = data.get(survey.survey_page, int(year), None if grouping == "none" else grouping)
+# Two cached parts: a grouping change recomputes only the scale items (survey.survey_page says why).
+page = survey.with_scales(data.get(survey.year_results, int(year)),
+                          data.get(survey.scale_results, int(year), None if grouping == "none" else grouping))
 if page["is_demo"]:
     demo_banner(True)
 
@@ -53,28 +52,6 @@ results = page["results"]
 
 
 # ---------------------------------------------------------------- render
-
-
-def scale_chart(table: pd.DataFrame) -> go.Figure:
-    labels = [f"{chart(g)} (n={n})" for g, n in zip(table["group"], table["n"])]
-    fig = go.Figure()
-    for category in sr.SCALE_CATEGORIES:
-        values = table[category].astype(float)
-        fig.add_trace(go.Bar(
-            y=labels, x=values, orientation="h", name=scale_label(category),
-            marker=dict(color=SCALE_COLOURS[category], line=dict(color="white", width=1)),
-            text=[fi_number(v, 0, "%") if v >= 6 else "" for v in values], textposition="inside",
-            insidetextanchor="middle", textfont=dict(color=TEXT_COLOURS[category]),
-            hovertemplate="%{y}<br>" + scale_label(category) + ": %{x:.0f} %<extra></extra>",
-        ))
-    fig.update_layout(
-        barmode="stack", separators=", ", height=110 + 38 * len(table), margin=dict(l=10, r=10, t=10, b=10),
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, traceorder="normal"), plot_bgcolor="white",
-        font=dict(size=13),
-    )
-    fig.update_xaxes(range=[0, 100], ticksuffix=" %", title=None, gridcolor="#EEEEEE")
-    fig.update_yaxes(autorange="reversed")
-    return fig
 
 
 def scale_table(table: pd.DataFrame) -> pd.DataFrame:
@@ -129,8 +106,7 @@ def render_scale(q) -> None:
         if not notes:
             st.caption(t("survey.no_answers_year"))
         return
-    st.plotly_chart(scale_chart(table), width="stretch", config={"displayModeBar": False},
-                    key=f"chart_{q.question_id}")
+    st.html(scale_bars_html(table, sr.SCALE_CATEGORIES, scale_label))
     if box := opened_expander(t("survey.as_table"), key=f"survey_table_{q.question_id}"):
         with box:
             st.dataframe(scale_table(table), hide_index=True, width="stretch")
@@ -157,6 +133,7 @@ def render_question(q) -> None:
 
 
 visible = page["questions"]
+st.html(SCALE_CSS)
 if visible.empty:
     st.info(t("survey.no_questions"))
 for goal_id, goal_questions in visible.groupby(visible["goal_id"].fillna(0), sort=True):

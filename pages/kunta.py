@@ -7,7 +7,7 @@ from readmodel import municipality, page_data, view_data
 from readmodel.rules import STATUS_SYMBOL, clearest_changes
 from ui import data
 from documents.brief import BriefSection, build_brief, sparks_for
-from ui.charts import line_chart, small_multiples
+from ui.charts import line_chart
 from ui.forum import changes_since_forum, take_home_downloads
 from ui.indicator_table import display_table
 from ui.layout import (
@@ -20,6 +20,7 @@ from ui.layout import (
     status_year,
 )
 from ui.safe import md, md_lines
+from ui.small_multiples import CSS as SMALL_MULTIPLES_CSS, small_multiples_html
 from common.i18n import t, value_label
 from ui.tables import download_buttons, opened_expander
 
@@ -73,9 +74,8 @@ for tab, goal in zip(tabs, plan["goals"].itertuples()):
                   for r in moving.itertuples()]
         if panels:
             st.subheader(t("kunta.small_multiples"))
-            st.plotly_chart(small_multiples(all_series[all_series["indicator_id"].isin([p[0] for p in panels])], panels,
-                                            name, context["hva_name"]),
-                            width="stretch", key=f"kunta_small_{goal.goal_id}")
+            st.html(SMALL_MULTIPLES_CSS + small_multiples_html(
+                all_series[all_series["indicator_id"].isin([p[0] for p in panels])], panels, name, context["hva_name"]))
             st.caption(t("kunta.small_multiples_caption", name=md(name), hva=md(context["hva_name"])))
             source_caption(goal_rows)
             options = [p[0] for p in panels]

@@ -74,7 +74,20 @@ def survey_page(con, year: int, by: str | None = None) -> dict:
     Returns: is_demo, respondents, answered (municipalities), municipality_total, hva_answered, min_group,
     questions (those asked this year, in the plan's order) and per question_id a result dict:
     yes/no by municipality -> summary (row of yes_no_summary), per_municipality, by_area; the HVA's own
-    item -> summary; scale -> table, notes; open -> count. `download`: the page's results as one frame."""
+    item -> summary; scale -> table, notes; open -> count. `download`: the page's results as one frame.
+
+    In two parts so that the page can cache them apart: `year_results` (all but the scale items, the most
+    work) does not depend on the grouping, so changing the grouping recomputes only `scale_results`."""
+    return with_scales(year_results(con, year), scale_results(con, year, by))
+
+
+def _download_names() -> dict[str, str]:
+    return {k: t(f"survey.download.{k}") for k in ("question", "text", "group", "result", "category", "share")}
+
+
+def year_results(con, year: int) -> dict:
+    """survey_page without the scale items' tables: `results` has no entry for them, `downloads` is one
+    frame per question (None for a scale item) in the questions' order."""
     inputs = _inputs(con)
     answers, questions, munis = inputs["answers"], inputs["questions"], inputs["municipalities"]
     hva_code = inputs["hva_code"]
@@ -83,13 +96,11 @@ def survey_page(con, year: int, by: str | None = None) -> dict:
     respondents = this_year.drop_duplicates(["load_id", "row_number"])
     summary = sr.yes_no_summary(answers, questions, munis, year, hva_code)
     summary_by_id = summary.set_index("question_id") if not summary.empty else summary
-    min_group = sr.min_group_size()
     visible = questions[questions["question_id"].isin(set(this_year["question_id"]))].reset_index(drop=True)
     results: dict[str, dict] = {}
-    downloads: list[pd.DataFrame] = []
-    question, text, group, result = (t("survey.download.question"), t("survey.download.text"),
-                                     t("survey.download.group"), t("survey.download.result"))
-    category, share = t("survey.download.category"), t("survey.download.share")
+    downloads: list[pd.DataFrame | None] = []
+    names = _download_names()
+    question, text, group, result = names["question"], names["text"], names["group"], names["result"]
     for q in visible.itertuples(index=False):
         q_munis = munis[munis["code"].isin(inputs["asked"][q.question_id])] if q.question_id in inputs["asked"] else munis
         if q.type == "yes_no":
@@ -108,27 +119,57 @@ def survey_page(con, year: int, by: str | None = None) -> dict:
                 question: q.question_id, text: q.text_fi, group: per_muni["name_fi"],
                 result: [value_label("survey.download_answer", a) for a in per_muni["answer"]]}))
         elif q.type == "scale_1_5":
-            table, notes = sr.scale_distribution(answers, q.question_id, year, by=by, members=inputs["members"],
-                                                 areas=inputs["areas"], hva_code=hva_code, min_group=min_group)
-            results[q.question_id] = {"table": table, "notes": notes}
-            if not table.empty:
-                long = sr.scale_long(table)
-                downloads.append(pd.DataFrame({question: q.question_id, text: q.text_fi, group: long["group"],
-                                               "n": long["n"], category: long["category"], share: long["percent"]}))
+            downloads.append(None)  # scale_results' part, by the grouping
         else:
             count = int(this_year.loc[this_year["question_id"] == q.question_id, "answer"].notna().sum())
             results[q.question_id] = {"count": count}
+            downloads.append(None)
     return {
         "is_demo": bool(shown["is_demo"].any()),
         "respondents": len(respondents),
         "answered": respondents.loc[respondents["municipality_code"].isin(munis["code"]), "municipality_code"].nunique(),
         "municipality_total": munis["code"].nunique(),
         "hva_answered": bool((respondents["municipality_code"] == hva_code).any()),
-        "min_group": min_group,
+        "min_group": sr.min_group_size(),
         "questions": visible,
         "results": results,
-        "download": pd.concat(downloads, ignore_index=True) if downloads else pd.DataFrame(),
+        "downloads": downloads,
     }
+
+
+def scale_results(con, year: int, by: str | None = None) -> dict[str, dict]:
+    """The scale items of `year` grouped `by` (role, area or None): question_id -> table, notes and its
+    download frame (None when the table is empty)."""
+    answers = answer_rows(con)
+    questions = con.execute(QUESTIONS_SQL).df()
+    members = con.execute("SELECT group_category, group_code, member_code FROM region_member").df()
+    areas = con.execute("SELECT code, name_fi FROM region WHERE category = 'PALVELUALUE'").df()
+    hva_code, min_group = deployment(con).hva[1], sr.min_group_size()
+    asked = set(answers.loc[answers["year"] == year, "question_id"])
+    names = _download_names()
+    out = {}
+    for q in questions[(questions["type"] == "scale_1_5") & questions["question_id"].isin(asked)].itertuples(index=False):
+        table, notes = sr.scale_distribution(answers, q.question_id, year, by=by, members=members, areas=areas,
+                                             hva_code=hva_code, min_group=min_group)
+        download = None
+        if not table.empty:
+            long = sr.scale_long(table)
+            download = pd.DataFrame({names["question"]: q.question_id, names["text"]: q.text_fi,
+                                     names["group"]: long["group"], "n": long["n"], names["category"]: long["category"],
+                                     names["share"]: long["percent"]})
+        out[q.question_id] = {"table": table, "notes": notes, "download": download}
+    return out
+
+
+def with_scales(year_part: dict, scales: dict[str, dict]) -> dict:
+    """year_results + scale_results as survey_page's one dict (the download in the questions' order)."""
+    results = {**year_part["results"],
+               **{qid: {"table": s["table"], "notes": s["notes"]} for qid, s in scales.items()}}
+    frames = [frame if frame is not None else (scales.get(qid) or {}).get("download")
+              for qid, frame in zip(year_part["questions"]["question_id"], year_part["downloads"])]
+    frames = [f for f in frames if f is not None]
+    page = {k: v for k, v in year_part.items() if k != "downloads"}
+    return {**page, "results": results, "download": pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()}
 
 
 def open_answers(con, year: int, question_id: str) -> dict:

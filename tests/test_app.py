@@ -1,6 +1,8 @@
 """Every page runs on the demo database and shows real warehouse content (AppTest)."""
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -21,6 +23,49 @@ def texts(at: AppTest) -> str:
 
 def frames(at: AppTest):
     return [d.value for d in at.dataframe]
+
+
+class _ScaleBars(HTMLParser):
+    """One ui/scale_bars.py item: its legend's labels, its groups' labels and each group's segments' tooltips."""
+
+    def __init__(self):
+        super().__init__()
+        self.legend, self.groups, self.segments, self._in = [], [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        cls = dict(attrs).get("class") or ""
+        self._in.append(cls)
+        if cls == "tk-legend":
+            self._where = "legend"
+        elif cls == "tk-rows":
+            self._where = "rows"
+        elif cls == "tk-group":
+            self.groups.append("")
+            self.segments.append([])
+        elif cls == "tk-seg":
+            self.segments[-1].append(dict(attrs)["title"])
+        if tag == "li" and getattr(self, "_where", "") == "legend":
+            self.legend.append("")
+
+    def handle_endtag(self, tag):
+        self._in.pop()
+
+    def handle_data(self, data):
+        if "tk-group" in self._in:
+            self.groups[-1] += data
+        elif "tk-legend" in self._in:
+            self.legend[-1] += data
+
+
+def scale_bars(at: AppTest) -> list[_ScaleBars]:
+    """Kompassikysely's scale items as drawn (HTML bars, not Plotly figures), in page order."""
+    found = []
+    for element in at.get("html"):
+        if 'class="tk-scale"' in element.proto.body:
+            parser = _ScaleBars()
+            parser.feed(element.proto.body)
+            found.append(parser)
+    return found
 
 
 def test_overview_shows_goals_numbers_and_demo_label(demo_env):
@@ -60,7 +105,9 @@ def test_municipality_page_follows_the_url(demo_env):
     assert len(survey) > 0 and set(survey["Vastaus"]) <= {"✔ kyllä", "✘ ei", "? ei vastausta"}
     actions = next(f for f in frames(at) if "Tila" in f.columns and "Toimenpide" in f.columns)
     assert len(actions) == 42
-    assert len(at.get("plotly_chart")) >= 2  # small multiples + detail chart
+    assert len(at.get("plotly_chart")) == 1  # the detail chart; the small multiples are HTML (ui/small_multiples.py)
+    small = [h.proto.body for h in at.get("html") if 'class="tk-sm"' in h.proto.body]
+    assert len(small) == 1 and small[0].count('<figure class="tk-sm-panel">') >= 2
     labels = [str(b.proto.label) for b in at.get("download_button")]
     assert "Lataa tulostettava kooste (HTML)" in labels
 

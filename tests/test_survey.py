@@ -314,6 +314,43 @@ def test_yes_no_counts_treat_missing_municipalities_as_no_answer(db):
     assert by_area.loc["PK-KESKI", "label"] == "1/3"
 
 
+def _municipality_answers_by_loop(answers, question_id, year, municipalities):
+    """The rule as first written, one municipality at a time (the grouped version must agree)."""
+    munis = municipalities[["code", "name_fi"]].drop_duplicates("code").sort_values("name_fi")
+    rows = answers[(answers["question_id"] == question_id) & (answers["year"] == year)
+                   & answers["municipality_code"].isin(munis["code"]) & answers["answer"].notna()]
+    out = []
+    for code, name in munis.itertuples(index=False):
+        mine = rows[rows["municipality_code"] == code]
+        definite = mine[mine["answer"].isin(["kyllä", "ei"])]
+        if not definite.empty:
+            latest = definite.sort_values(["submitted_at", "load_id", "row_number"], na_position="first").iloc[-1]
+            answer, conflict = latest["answer"], definite["answer"].nunique() > 1
+        elif (mine["answer"] == "eos").any():
+            answer, conflict = "eos", False
+        else:
+            answer, conflict = "ei vastausta", False
+        out.append({"code": code, "name_fi": name, "answer": answer, "respondents": len(mine), "ristiriita": conflict})
+    return pd.DataFrame(out, columns=["code", "name_fi", "answer", "respondents", "ristiriita"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(["297", "749", "171", "13"]), st.sampled_from([2024, 2025]),
+                          st.sampled_from(["Q-YN", "Q-2"]), st.sampled_from(["kyllä", "ei", "eos", None]),
+                          st.one_of(st.none(), st.integers(0, 5)), st.integers(1, 3)), max_size=30))
+def test_municipality_answers_grouped_agree_with_the_rule_one_municipality_at_a_time(rows):
+    answers = pd.DataFrame(
+        [{"municipality_code": m, "year": y, "question_id": q, "answer": a, "load_id": load, "row_number": i,
+          "submitted_at": pd.NaT if day is None else pd.Timestamp("2024-11-01") + pd.Timedelta(days=day)}
+         for i, (m, y, q, a, day, load) in enumerate(rows)],
+        columns=["municipality_code", "year", "question_id", "answer", "load_id", "row_number", "submitted_at"])
+    answers["submitted_at"] = pd.to_datetime(answers["submitted_at"])
+    munis = MUNIS_DF[["code", "name_fi"]]
+    got = sr.municipality_answers(answers, "Q-YN", 2024, munis).reset_index(drop=True)
+    expected = _municipality_answers_by_loop(answers, "Q-YN", 2024, munis).reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+
+
 def test_yes_no_change_from_previous_year(db):
     load_survey_bytes(csv_bytes(), "v2024.csv", db=db)
     rows = [["Siilinjärvi", "r", "", "2025", "Kyllä", "", ""], ["Iisalmi", "r", "", "2025", "Kyllä", "", ""]]
@@ -402,6 +439,8 @@ def _clean_or_rejected(data: bytes, name: str):
 def test_results_page_renders_counts_chart_and_demo_warning(db, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
+    from tests.test_app import scale_bars
+
     rows = ROWS + [["Varkaus", "Kunnanjohtaja", "2024-11-09 10:00", "2024", "Kyllä", "melko hyvin", ""],
                    ["Kaavi", "Hyte-koordinaattori", "2024-11-09 11:00", "2024", "K", "3", ""]]
     load_survey_bytes(csv_bytes(rows), "kysely.csv", db=db, is_demo=True)
@@ -411,4 +450,6 @@ def test_results_page_renders_counts_chart_and_demo_warning(db, monkeypatch):
     assert any("Esimerkkiaineisto — ei todellisia lukuja" in w.value for w in at.warning)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Onko työryhmä perustettu?"] == "3/7 kuntaa"
-    assert len(at.get("plotly_chart")) == 1  # the scale item: 6 respondents >= MIN_GROUP_SIZE
+    bars = scale_bars(at)
+    assert len(bars) == 1 and not at.get("plotly_chart")  # the scale item: 6 respondents >= MIN_GROUP_SIZE
+    assert bars[0].groups[0] == "Kaikki vastaajat (n=6)"

@@ -4,8 +4,6 @@ Finnish in the data; plan content (goal, level and action texts, survey question
 stays the default (issue 16)."""
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -16,7 +14,7 @@ from metrics import goals
 from metrics import survey_results as sr
 from metrics.goals import NO, NO_ANSWER, PARTLY, YES
 from store.warehouse import connect_read
-from tests.test_app import APP, frames, texts
+from tests.test_app import APP, frames, scale_bars, texts
 from ui.safe import md
 
 SV_STATUS = {"✔ ja", "◐ delvis", "✘ nej", "? inget svar"}
@@ -62,9 +60,8 @@ def shown(at: AppTest) -> str:
             parts += [str(o) for o in w.options]
     parts += [str(c) for f in frames(at) for c in f.columns]
     parts += [str(c) for tb in at.table for c in list(tb.value.columns) + [tb.value.index.name]]
-    for c in at.get("plotly_chart"):
-        spec = json.loads(c.proto.spec)
-        parts += [f"{tr.get('name')} {tr.get('y')} {tr.get('hovertemplate')}" for tr in spec["data"]]
+    for bars in scale_bars(at):
+        parts += bars.legend + bars.groups + [tip for row in bars.segments for tip in row]
     return "\n".join(parts)
 
 
@@ -179,9 +176,9 @@ def test_survey_page_in_swedish(demo_env, downloads):
     scale_tables = [f for f in frames(at) if "Grupp" in f.columns]
     assert scale_tables and list(scale_tables[0].columns)[-2:] == ["Vet inte %", "Medelvärde (1–5)"]
     assert scale_tables[0]["Grupp"].iloc[0] == "Alla svarande"
-    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    assert charts and [tr["name"] for tr in charts[0]["data"]] == ["1", "2", "3", "4", "5", "Vet inte"]
-    groups = {str(y) for spec in charts for y in spec["data"][0]["y"]}
+    bars = scale_bars(at)
+    assert bars and bars[0].legend == ["1", "2", "3", "4", "5", "Vet inte"]
+    groups = {g for b in bars for g in b.groups}
     assert any(g.startswith("Alla svarande (n=") for g in groups)
     assert any(g.startswith(("Välfärdsområdet (n=", "övriga (n=")) for g in groups)
 
@@ -197,7 +194,7 @@ def test_survey_page_in_swedish(demo_env, downloads):
 
 def test_survey_page_grouped_by_area_in_swedish(demo_env):
     at = run("pages/kompassikysely.py", lang="sv", erittely="area")
-    groups = {str(y) for c in at.get("plotly_chart") for y in json.loads(c.proto.spec)["data"][0]["y"]}
+    groups = {g for b in scale_bars(at) for g in b.groups}
     assert any(g.startswith("Alla svarande (n=") for g in groups)
     assert "Inre Savolax" in {g.rsplit(" (n=", 1)[0] for g in groups}  # the area's Swedish name
     assert not any(g.startswith(("Kaikki vastaajat", "Hyvinvointialue (", "muut (", "ei aluetta")) for g in groups)

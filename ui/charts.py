@@ -7,7 +7,6 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from common.format import with_unit
 from common.i18n import t
 from ui.safe import chart as esc
 
@@ -157,46 +156,3 @@ def comparison_heatmap(cells: pd.DataFrame, row: str, col: str, comparison: str,
     fig = style(fig, title, None, height=max(420, 26 * len(rows) + 300))
     fig.update_layout(margin=dict(t=250), title=dict(y=0.99, yanchor="top"))
     return fig
-
-
-def small_multiples(series: pd.DataFrame, panels: list[tuple[int, str, str, int]], own: str, reference: str,
-                    columns: int = 3, title: str | None = None) -> go.Figure:
-    """One small line chart per indicator: `own` region solid, `reference` dashed (series: indicator_id, year,
-    value, alue). panels: (indicator_id, title, unit, decimals).
-
-    Built as one dict and validated once: plotly validates every property assignment, and building this
-    through make_subplots, add_trace and per-axis updates made it the municipality page's slowest step."""
-    n = max(len(panels), 1)
-    rows = (n + columns - 1) // columns
-    h_gap, v_gap = 0.07, min(0.5 / rows, 0.12)
-    width, height = (1 - h_gap * (columns - 1)) / columns, (1 - v_gap * (rows - 1)) / rows
-    by_key = dict(iter(series.sort_values("year").groupby(["indicator_id", "alue"], sort=False)))
-    traces, layout, annotations = [], {}, []
-    for i in range(rows * columns):
-        k = "" if i == 0 else str(i + 1)
-        left, top = (i % columns) * (width + h_gap), 1 - (i // columns) * (height + v_gap)
-        layout[f"xaxis{k}"] = dict(domain=[max(0.0, left), min(1.0, left + width)], anchor=f"y{k}", tickformat="d", dtick=4,
-                                   gridcolor="#EEEEEE")
-        layout[f"yaxis{k}"] = dict(domain=[max(0.0, top - height), min(1.0, top)], anchor=f"x{k}", gridcolor="#DDDDDD",
-                                   zerolinecolor="#999999")
-        if i >= len(panels):
-            continue
-        ind, text, unit, decimals = panels[i]
-        short = text if len(text) <= 44 else text[:42] + "…"
-        label = with_unit(short, unit) if short == text else short + (f" ({unit})" if unit else "")
-        annotations.append(dict(text=esc(label), x=left + width / 2, y=top, xref="paper", yref="paper",
-                                xanchor="center", yanchor="bottom", showarrow=False, font=dict(size=11)))
-        for name, dash, colour, symbol in ((own, "solid", PALETTE[0], "circle"), (reference, "dash", "#555555", "square")):
-            part = by_key.get((ind, name), series.iloc[0:0])
-            traces.append(dict(type="scatter", x=part["year"].tolist(), y=part["value"].tolist(), mode="lines+markers",
-                               name=esc(name), legendgroup=name, showlegend=i == 0, xaxis=f"x{k}", yaxis=f"y{k}",
-                               line=dict(color=colour, dash=dash, width=2), marker=dict(size=4, symbol=symbol),
-                               hovertemplate=f"%{{x}}: %{{y:,.{decimals}f}} {esc(unit)}"
-                                             f"<extra>{esc(name)}</extra>"))
-    total_height = 190 * rows + 110
-    layout.update(separators=SEPARATORS, height=total_height, margin=dict(l=10, r=10, t=50 if title else 20, b=10),
-                  colorway=PALETTE, font=dict(size=14), plot_bgcolor="white", annotations=annotations,
-                  legend=dict(orientation="h", yanchor="bottom", y=1.0 + 40 / total_height, x=0))
-    if title:
-        layout["title"] = dict(text=esc(title))
-    return go.Figure(dict(data=traces, layout=layout))

@@ -137,19 +137,22 @@ def _take_home_buttons(key: str, footer: str) -> None:
     names = {p[0]: p[2] for p in data.get(take_home.parties)}
     today = local_today()
     slug = "".join(ch if ch.isalnum() else "_" for ch in names.get(key, key).lower()).strip("_")
-    party = data.get(take_home.content, key, today)  # cached per database version; the files are built on download
+    # The party's content (0,3-0,4 s for a municipality not yet asked) is read only when a file is made: when a
+    # reader clicks (Streamlit runs the builder then, outside the page's run) or asks for the PDF. Cached per
+    # database version like every page question.
+    party = lambda: data.get(take_home.content, key, today)  # noqa: E731
     left, middle, right = st.columns(3)
     brief, deck = t("forum.file_brief"), t("forum.file_deck")
-    left.download_button(t("forum.download_brief_html"), in_this_language(lambda: brief_html(party, footer).encode("utf-8")),
+    left.download_button(t("forum.download_brief_html"), in_this_language(lambda: brief_html(party(), footer).encode("utf-8")),
                          f"{brief}_{slug}.html", "text/html", on_click="ignore", key="take_home_html")
-    right.download_button(t("forum.download_deck"), in_this_language(lambda: deck_pptx(party)), f"{deck}_{slug}.pptx",
+    right.download_button(t("forum.download_deck"), in_this_language(lambda: deck_pptx(party())), f"{deck}_{slug}.pptx",
                           "application/vnd.openxmlformats-officedocument.presentationml.presentation",
                           on_click="ignore", key="take_home_pptx")
     if not chromium_binary():
         middle.caption(t("forum.pdf_needs_chromium"))
     elif middle.toggle(t("forum.prepare_pdf"), key="take_home_pdf_on"):
         with st.spinner(t("forum.printing_pdf")):
-            pdf = _brief_pdf(data.version(), key, today, language(), party, footer)
+            pdf = _brief_pdf(data.version(), key, today, language(), party(), footer)
         if pdf:
             middle.download_button(t("forum.download_brief_pdf"), pdf, f"{brief}_{slug}.pdf", "application/pdf",
                                    key="take_home_pdf")
