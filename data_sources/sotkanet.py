@@ -58,10 +58,11 @@ class Fetched:
     fetched_at: str
     error: str | None = None
     file: Path | None = None  # where `body` already is on disk (a dump), so the rows are read from there
+    digest: str | None = None  # the body's sha256 when already known (a dump's, verified when it was opened)
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.body).hexdigest()
+        return self.digest or hashlib.sha256(self.body).hexdigest()
 
 
 def request_key(path: str, params: tuple[tuple[str, str], ...]) -> str:
@@ -198,7 +199,8 @@ class DumpSource:
             return Fetched(path, params, key, None, "", b"", "", error=f"vedoksessa ei ole pyyntöä {key}")
         body = (self.folder / e["file"]).read_bytes()
         return Fetched(path, tuple(tuple(p) for p in e["params"]), e["url"], e["status"], e.get("content_type") or "",
-                       body, e["fetched_at"], error=e.get("error"), file=self.folder / e["file"])
+                       body, e["fetched_at"], error=e.get("error"), file=self.folder / e["file"],
+                       digest=e["sha256"])
 
 
 # One function per endpoint. `source` is an HttpSource or a DumpSource.

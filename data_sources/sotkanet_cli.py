@@ -338,16 +338,16 @@ def apply_results(load, results: list[ItemResult], new_regions: pd.DataFrame, st
                     " abs_value, is_demo, load_id) SELECT indicator_id, region_category, region_code, year, gender,"
                     " value, abs_value, ?, ? FROM sotkanet_obs", [generated, load.load_id])
         con.unregister("sotkanet_obs")
+    stage.close()  # its rows are written: its memory back before the rollups and the derived steps
     metas = [r.meta for r in results if r.status in ("ok", "unchanged") and r.meta is not None]
     if metas:
         con.register("sotkanet_meta_df", _meta_frame(metas))
         con.execute(UPSERT_META)
         con.unregister("sotkanet_meta_df")
-    for r in sorted(results, key=lambda r: r.id):
-        updated = r.meta.data_updated.isoformat() if r.meta and r.meta.data_updated else None
-        message = "; ".join([r.message, *r.notes]) if r.notes else r.message
-        load.log_item(str(r.id), r.status, rows=r.rows,
-                      data_updated=updated, checksum=r.checksum, message=message)
+    load.log_items([{"item": str(r.id), "status": r.status, "rows": r.rows,
+                     "data_updated": r.meta.data_updated.isoformat() if r.meta and r.meta.data_updated else None,
+                     "checksum": r.checksum, "message": "; ".join([r.message, *r.notes]) if r.notes else r.message}
+                    for r in sorted(results, key=lambda r: r.id)])
     if changed:
         refresh_derived(con, changed)
     return changed
@@ -468,7 +468,6 @@ def run_load(options: Options, *, out=None, err=None) -> int:
         with writing("sotkanet", target=source.describe(), params=params, licence=" | ".join(licences) or None,
                      path=path, is_demo=generated) as load:
             apply_results(load, results, new_regions, stage, generated=generated)
-            stage.close()  # its memory back before the derived steps (rollups, page data) run
             load.rows = sum(r.rows for r in ok)
             load.status = "failed" if failed and not (ok or unchanged) else "partial" if failed else "ok"
             load.checksum = hashlib.sha256("".join(sorted(r.checksum or "" for r in ok)).encode()).hexdigest()[:16]

@@ -92,13 +92,7 @@ def _rows_source(cur: duckdb.DuckDBPyConnection, body: bytes, fmt: str, file: Pa
                "FROM read_json(?, format = 'array', columns = ?))"), [str(file), JSON_COLUMNS]
 
 
-def _numbers(source: str) -> str:
-    """The text columns and each number column once as DOUBLE (<column>_n; NULL where not a number)."""
-    casts = ", ".join(f"TRY_CAST({c} AS DOUBLE) AS {c}_n" for c, _, _ in NUMBERS)
-    return f"(SELECT {', '.join(RAW_COLUMNS)}, {casts} FROM {source})"
-
-
-def _row_checks(indicator_id: int) -> list[tuple[str, str]]:
+def _row_checks() -> list[tuple[str, str]]:
     """(name, condition of a bad row) in the order a problem is reported: the fields as they appear, then the
     whole-response checks. `absent:` counts the rows that have the field (absent when none has)."""
     checks = [(f"absent:{c}", f"{c} IS NOT NULL") for c in REQUIRED]
@@ -112,9 +106,14 @@ def _row_checks(indicator_id: int) -> list[tuple[str, str]]:
         else:
             checks.append((f"infinite:{column}", f"{n} IS NOT NULL AND NOT isfinite({n})"))
     checks.append(("gender", f"gender IS NULL OR gender NOT IN ({', '.join(repr(g) for g in GENDERS)})"))
-    checks.append(("indicator", f"indicator_n <> {int(indicator_id)}"))
     checks.append(("unknown", "known_region.id IS NULL"))
     return checks
+
+
+CHECKS = _row_checks()
+COUNTS = ", ".join(f"count(*) FILTER (WHERE {cond})" for _, cond in CHECKS)
+# The text columns and each number column once as DOUBLE (<column>_n; NULL where the text is not a number).
+NUMBER_COLUMNS = ", ".join(RAW_COLUMNS + [f"TRY_CAST({c} AS DOUBLE) AS {c}_n" for c, _, _ in NUMBERS])
 
 
 def stage_rows(cur: duckdb.DuckDBPyConnection, body: bytes, indicator_id: int, fmt: str = "json",
@@ -127,24 +126,25 @@ def stage_rows(cur: duckdb.DuckDBPyConnection, body: bytes, indicator_id: int, f
     with _rows_source(cur, body, fmt, file) as (source, params):
         try:
             # Read once, as text and numbers, into Arrow (columnar, outside the GIL); both passes scan it.
-            rows = cur.sql(f"SELECT * FROM {_numbers(source)}", params=params).to_arrow_table()
+            rows = cur.sql(f"SELECT {NUMBER_COLUMNS} FROM {source}", params=params).to_arrow_table()
         except duckdb.InvalidInputException as exc:
             raise _json_problem(body, exc) from exc
     cur.register("raw_rows", rows)
     try:
-        checks = _row_checks(indicator_id)
-        counts = ", ".join(f"count(*) FILTER (WHERE {cond})" for _, cond in checks)
         # Every check counted in one pass; duplicates by the distinct hashes of region × year × gender (a
         # collision only sends the response to the exact check of _diagnose).
-        found = cur.execute(f"SELECT count(*), count(DISTINCT hash(region_n, year_n, gender)), {counts} "
-                            "FROM raw_rows LEFT JOIN known_region ON known_region.id = raw_rows.region_n").fetchall()[0]
-        total, distinct, bad = found[0], found[1], dict(zip((name for name, _ in checks), found[2:]))
+        found = cur.execute(f"SELECT count(*), count(DISTINCT hash(region_n, year_n, gender)), min(indicator_n), "
+                            f"max(indicator_n), {COUNTS} FROM raw_rows "
+                            "LEFT JOIN known_region ON known_region.id = raw_rows.region_n").fetchall()[0]
+        total, distinct, low, high = found[:4]
+        bad = dict(zip((name for name, _ in CHECKS), found[4:]))
         if not total:
             raise SotkanetError(empty_message)
         note = None
-        if distinct < total or any(n for name, n in bad.items() if not name.startswith("absent:")) or \
+        if distinct < total or not low == high == indicator_id or \
+                any(n for name, n in bad.items() if not name.startswith("absent:")) or \
                 not all(bad[f"absent:{c}"] for c in REQUIRED):
-            note = _diagnose(cur, checks, bad, what, indicator_id)
+            note = _diagnose(cur, bad, what, indicator_id)
         kept = cur.execute("""
             INSERT INTO staged SELECT CAST(r.indicator_n AS INTEGER), w.category, w.code, CAST(r.year_n AS INTEGER),
                 r.gender, r.value_n, r.abs_value_n
@@ -154,11 +154,11 @@ def stage_rows(cur: duckdb.DuckDBPyConnection, body: bytes, indicator_id: int, f
     return Staged(total, kept, note)
 
 
-def _diagnose(cur, checks: list[tuple[str, str]], bad: dict, what: str, indicator_id: int) -> str | None:
+def _diagnose(cur, bad: dict, what: str, indicator_id: int) -> str | None:
     """The first problem the counts found, located by row number (numbered only on this path); a note when
     the only finding is rows of retired regions, which the keep pass leaves out."""
     cur.execute("CREATE OR REPLACE TEMP TABLE numbered_rows AS SELECT row_number() OVER () AS row, * FROM raw_rows")
-    conditions = dict(checks)
+    conditions = dict(CHECKS)
 
     def first(name: str, columns: str) -> tuple:
         return cur.execute(f"SELECT {columns} FROM numbered_rows LEFT JOIN known_region ON known_region.id = "
@@ -182,9 +182,10 @@ def _diagnose(cur, checks: list[tuple[str, str]], bad: dict, what: str, indicato
             raise SotkanetError(f"{what}: {label} sisältää äärettömän arvon {raw!r} (alue {region}, vuosi {year})")
     if bad["gender"]:
         raise SotkanetError(f"{what}: tuntematon sukupuoli {first('gender', 'gender')[0]!r}")
-    if bad["indicator"]:
-        raise SotkanetError(f"vastauksessa on indikaattorin {int(first('indicator', 'indicator_n')[0])} rivejä, "
-                            f"pyydettiin {indicator_id}")
+    other = cur.execute("SELECT CAST(indicator_n AS BIGINT) FROM numbered_rows WHERE indicator_n <> ? ORDER BY row "
+                        "LIMIT 1", [indicator_id]).fetchall()
+    if other:
+        raise SotkanetError(f"vastauksessa on indikaattorin {other[0][0]} rivejä, pyydettiin {indicator_id}")
     # fetchall, not fetchone: DuckDB counts a result not fetched to its end as unfinished work on the cursor
     dup = cur.execute("SELECT CAST(region_n AS BIGINT), CAST(year_n AS BIGINT), gender FROM numbered_rows QUALIFY "
                       "row_number() OVER (PARTITION BY region_n, year_n, gender ORDER BY row) = 2 "

@@ -392,13 +392,17 @@ class Load:
     checksum: str | None = None
     extra_params: dict = field(default_factory=dict)
 
-    def log_item(self, item: str, status: str, *, rows: int | None = None, data_updated: str | None = None,
-                 checksum: str | None = None, message: str | None = None) -> None:
-        """One line per indicator / file of a load: what happened to it and why."""
-        self.con.execute(
-            "INSERT OR REPLACE INTO load_item VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [self.load_id, item, status, rows, data_updated, checksum, message],
-        )
+    def log_items(self, items: list[dict]) -> None:
+        """One line per indicator / file of a load: what happened to it and why. Each item: item, status and
+        optionally rows, data_updated, checksum, message. A few statements for all (300 single-row INSERTs
+        took a 1× Sotkanet load 1,4 s)."""
+        columns = ("item", "status", "rows", "data_updated", "checksum", "message")
+        for start in range(0, len(items), 200):
+            part = items[start:start + 200]
+            self.con.execute(
+                "INSERT OR REPLACE INTO load_item VALUES " + ", ".join(["(?, ?, ?, ?, ?, ?, ?)"] * len(part)),
+                [v for i in part for v in (self.load_id, *(i.get(c) for c in columns))],
+            )
 
 
 def _record_interrupted(con: duckdb.DuckDBPyConnection, info: dict) -> None:
