@@ -332,8 +332,9 @@ def apply_results(load, results: list[ItemResult], new_regions: pd.DataFrame, st
     changed = [r.id for r in ok]
     if ok:
         con.execute("DELETE FROM observation WHERE list_contains(?, indicator_id)", [changed])
-        # Only ok indicators are in the stage (a failed one stops before it keeps a row), streamed in batches.
-        con.register("sotkanet_obs", stage.batches())
+        # Streamed in batches; only the ok indicators' (a failed one stops before it keeps a row, and one that
+        # failed after its rows were kept, by a bug, is not written either).
+        con.register("sotkanet_obs", stage.batches(changed))
         con.execute("INSERT INTO observation (indicator_id, region_category, region_code, year, gender, value,"
                     " abs_value, is_demo, load_id) SELECT indicator_id, region_category, region_code, year, gender,"
                     " value, abs_value, ?, ? FROM sotkanet_obs", [generated, load.load_id])

@@ -44,6 +44,7 @@ SQL_INTERPOLATIONS_REVIEWED = {
     ("data_sources/rollup.py", "MEMBERS_ONLY"),  # module constant condition
     ("data_sources/sotkanet_rows.py", "NUMBER_COLUMNS"),  # module constant column list
     ("data_sources/sotkanet_rows.py", "COUNTS"),  # module constant: counts of the fixed CHECKS
+    ("data_sources/sotkanet_rows.py", "ANY_PROBLEM"),  # module constant: the fixed CHECKS or'ed
     ("data_sources/sotkanet_rows.py", "source"),  # _rows_source: "raw_csv" or the read_json(?, …) constant
     ("data_sources/sotkanet_rows.py", "columns"),  # _diagnose: the fixed column lists of its own calls
     ("data_sources/sotkanet_rows.py", "conditions[name]"),  # _diagnose: one of the fixed CHECKS
