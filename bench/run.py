@@ -6,8 +6,9 @@
 Stages (each reported with the machine it ran on):
 1. scale data: Sotkanet dump folders per cut (bench/scale.py), generation rows/s;
 2. ingest: the real loader (`python -m data_sources sotkanet --from-dump`) into a prepared database
-   per cut, rows/s and the loader's peak RSS; beside it a bulk baseline on the largest cut (json module +
-   pandas + one INSERT … SELECT per file, no validation, no rollups) that the real loader should beat;
+   per cut, rows/s, CPU seconds and the loader's peak RSS; beside it a bulk baseline on the largest cut (json
+   module + pandas + one INSERT … SELECT per file into the same schema, no validation, no rollups) that the real
+   loader should beat;
 3. page data: p50/p95 of the readmodel.page_data calls behind each page at every cut; beside them the same
    calls computed live (the stored page data of readmodel/precomputed.py switched off) and done the naive way
    (whole indicator_values view into pandas, then filtered), as ratios;
@@ -124,6 +125,7 @@ def ingest(cut: str) -> dict:
     proc.returncode = os.waitstatus_to_exitcode(status)
     out, err = out_path.read_text(), err_path.read_text()
     maxrss_mb = usage.ru_maxrss / 1024
+    cpu_s = usage.ru_utime + usage.ru_stime  # on a shared machine, what the load itself cost
     if proc.returncode != 0:
         raise RuntimeError(f"loader failed ({proc.returncode}): {out[-2000:]} {err[-2000:]}")
     fetch_phase = [float(m) for m in re.findall(r"\(([\d.]+) s\)$", err, re.M)]
@@ -143,14 +145,16 @@ def ingest(cut: str) -> dict:
     return {"cut": cut, "db": str(path), "seconds": seconds, "loaded_rows": loaded, "dump_rows": dump_rows,
             "rows_per_s": loaded / seconds, "dump_rows_per_s": dump_rows / seconds,
             "fetch_parse_s": max(fetch_phase) if fetch_phase else None, "derived_rows": derived,
-            "catalogue": catalogue, "municipalities": kunta, "loader_maxrss_mb": maxrss_mb,
+            "catalogue": catalogue, "municipalities": kunta, "loader_maxrss_mb": maxrss_mb, "cpu_s": cpu_s,
             "db_mb": path.stat().st_size / 1e6}
 
 
 def bulk_ingest(cut: str) -> dict:
     """Baseline: the plain way a data engineer would load the same dump — json module + pandas + one bulk
-    `INSERT … SELECT` per indicator file, every file, in one load. Does less than the real loader: no
-    checksum check, no validation, no metadata, no area rollups, no derived page data (`derive=[]`)."""
+    `INSERT … SELECT` per indicator file, every file, in one load, into the same schema as the real loader
+    (observation without a primary key since schema 9). Does less than the real loader: no checksum check, no
+    validation, no metadata, no area rollups, no derived page data (`derive=[]`); loads every row of the dump,
+    where the real loader keeps only its regions' (1×: 13,3 M rows against 9,8 M)."""
     import resource
 
     import duckdb
@@ -514,19 +518,22 @@ def write_results(r: dict) -> None:
     add("")
     add("## 2. Ingest through the real loader\n")
     add("`python -m data_sources sotkanet --from-dump bench/out/dump_<cut> --db <tmp> --regions all --genders all|total "
-        "--force --workers 4`, wall time of the whole process (start-up, checksum check of every file, parse, "
-        "validation, copy of the database, one transaction, area rollups, checkpoint, atomic swap). One run per cut.\n")
-    add("| cut | rows loaded | rows in dump | seconds | of which fetch+parse | loaded rows/s | dump rows/s | loader peak RSS MB | DB MB |\n|---|---|---|---|---|---|---|---|---|")
+        "--force --workers 4`, wall time of the whole process (start-up, checksum check of every file, parse and "
+        "validation in DuckDB into a staging database (data_sources/sotkanet_rows.py), copy of the database, one "
+        "transaction, rows streamed from the stage, area rollups, derived page data, checkpoint, atomic swap). One run "
+        "per cut. CPU s: user + system time of the loader process (the machine is shared).\n")
+    add("| cut | rows loaded | rows in dump | seconds | of which fetch+parse | CPU s | loaded rows/s | dump rows/s | loader peak RSS MB | DB MB |\n|---|---|---|---|---|---|---|---|---|---|")
     for c in cuts:
         i = r["ingest"].get(c)
         if not i:
             continue
         add(f"| {c}× | {i['loaded_rows']:,} | {i['dump_rows']:,} | {i['seconds']:.1f} | "
-            f"{_num(i['fetch_parse_s'], '.1f')} | {i['rows_per_s']:,.0f} | {i['dump_rows_per_s']:,.0f} | "
+            f"{_num(i['fetch_parse_s'], '.1f')} | {_num(i.get('cpu_s'), '.1f')} | {i['rows_per_s']:,.0f} | "
+            f"{i['dump_rows_per_s']:,.0f} | "
             f"{_num(i['loader_maxrss_mb'], '.0f')} | {i['db_mb']:.0f} |")
     b = r["baseline"]
-    add(f"\nBulk baseline (json module + pandas + one `INSERT … SELECT` per indicator file, one load, no checksum "
-        f"check, no validation, no metadata, no rollups, no derived page data): all {b['rows']:,} rows of the "
+    add(f"\nBulk baseline (json module + pandas + one `INSERT … SELECT` per indicator file into the same schema, "
+        f"one load, no checksum check, no validation, no metadata, no rollups, no derived page data): all {b['rows']:,} rows of the "
         f"{b['cut']}× dump ({b['files']} indicator files) in {b['seconds']:.1f} s = **{b['rows_per_s']:,.0f} rows/s**.\n")
     add("## 3. Page data latency (readmodel.page_data, one read connection, ms)\n")
     add("Each page's data calls as the page file makes them (pages/*.py, with the year slider at its default, "
@@ -618,12 +625,14 @@ def evaluate(r: dict) -> None:
     if ing:
         ratio = ing["rows_per_s"] / r["baseline"]["rows_per_s"]
         goals.append((f"ingest vs bulk baseline ({big}×, validation included)", "≥ 1×", f"{ratio:.2f}× "
-                      f"({ing['rows_per_s']:,.0f} vs {r['baseline']['rows_per_s']:,.0f} rows/s)", ratio >= 1))
+                      f"({ing['rows_per_s']:,.0f} loaded rows/s vs {r['baseline']['rows_per_s']:,.0f} rows/s; "
+                      f"{ing['dump_rows_per_s']:,.0f} dump rows/s)", ratio >= 1))
         if ratio < 1:
             fp = ing["fetch_parse_s"] or 0
-            unmet.append(f"Ingest {ratio:.1f}× the baseline: of {ing['seconds']:.0f} s, {fp:.0f} s is checksum check + "
-                         f"fetch + parse + validation (4 threads, GIL-bound JSON parsing) and {ing['seconds'] - fp:.0f} s "
-                         "the write phase (copy, insert, area rollups in pandas, checkpoint); see docs/bench.md.")
+            unmet.append(f"Ingest {ratio:.1f}× the baseline: of {ing['seconds']:.0f} s, {fp:.0f} s is start-up, checksum "
+                         f"check, fetch, parse and validation (DuckDB, 4 threads) and {ing['seconds'] - fp:.0f} s the "
+                         "write phase (copy, insert from the stage, area rollups, derived page data, checkpoint); the "
+                         "baseline loads every dump row and does none of the checks or derived steps; see docs/bench.md.")
         goals.append((f"loader peak RSS ({big}×)", "≤ 1 GB", f"{ing['loader_maxrss_mb']:,.0f} MB",
                       ing["loader_maxrss_mb"] <= 1024))
     worst = max(r["pages"][big].items(), key=lambda kv: kv[1]["p95"])

@@ -10,7 +10,8 @@ Every source module has the same small shape:
     write             one `store.warehouse.writing()` load: a copy of the database is written and swapped
                       in, so a failure or a kill leaves the database as it was
 
-Modules: sotkanet.py (THL Sotkanet REST: parse) + sotkanet_cli.py (fetch, write, dumps), survey.py (the
+Modules: sotkanet.py (THL Sotkanet REST: parse) + sotkanet_rows.py (its data rows parsed and checked in a
+staging DuckDB) + sotkanet_cli.py (fetch, write, dumps), survey.py (the
 compass survey export), action_status.py (coordinators' status records), geometry.py (municipal borders),
 reference.py (the region folder's catalogues), demo.py (the labelled demo builder), rollup.py (area rollups
 after a load), uploads.py (generic CSV/XLSX reading and its problems), http.py, commands.py (demo, ensure,

@@ -5,24 +5,23 @@ One small function per endpoint, as in rOpenGov's `sotkanet` R package:
     /regions                      get_regions        -> parse_regions
     /indicators                   get_indicator_list -> parse_indicator_list
     /indicators/{id}              get_indicator_metadata -> parse_indicator_metadata
-    /json?indicator=&years=&genders=   get_data_json -> parse_data_json
-    /csv?indicator=&years=&genders=    get_data_csv  -> parse_data_csv
+    /json?indicator=&years=&genders=   get_data_json -> sotkanet_rows.read_rows
+    /csv?indicator=&years=&genders=    get_data_csv  -> sotkanet_rows.read_rows
 
 Fetching returns a `Fetched` (the raw bytes and status, nothing parsed), so a load can dump every
-response byte-for-byte and replay it offline. Parsing is pure (bytes in, DataFrame/dataclass out)
-and raises SotkanetError with a reason a data-team member understands. Nothing from Sotkanet is
+response byte-for-byte and replay it offline. Parsing is pure (bytes in, DataFrame/dataclass out;
+the data rows are parsed and checked in DuckDB, data_sources/sotkanet_rows.py) and raises SotkanetError with a reason a data-team member understands. Nothing from Sotkanet is
 rendered raw: descriptions go through `html_to_text`.
 
 Data rows name regions by Sotkanet's internal id; `/regions` maps id -> (category, code). Codes
 repeat across categories (SAIRAANHOITOPIIRI 13 vs HYVINVOINTIALUE 13), so a region is always the
 pair (category, code).
 
-Long because it is the whole Sotkanet contract: the API's JSON and CSV shapes, metadata, region id mapping and the recorded-dump format, all pure parsing.
+Long because it is the whole Sotkanet contract: the API's responses, metadata, region id mapping and the recorded-dump format, all pure parsing.
 """
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import threading
 from dataclasses import dataclass, field
@@ -31,15 +30,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode, urljoin
 
-import numpy as np
 import pandas as pd
 
 from common.clock import iso_utc
 
 METADATA_URL = "https://sotkanet.fi/sotkanet/fi/metadata/indicators/{id}"
 GENDERS = ("male", "female", "total")
-DATA_COLUMNS = ["indicator", "region", "year", "gender", "value", "abs_value"]
-CSV_HEADER = ["indicator", "region", "year", "gender", "primary value", "absolute value"]
 
 
 class SotkanetError(ValueError):
@@ -61,10 +57,12 @@ class Fetched:
     body: bytes
     fetched_at: str
     error: str | None = None
+    file: Path | None = None  # where `body` already is on disk (a dump), so the rows are read from there
+    digest: str | None = None  # the body's sha256 when already known (a dump's, verified when it was opened)
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.body).hexdigest()
+        return self.digest or hashlib.sha256(self.body).hexdigest()
 
 
 def request_key(path: str, params: tuple[tuple[str, str], ...]) -> str:
@@ -180,7 +178,8 @@ class DumpSource:
             if not file.is_file():
                 problems.append(f"{e['file']}: tiedosto puuttuu")
                 continue
-            actual = hashlib.sha256(file.read_bytes()).hexdigest()
+            with file.open("rb") as f:  # streamed: a 1× dump file is ~4 MB, the whole dump 1,2 GB
+                actual = hashlib.file_digest(f, "sha256").hexdigest()
             if actual != e["sha256"]:
                 problems.append(f"{e['file']}: tarkistussumma ei täsmää (manifest {e['sha256'][:12]}…, "
                                 f"tiedosto {actual[:12]}…); tiedostoa on muutettu tai se on vioittunut")
@@ -200,7 +199,8 @@ class DumpSource:
             return Fetched(path, params, key, None, "", b"", "", error=f"vedoksessa ei ole pyyntöä {key}")
         body = (self.folder / e["file"]).read_bytes()
         return Fetched(path, tuple(tuple(p) for p in e["params"]), e["url"], e["status"], e.get("content_type") or "",
-                       body, e["fetched_at"], error=e.get("error"))
+                       body, e["fetched_at"], error=e.get("error"), file=self.folder / e["file"],
+                       digest=e["sha256"])
 
 
 # One function per endpoint. `source` is an HttpSource or a DumpSource.
@@ -249,7 +249,7 @@ def check_response(f: Fetched, kind: str = "json") -> bytes:
     return f.body
 
 
-def _load_json(body: bytes, what: str):
+def load_json(body: bytes, what: str):
     try:
         return json.loads(body.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
@@ -266,7 +266,7 @@ def _load_json(body: bytes, what: str):
 
 def parse_regions(body: bytes) -> pd.DataFrame:
     """/regions -> id, code, category, title_fi, title_sv, title_en (one row per region)."""
-    data = _load_json(body, "aluelista")
+    data = load_json(body, "aluelista")
     if not isinstance(data, list) or not data:
         raise SotkanetError("aluelista: odotettiin ei-tyhjää JSON-taulukkoa")
     rows = []
@@ -282,12 +282,19 @@ def parse_regions(body: bytes) -> pd.DataFrame:
     dup = frame[frame["id"].duplicated()]
     if not dup.empty:
         raise SotkanetError(f"aluelista: tunniste {int(dup['id'].iloc[0])} toistuu")
+    # A region is the pair (category, code): two ids for one pair would give it two values for a year.
+    twice = frame[frame.duplicated(["category", "code"], keep=False)]
+    if not twice.empty:
+        first = twice.iloc[0]
+        ids = twice.loc[(twice["category"] == first["category"]) & (twice["code"] == first["code"]), "id"]
+        raise SotkanetError(f"aluelista: alue {first['category']} {first['code']} toistuu tunnisteilla "
+                            f"{', '.join(map(str, ids))}")
     return frame
 
 
 def parse_indicator_list(body: bytes) -> pd.DataFrame:
     """/indicators -> id, title_fi, title_sv, title_en, organisation."""
-    data = _load_json(body, "indikaattorilista")
+    data = load_json(body, "indikaattorilista")
     if not isinstance(data, list):
         raise SotkanetError("indikaattorilista: odotettiin JSON-taulukkoa")
     rows = []
@@ -335,7 +342,7 @@ def _fi(obj, key: str, language: str = "fi") -> str | None:
 
 def parse_indicator_metadata(body: bytes | dict, expected_id: int | None = None) -> IndicatorMeta:
     """/indicators/{id} -> IndicatorMeta (descriptions in Finnish and Swedish as safe plain text)."""
-    data = _load_json(body, "metatiedot") if isinstance(body, (bytes, bytearray)) else body
+    data = load_json(body, "metatiedot") if isinstance(body, (bytes, bytearray)) else body
     if not isinstance(data, dict) or not isinstance(data.get("id"), int):
         raise SotkanetError("metatiedot: odotettiin JSON-oliota, jossa on id")
     if expected_id is not None and data["id"] != expected_id:
@@ -428,142 +435,3 @@ def html_to_text(value: str | None) -> str | None:
             out.append(line)
     result = "\n".join(out).strip()
     return result or None
-
-
-# ---------------------------------------------------------------- parsing: data rows
-
-
-def parse_data_json(body: bytes) -> pd.DataFrame:
-    """/json rows -> DataFrame[indicator, region, year, gender, value, abs_value] (float, NaN = null).
-
-    absValue may be absent and value may be null (suppressed): both stay null, never 0."""
-    data = _load_json(body, "datarivit")
-    if not isinstance(data, list):
-        raise SotkanetError("datarivit: odotettiin JSON-taulukkoa")
-    if data and not all(isinstance(r, dict) for r in data):
-        raise SotkanetError("datarivit: taulukossa on muita kuin JSON-olioita")
-    frame = pd.DataFrame.from_records(data) if data else pd.DataFrame()
-    frame = frame.rename(columns={"absValue": "abs_value"})
-    for column in DATA_COLUMNS:
-        if column not in frame.columns:
-            if column in ("value", "abs_value"):
-                frame[column] = np.nan
-            elif data:
-                raise SotkanetError(f"datarivit: kenttä {column!r} puuttuu")
-            else:
-                frame[column] = pd.Series(dtype="float64")
-    return _normalise(frame[DATA_COLUMNS], "datarivit")
-
-
-def parse_data_csv(body: bytes) -> pd.DataFrame:
-    """/csv (';', header `indicator;region;year;gender;primary value;absolute value`) -> same as JSON."""
-    try:
-        text = body.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SotkanetError(f"CSV: ei UTF-8-tekstiä (tavu {exc.start})") from exc
-    if not text.strip():
-        raise SotkanetError("CSV: vastaus on tyhjä")
-    try:
-        frame = pd.read_csv(io.StringIO(text), sep=";", dtype=str, keep_default_na=False, na_filter=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise SotkanetError(f"CSV: rakenne on rikki ({exc})") from exc
-    header = [c.strip() for c in frame.columns]
-    if header != CSV_HEADER:
-        raise SotkanetError(f"CSV: odotettiin otsikkoriviä {';'.join(CSV_HEADER)}, saatiin {';'.join(header)}")
-    frame.columns = DATA_COLUMNS
-    frame = frame.apply(lambda s: s.str.strip())
-    for column in ("value", "abs_value"):
-        frame[column] = frame[column].str.replace(",", ".", regex=False).replace("", None)
-    return _normalise(frame, "CSV")
-
-
-def _numeric(series: pd.Series, column: str, what: str, frame: pd.DataFrame, *, integer: bool = False) -> pd.Series:
-    if pd.api.types.is_bool_dtype(series):
-        raise SotkanetError(f"{what}: sarake {column} on totuusarvo, ei luku")
-    if pd.api.types.is_numeric_dtype(series):
-        out = series.astype("float64")
-    else:
-        is_bool = series.map(lambda v: isinstance(v, bool))
-        out = pd.to_numeric(series.where(~is_bool), errors="coerce").astype("float64")
-        bad = (series.notna() & out.isna()) | is_bool
-        if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise SotkanetError(
-                f"{what}: {column} ei ole luku: {series.iloc[i]!r} (alue {frame['region'].iloc[i]}, "
-                f"vuosi {frame['year'].iloc[i]}); {int(bad.sum())} tällaista riviä")
-    if integer:
-        if out.isna().any():
-            i = int(np.flatnonzero(out.isna().to_numpy())[0])
-            raise SotkanetError(f"{what}: {column} puuttuu rivillä {i + 1}")
-        if not np.all(np.mod(out.to_numpy(), 1) == 0):
-            raise SotkanetError(f"{what}: {column} ei ole kokonaisluku")
-    elif not np.isfinite(out.to_numpy()[out.notna().to_numpy()]).all():
-        raise SotkanetError(f"{what}: {column} sisältää äärettömän arvon")
-    return out
-
-
-def _normalise(frame: pd.DataFrame, what: str) -> pd.DataFrame:
-    """Types and row-level checks, vectorised; raises SotkanetError on the first kind of problem."""
-    frame = frame.reset_index(drop=True)
-    out = pd.DataFrame({
-        "indicator": _numeric(frame["indicator"], "indicator", what, frame, integer=True).astype("int64"),
-        "region": _numeric(frame["region"], "region", what, frame, integer=True).astype("int64"),
-        "year": _numeric(frame["year"], "year", what, frame, integer=True).astype("int64"),
-        "gender": frame["gender"].astype(object),
-        "value": _numeric(frame["value"], "value", what, frame),
-        "abs_value": _numeric(frame["abs_value"], "absValue", what, frame),
-    })
-    bad_gender = ~out["gender"].isin(GENDERS)
-    if bad_gender.any():
-        raise SotkanetError(f"{what}: tuntematon sukupuoli {out['gender'][bad_gender].iloc[0]!r}")
-    out["gender"] = out["gender"].astype(str)
-    return out
-
-
-def validate_rows(rows: pd.DataFrame, indicator_id: int, region_ids: set[int] | pd.Index) -> tuple[pd.DataFrame, str | None]:
-    """Whole-response checks before anything is stored: the right indicator, known regions, no duplicates.
-
-    Returns (rows, note). A region id that is not in /regions fails the indicator, with one
-    exception seen in real responses: rows of retired regions (merged municipalities) whose every
-    value is 0 or empty — e.g. ids 455, 456, 730 in the 2009 population CSV — are dropped and noted.
-    """
-    wrong = rows["indicator"] != indicator_id
-    if wrong.any():
-        raise SotkanetError(f"vastauksessa on indikaattorin {int(rows['indicator'][wrong].iloc[0])} rivejä, "
-                            f"pyydettiin {indicator_id}")
-    known = rows["region"].isin(pd.Index(list(region_ids)) if isinstance(region_ids, set) else region_ids)
-    note = None
-    if not known.all():
-        unknown_rows = rows[~known]
-        empty = (unknown_rows["value"].isna() | (unknown_rows["value"] == 0)) & \
-                (unknown_rows["abs_value"].isna() | (unknown_rows["abs_value"] == 0))
-        per_region = empty.groupby(unknown_rows["region"]).all()
-        real = sorted(per_region.index[~per_region].tolist())
-        if real:
-            shown = ", ".join(map(str, real[:8])) + (" …" if len(real) > 8 else "")
-            raise SotkanetError(f"vastauksessa on arvoja alueille, joita ei ole Sotkanetin aluelistassa: {shown} "
-                                f"({int(unknown_rows['region'].isin(real).sum())} riviä); aluelista ja data eivät "
-                                "vastaa toisiaan (vanha aluelista?)")
-        retired = sorted(per_region.index.tolist())
-        note = (f"{len(unknown_rows)} riviä aluelistasta puuttuville alueille ({', '.join(map(str, retired[:8]))}"
-                f"{' …' if len(retired) > 8 else ''}), kaikki arvot 0 tai tyhjiä; ohitettu")
-        rows = rows[known]
-    dup = rows.duplicated(["region", "year", "gender"])
-    if dup.any():
-        r = rows[dup].iloc[0]
-        raise SotkanetError(f"sama alue, vuosi ja sukupuoli toistuu (alue {r['region']}, vuosi {r['year']}, {r['gender']})")
-    return rows, note
-
-
-def select_regions(rows: pd.DataFrame, wanted: pd.DataFrame) -> pd.DataFrame:
-    """Keep our regions. wanted: id, category, code. -> observation-shaped columns."""
-    kept = rows.merge(wanted[["id", "category", "code"]], left_on="region", right_on="id", how="inner")
-    return pd.DataFrame({
-        "indicator_id": kept["indicator"].astype("int64"),
-        "region_category": kept["category"].astype(str),
-        "region_code": kept["code"].astype(str),
-        "year": kept["year"].astype("int64"),
-        "gender": kept["gender"].astype(str),
-        "value": kept["value"].astype("float64"),
-        "abs_value": kept["abs_value"].astype("float64"),
-    })

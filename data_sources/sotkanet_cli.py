@@ -1,9 +1,10 @@
 """`python -m data_sources sotkanet`: load indicator data and metadata from Sotkanet.
 
 Flow: read what the database already has (read-only) -> fetch /regions -> per indicator, in a
-small thread pool: metadata, skip when unchanged, data rows, full validation in memory -> one
-`writing()` load applies every valid indicator (its whole series replaced), logs every indicator
-in load_item and refreshes the area rollups. A failed indicator leaves its previous rows as they
+small thread pool: metadata, skip when unchanged, data rows parsed and fully validated in a staging
+DuckDB (data_sources/sotkanet_rows.py; never the database) -> one `writing()` load applies every valid
+indicator (its whole series replaced, streamed from the stage), logs every indicator in load_item and
+refreshes the area rollups. A failed indicator leaves its previous rows as they
 were. Exit code: 0 all ok/unchanged, 1 some indicator failed, 2 setup error.
 
 Long because the Sotkanet load has many honest outcomes per indicator (unchanged, partial, failed, demo replaced) and each is reported; splitting it would scatter one load.
@@ -25,6 +26,7 @@ from common.format import fi_int
 from common.i18n import Phrase, joined
 from common.licence import LICENCE_SEPARATOR, producer_licence
 from data_sources import sotkanet as sk
+from data_sources.sotkanet_rows import Stage
 from data_sources.http import make_session, user_agent
 from data_sources.reference import read_rows
 from data_sources.rollup import refresh_derived
@@ -62,7 +64,7 @@ class ItemResult:
     status: str  # ok | unchanged | failed
     message: str = ""
     meta: sk.IndicatorMeta | None = None
-    rows: pd.DataFrame | None = None
+    rows: int | None = None  # rows of our regions, kept in the stage
     fetched_rows: int = 0
     checksum: str | None = None
     notes: list[str] = field(default_factory=list)
@@ -72,7 +74,7 @@ class ItemResult:
 class Context:
     source: object
     options: Options
-    region_ids: pd.Index
+    stage: Stage  # the data rows' parsing, checks and staging (sotkanet_rows.py)
     wanted: pd.DataFrame  # id, category, code
     previous_ok: dict[int, tuple[str | None, dict]]  # id -> (data_updated, signature)
     stored_updated: dict[int, str | None]
@@ -245,7 +247,7 @@ def wanted_regions(regions: pd.DataFrame, config, own_codes: list[str], mode: st
 
 
 def process_indicator(ctx: Context, indicator_id: int) -> ItemResult:
-    """Fetch and fully validate one indicator in memory. Never touches the database."""
+    """Fetch and fully validate one indicator into the stage. Never touches the database."""
     opts = ctx.options
     try:
         body = sk.check_response(sk.get_indicator_metadata(ctx.source, indicator_id))
@@ -269,23 +271,17 @@ def process_indicator(ctx: Context, indicator_id: int) -> ItemResult:
             return ItemResult(indicator_id, "failed", f"pyydetyt vuodet eivät osu aikasarjaan "
                               f"{meta.range_start}–{meta.range_end}; aiemmat tiedot jäivät ennalleen", meta=meta)
     genders = ("total",) if opts.genders == "total" else sk.GENDERS
+    get = sk.get_data_csv if opts.fmt == "csv" else sk.get_data_json
     try:
-        if opts.fmt == "csv":
-            fetched = sk.get_data_csv(ctx.source, indicator_id, years, genders)
-            rows = sk.parse_data_csv(sk.check_response(fetched, "csv"))
-        else:
-            fetched = sk.get_data_json(ctx.source, indicator_id, years, genders)
-            rows = sk.parse_data_json(sk.check_response(fetched, "json"))
-        if rows.empty:
-            raise sk.SotkanetError(f"Sotkanet palautti tyhjän vastauksen vuosille {years[0]}–{years[-1]}")
-        rows, note = sk.validate_rows(rows, indicator_id, ctx.region_ids)
+        fetched = get(ctx.source, indicator_id, years, genders)
+        staged = ctx.stage.add(sk.check_response(fetched, opts.fmt), indicator_id, opts.fmt, fetched.file,
+                               f"Sotkanet palautti tyhjän vastauksen vuosille {years[0]}–{years[-1]}")
     except sk.SotkanetError as exc:
         return ItemResult(indicator_id, "failed", f"data: {exc}", meta=meta)
-    kept = sk.select_regions(rows, ctx.wanted)
-    notes = [note] if note else []
-    return ItemResult(indicator_id, "ok", f"{len(kept)} riviä ({len(rows)} Sotkanetin riviä, vuodet "
-                      f"{years[0]}–{years[-1]})", meta=meta, rows=kept, fetched_rows=len(rows),
-                      checksum=fetched.sha256, notes=notes)
+    notes = [staged.note] if staged.note else []
+    return ItemResult(indicator_id, "ok", f"{staged.kept_rows} riviä ({staged.fetched_rows} Sotkanetin riviä, "
+                      f"vuodet {years[0]}–{years[-1]})", meta=meta, rows=staged.kept_rows,
+                      fetched_rows=staged.fetched_rows, checksum=fetched.sha256, notes=notes)
 
 
 def _meta_frame(metas: list[sk.IndicatorMeta]) -> pd.DataFrame:
@@ -323,9 +319,11 @@ ON CONFLICT (id) DO UPDATE SET
 """
 
 
-def apply_results(load, results: list[ItemResult], new_regions: pd.DataFrame, *, generated: bool = False) -> list[int]:
-    """Inside one writing() load: replace series, update metadata, log every indicator. -> changed ids.
-    `generated`: the responses came from a generated dump, so the rows are demo data (labelled on every page)."""
+def apply_results(load, results: list[ItemResult], new_regions: pd.DataFrame, stage: Stage, *,
+                  generated: bool = False) -> list[int]:
+    """Inside one writing() load: replace series (from the stage), update metadata, log every indicator.
+    -> changed ids. `generated`: the responses came from a generated dump, so the rows are demo data
+    (labelled on every page)."""
 
     con = load.con
     if not new_regions.empty:
@@ -336,25 +334,24 @@ def apply_results(load, results: list[ItemResult], new_regions: pd.DataFrame, *,
     ok = [r for r in results if r.status == "ok"]
     changed = [r.id for r in ok]
     if ok:
-        frame = pd.concat([r.rows for r in ok], ignore_index=True)
-        frame["is_demo"] = generated
-        frame["load_id"] = load.load_id
         con.execute("DELETE FROM observation WHERE list_contains(?, indicator_id)", [changed])
-        con.register("sotkanet_obs_df", frame)
+        # Streamed in batches; only the ok indicators' (a failed one stops before it keeps a row, and one that
+        # failed after its rows were kept, by a bug, is not written either).
+        con.register("sotkanet_obs", stage.batches(changed))
         con.execute("INSERT INTO observation (indicator_id, region_category, region_code, year, gender, value,"
                     " abs_value, is_demo, load_id) SELECT indicator_id, region_category, region_code, year, gender,"
-                    " value, abs_value, is_demo, load_id FROM sotkanet_obs_df")
-        con.unregister("sotkanet_obs_df")
+                    " value, abs_value, ?, ? FROM sotkanet_obs", [generated, load.load_id])
+        con.unregister("sotkanet_obs")
+    stage.close()  # its rows are written: its memory back before the rollups and the derived steps
     metas = [r.meta for r in results if r.status in ("ok", "unchanged") and r.meta is not None]
     if metas:
         con.register("sotkanet_meta_df", _meta_frame(metas))
         con.execute(UPSERT_META)
         con.unregister("sotkanet_meta_df")
-    for r in sorted(results, key=lambda r: r.id):
-        updated = r.meta.data_updated.isoformat() if r.meta and r.meta.data_updated else None
-        message = joined([r.message, *r.notes]) if r.notes else r.message
-        load.log_item(str(r.id), r.status, rows=len(r.rows) if r.rows is not None else None,
-                      data_updated=updated, checksum=r.checksum, message=message)
+    load.log_items([{"item": str(r.id), "status": r.status, "rows": r.rows,
+                     "data_updated": r.meta.data_updated.isoformat() if r.meta and r.meta.data_updated else None,
+                     "checksum": r.checksum, "message": joined([r.message, *r.notes]) if r.notes else r.message}
+                    for r in sorted(results, key=lambda r: r.id)])
     if changed:
         refresh_derived(con, changed)
     return changed
@@ -425,6 +422,7 @@ def run_load(options: Options, *, out=None, err=None) -> int:
         "from_dump": options.from_dump, "dump": options.dump, "signature": options.signature(),
     }
     progress(f"Sotkanet: {len(ids)} indikaattoria, lähde {source.describe()}")
+    stage: Stage | None = None
     try:
         try:
             regions = sk.parse_regions(sk.check_response(sk.get_regions(source)))
@@ -434,7 +432,8 @@ def run_load(options: Options, *, out=None, err=None) -> int:
             _log_setup_failure(path, source.describe(), params, message)
             return 2
         wanted, warnings = wanted_regions(regions, config, own, options.regions)
-        ctx = Context(source, options, pd.Index(regions["id"]), wanted, state["previous_ok"], state["stored"])
+        stage = Stage(regions, wanted)
+        ctx = Context(source, options, stage, wanted, state["previous_ok"], state["stored"])
         results: list[ItemResult] = []
         with ThreadPoolExecutor(max_workers=options.workers) as pool:
             futures = {pool.submit(process_indicator, ctx, i): i for i in ids}
@@ -446,8 +445,12 @@ def run_load(options: Options, *, out=None, err=None) -> int:
                 results.append(r)
                 title = f" {r.meta.title_fi[:48]}" if r.meta else ""
                 word = {"ok": "ladattu", "unchanged": "ennallaan", "failed": "EPÄONNISTUI"}[r.status]
-                detail = f"{len(r.rows)} riviä" if r.status == "ok" else r.message
+                detail = f"{r.rows} riviä" if r.status == "ok" else r.message
                 progress(f"[{n}/{len(ids)}] {r.id}{title}: {word} – {detail} ({time.monotonic() - started:.1f} s)")
+    except BaseException:
+        if stage is not None:
+            stage.close()
+        raise
     finally:
         if dump_writer is not None:
             manifest = dump_writer.write_manifest()
@@ -463,17 +466,20 @@ def run_load(options: Options, *, out=None, err=None) -> int:
     failed = sorted((r for r in results if r.status == "failed"), key=lambda r: r.id)
     licences = sorted({sk_licence(r.meta) for r in ok + unchanged if r.meta})
     summary = Phrase("load_log.sotkanet_summary", ok=len(ok), unchanged=len(unchanged), failed=len(failed),
-                     rows=fi_int(sum(len(r.rows) for r in ok)))
+                     rows=fi_int(sum(r.rows for r in ok)))
     generated = bool(source.generated)
-    with writing("sotkanet", target=source.describe(), params=params, licence=joined(licences, LICENCE_SEPARATOR) or None,
-                 path=path, is_demo=generated) as load:
-        apply_results(load, results, new_regions, generated=generated)
-        load.rows = sum(len(r.rows) for r in ok)
-        load.status = "failed" if failed and not (ok or unchanged) else "partial" if failed else "ok"
-        load.checksum = hashlib.sha256("".join(sorted(r.checksum or "" for r in ok)).encode()).hexdigest()[:16]
-        parts = [summary, *warnings]
-        parts += [Phrase("load_log.item_failed", item=r.id, message=str(r.message)) for r in failed[:20]]
-        load.message = joined(parts)
+    try:
+        with writing("sotkanet", target=source.describe(), params=params,
+                     licence=joined(licences, LICENCE_SEPARATOR) or None, path=path, is_demo=generated) as load:
+            apply_results(load, results, new_regions, stage, generated=generated)
+            load.rows = sum(r.rows for r in ok)
+            load.status = "failed" if failed and not (ok or unchanged) else "partial" if failed else "ok"
+            load.checksum = hashlib.sha256("".join(sorted(r.checksum or "" for r in ok)).encode()).hexdigest()[:16]
+            parts = [summary, *warnings]
+            parts += [Phrase("load_log.item_failed", item=r.id, message=str(r.message)) for r in failed[:20]]
+            load.message = joined(parts)
+    finally:
+        stage.close()
 
     print(f"Sotkanet-lataus #{load.load_id} valmis ({time.monotonic() - started:.1f} s): {summary}", file=out)
     for w in warnings:

@@ -41,7 +41,13 @@ HOSTILE = [
 SQL_INTERPOLATIONS_REVIEWED = {
     ("data_sources/reference.py", "table"),  # loop over a fixed tuple of table names
     ("data_sources/reference.py", "marks"),  # "?, ?, …" for the column count
-    ("data_sources/rollup.py", "where"),  # "AND indicator_id IN (?, ?, …)"
+    ("data_sources/rollup.py", "MEMBERS_ONLY"),  # module constant condition
+    ("data_sources/sotkanet_rows.py", "NUMBER_COLUMNS"),  # module constant column list
+    ("data_sources/sotkanet_rows.py", "COUNTS"),  # module constant: counts of the fixed CHECKS
+    ("data_sources/sotkanet_rows.py", "ANY_PROBLEM"),  # module constant: the fixed CHECKS or'ed
+    ("data_sources/sotkanet_rows.py", "source"),  # _rows_source: "raw_csv" or the read_json(?, …) constant
+    ("data_sources/sotkanet_rows.py", "columns"),  # _diagnose: the fixed column lists of its own calls
+    ("data_sources/sotkanet_rows.py", "conditions[name]"),  # _diagnose: one of the fixed CHECKS
     ("data_sources/survey.py", "marks"),  # "?, ?, …" for the municipality codes
     ("store/warehouse.py", "table"),  # table_checksum: test/diagnostic helper, callers pass literals
     ("store/warehouse.py", "where"),  # table_checksum: idem, values go in `params`

@@ -19,7 +19,7 @@ import pytest
 import requests
 
 from data_sources import sotkanet as sk
-from data_sources import sotkanet_cli
+from data_sources import sotkanet_cli, sotkanet_rows
 from data_sources.http import make_session, user_agent
 from store.warehouse import connect_read, table_checksum, writing
 from tests.sotkanet_replay import ReplayServer, ReplayState
@@ -163,17 +163,40 @@ def test_real_regions_2015_and_indicator_list():
     assert len(indicators) == 2434 and indicators["id"].min() == 4 and indicators["id"].max() == 10092
 
 
+def stage(body: bytes, indicator_id: int | None = None, regions: set[int] | None = None,
+          fmt: str = "json") -> tuple[pd.DataFrame, sotkanet_rows.Staged]:
+    """One response through the loader's own parsing and checks (sotkanet_rows.Stage), every known region
+    kept (as KUNTA, code = its id). regions: the ids of /regions (default: every id in the response);
+    indicator_id: the one asked for (default: the response's first). -> (kept rows, what was staged)."""
+    if regions is None or indicator_id is None:
+        if fmt == "csv":
+            raw = sotkanet_rows.parse_data_csv(body)
+            ids, first = {int(r) for r in raw["region"]}, int(raw["indicator"].iloc[0])
+        else:
+            data = json.loads(body)
+            ids, first = {int(r["region"]) for r in data if "region" in r}, int(data[0]["indicator"])
+        regions = ids if regions is None else regions
+        indicator_id = first if indicator_id is None else indicator_id
+    known = pd.DataFrame({"id": sorted(regions)})
+    wanted = known.assign(category="KUNTA", code=known["id"].astype(str))
+    with sotkanet_rows.Stage(known, wanted) as st:
+        staged = st.add(body, indicator_id, fmt)
+        rows = st.con.execute("SELECT indicator_id AS indicator, CAST(region_code AS INTEGER) AS region, year, "
+                              "gender, value, abs_value FROM staged").df()
+    return rows, staged
+
+
 def test_real_json_rows_with_and_without_abs_value():
-    rows = sk.parse_data_json(shared("omsorgsradar_sotkanet_127_g2_fixture.json").read_bytes())
-    assert len(rows) == 10 and rows["abs_value"].isna().all()
+    rows, staged = stage(shared("omsorgsradar_sotkanet_127_g2_fixture.json").read_bytes())
+    assert len(rows) == 10 == staged.fetched_rows and rows["abs_value"].isna().all()
     assert rows.set_index(["region", "year"]).loc[(46, 2019), "value"] == 653835
-    rows = sk.parse_data_json(shared("omsorgsradar_sotkanet_171_fixture.json").read_bytes())
+    rows, _ = stage(shared("omsorgsradar_sotkanet_171_fixture.json").read_bytes())
     helsinki = rows.set_index(["region", "year"]).loc[(46, 2023)]
     assert (helsinki["value"], helsinki["abs_value"]) == (8.6, 57877)
 
 
 def test_real_csv_rows_parse_like_json():
-    rows = sk.parse_data_csv(shared("oskari_csv_indicator127_2009.csv").read_bytes())
+    rows, _ = stage(shared("oskari_csv_indicator127_2009.csv").read_bytes(), fmt="csv")
     assert len(rows) == 466
     assert set(rows["year"]) == {2009} and set(rows["gender"]) == {"total"}
     assert rows["abs_value"].isna().all() and rows["value"].notna().all()
@@ -183,38 +206,74 @@ def test_real_csv_rows_parse_like_json():
 def test_truncated_and_malformed_json_are_clear_errors():
     body = (OWN / "json_127.json").read_bytes()
     with pytest.raises(sk.SotkanetError, match="katkeaa kesken"):
-        sk.parse_data_json(body[: len(body) // 2])
+        stage(body[: len(body) // 2], 127, {161})
+    with pytest.raises(sk.SotkanetError, match="katkeaa kesken"):
+        stage(b"", 127, {161})
     with pytest.raises(sk.SotkanetError, match="virheellinen"):
-        sk.parse_data_json(b'[{"indicator": 127,, "region": 1}]')
-    with pytest.raises(sk.SotkanetError, match="value ei ole luku: 'n/a'"):
-        sk.parse_data_json(b'[{"indicator":127,"region":161,"year":2023,"gender":"total","value":"n/a"}]')
-    with pytest.raises(sk.SotkanetError, match="sukupuoli"):
-        sk.parse_data_json(b'[{"indicator":127,"region":161,"year":2023,"gender":"both","value":1}]')
+        stage(b'[{"indicator": 127,, "region": 1}]', 127, {1})
+    with pytest.raises(sk.SotkanetError, match="odotettiin JSON-taulukkoa"):
+        stage(b'{"indicator": 127}', 127, {1})
+    with pytest.raises(sk.SotkanetError, match="muita kuin JSON-olioita"):
+        stage(b'[{"indicator": 127}, 5]', 127, {1})
+    with pytest.raises(sk.SotkanetError, match="value ei ole luku: 'n/a' \\(alue 161, vuosi 2023\\)"):
+        stage(b'[{"indicator":127,"region":161,"year":2023,"gender":"total","value":"n/a"}]')
+    with pytest.raises(sk.SotkanetError, match="value ei ole luku: 'true'"):  # never 1
+        stage(b'[{"indicator":127,"region":161,"year":2023,"gender":"total","value":true}]')
+    with pytest.raises(sk.SotkanetError, match="year ei ole kokonaisluku: '2023.5' \\(rivi 2\\)"):
+        stage(b'[{"indicator":127,"region":161,"year":2023,"gender":"total","value":1},'
+              b'{"indicator":127,"region":161,"year":2023.5,"gender":"total","value":1}]')
+    with pytest.raises(sk.SotkanetError, match="region puuttuu rivillä 2"):
+        stage(b'[{"indicator":127,"region":161,"year":2023,"gender":"total","value":1},'
+              b'{"indicator":127,"year":2024,"gender":"total","value":1}]', 127, {161})
+    with pytest.raises(sk.SotkanetError, match="äärettömän"):
+        stage(b'[{"indicator":127,"region":161,"year":2023,"gender":"total","value":1e400}]')
+    with pytest.raises(sk.SotkanetError, match="sukupuoli 'both'"):
+        stage(b'[{"indicator":127,"region":161,"year":2023,"gender":"both","value":1}]')
     with pytest.raises(sk.SotkanetError, match="kenttä 'year' puuttuu"):
-        sk.parse_data_json(b'[{"indicator":127,"region":161,"gender":"total","value":1}]')
+        stage(b'[{"indicator":127,"region":161,"gender":"total","value":1}]')
+    with pytest.raises(sk.SotkanetError, match="tyhjä"):
+        stage(b"[]", 127, {161})
 
 
 def test_null_value_stays_null_not_zero():
-    rows = sk.parse_data_json(b'[{"indicator":1,"region":2,"year":2020,"gender":"total","value":null},'
-                              b'{"indicator":1,"region":3,"year":2020,"gender":"total","value":0,"absValue":0}]')
-    assert pd.isna(rows.loc[0, "value"]) and pd.isna(rows.loc[0, "abs_value"])
-    assert rows.loc[1, "value"] == 0 and rows.loc[1, "abs_value"] == 0
+    rows, _ = stage(b'[{"indicator":1,"region":2,"year":2020,"gender":"total","value":null},'
+                    b'{"indicator":1,"region":3,"year":2020,"gender":"total","value":0,"absValue":0}]')
+    rows = rows.set_index("region")
+    assert pd.isna(rows.loc[2, "value"]) and pd.isna(rows.loc[2, "abs_value"])
+    assert rows.loc[3, "value"] == 0 and rows.loc[3, "abs_value"] == 0
 
 
-def test_validate_rows_unknown_region_and_retired_regions():
-    rows = sk.parse_data_json(b'[{"indicator":1,"region":2,"year":2020,"gender":"total","value":5},'
-                              b'{"indicator":1,"region":999,"year":2020,"gender":"total","value":7}]')
-    with pytest.raises(sk.SotkanetError, match="999"):
-        sk.validate_rows(rows, 1, {2})
-    retired = sk.parse_data_json(b'[{"indicator":1,"region":2,"year":2020,"gender":"total","value":5},'
-                                 b'{"indicator":1,"region":999,"year":2020,"gender":"total","value":0}]')
-    kept, note = sk.validate_rows(retired, 1, {2})
-    assert kept["region"].tolist() == [2] and "999" in note
+def test_unknown_region_retired_regions_wrong_indicator_and_duplicates():
+    body = (b'[{"indicator":1,"region":2,"year":2020,"gender":"total","value":5},'
+            b'{"indicator":1,"region":999,"year":2020,"gender":"total","value":7}]')
+    with pytest.raises(sk.SotkanetError, match="999 \\(1 riviä\\)"):
+        stage(body, 1, {2})
+    retired = (b'[{"indicator":1,"region":2,"year":2020,"gender":"total","value":5},'
+               b'{"indicator":1,"region":999,"year":2020,"gender":"total","value":0}]')
+    kept, staged = stage(retired, 1, {2})
+    assert kept["region"].tolist() == [2] and (staged.fetched_rows, staged.kept_rows) == (2, 1)
+    assert "999" in staged.note
     with pytest.raises(sk.SotkanetError, match="indikaattorin 1 rivejä, pyydettiin 7"):
-        sk.validate_rows(rows, 7, {2, 999})
-    dup = pd.concat([rows, rows])
-    with pytest.raises(sk.SotkanetError, match="toistuu"):
-        sk.validate_rows(dup, 1, {2, 999})
+        stage(body, 7, {2, 999})
+    dup = body[:-1] + b"," + body[1:]
+    with pytest.raises(sk.SotkanetError, match="toistuu \\(alue 2, vuosi 2020, total\\)"):
+        stage(dup, 1, {2, 999})
+
+
+def test_a_failed_response_keeps_nothing_in_the_stage():
+    known = pd.DataFrame({"id": [2]})
+    with sotkanet_rows.Stage(known, known.assign(category="KUNTA", code="2")) as st:
+        with pytest.raises(sk.SotkanetError):
+            st.add(b'[{"indicator":1,"region":2,"year":2020,"gender":"total","value":5},'
+                   b'{"indicator":1,"region":2,"year":2020,"gender":"total","value":6}]', 1)
+        assert st.con.execute("SELECT count(*) FROM staged").fetchone()[0] == 0
+
+
+def test_regions_list_with_one_region_under_two_ids_is_refused():
+    body = json.dumps([{"id": 1, "code": "297", "category": "KUNTA", "title": {"fi": "Kuopio"}},
+                       {"id": 2, "code": "297", "category": "KUNTA", "title": {"fi": "Kuopio"}}]).encode()
+    with pytest.raises(sk.SotkanetError, match="KUNTA 297 toistuu tunnisteilla 1, 2"):
+        sk.parse_regions(body)
 
 
 # ---------------------------------------------------------------- HTTP behaviour
