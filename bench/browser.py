@@ -500,7 +500,9 @@ def write_results(label: str) -> None:
     _old, tail = rest.split(END, 1)
     runs = {f.stem.removeprefix("results_"): json.loads(f.read_text())
             for f in sorted(OUT_DIR.glob("results_*.json"), key=lambda f: f.stat().st_mtime)}
-    body = comparison(runs["before"], runs["after"]) + "\n" if {"before", "after"} <= set(runs) else ""
+    # a run labelled "after<suffix>" is compared with the run "before<suffix>" (made side by side with it)
+    pairs = [(f"before{name[5:]}", name) for name in runs if name.startswith("after") and f"before{name[5:]}" in runs]
+    body = "".join(comparison(runs[b], runs[a]) + "\n" for b, a in pairs)
     body += "\n".join(section(r) for r in runs.values())
     RESULTS.write_text(f"{head}{START}\n{body}{END}{tail}", encoding="utf-8")
 
@@ -522,8 +524,14 @@ def demo_db() -> Path:
         log(f"building the demo database {path}")
         subprocess.run([sys.executable, "-m", "data_sources", "demo", "--db", str(path)], cwd=PROJECT_ROOT,
                        check=True, timeout=600, stdout=subprocess.DEVNULL)
+    return ensured(path)
+
+
+def ensured(path: Path) -> Path:
+    """The database at the code's schema with its stored page data current (what a deployment's refresh
+    leaves), so no page pays a migration or a live computation the stored data would answer."""
     subprocess.run([sys.executable, "-m", "data_sources", "ensure", "--db", str(path)], cwd=PROJECT_ROOT,
-                   check=True, timeout=600, stdout=subprocess.DEVNULL)
+                   check=True, timeout=1800, stdout=subprocess.DEVNULL)
     return path
 
 
@@ -560,9 +568,9 @@ def main(argv: list[str] | None = None) -> int:
     r = {"label": label, "note": a.note, "lang": a.lang, "started": f"{started:%Y-%m-%d %H:%M}", "load_start": loadavg(),
          "machine": machine(), "reps": {"cold": 0 if a.no_cold else a.cold, "warm": a.warm, "widget": a.widget},
          "targets": [{k: v for k, v in x.items()} for x in tgts]}
-    db = a.db.resolve() if a.db else demo_db()
-    if not db.is_file():
-        raise SystemExit(f"{db}: no such database (python -m bench.run builds the scale databases)")
+    if a.db and not a.db.is_file():
+        raise SystemExit(f"{a.db}: no such database (python -m bench.run builds the scale databases)")
+    db = ensured(a.db.resolve()) if a.db else demo_db()
     r["db"] = str(db.relative_to(PROJECT_ROOT)) if db.is_relative_to(PROJECT_ROOT) else str(db)
     log(f"run {label}: {len(tgts)} targets (load {loadavg()})")
     r["cold"] = {} if a.no_cold else cold_stage(db, tgts, a.cold, a.timeout)

@@ -52,6 +52,8 @@ FINNISH_WORDS = (
     "sivu", "lisää", "katso", "puuttuu", "puuttuvat", "viimeisin", "uusin", "henkilöä", "euroa", "asukasta",
     "osuus", "ei", "tai", "vai", "sekä", "mukaan", "kohti", "koko maa",
 )
+# Streamlit's own words while a script runs: a page read in that state was not read whole
+RUNNING_WORDS = ("Stop", "Running...")
 # The Finnish conjunction "ja": lower case, between two words (letter, space, ja, space, letter). Swedish has
 # "ja" too, as the status label of kyllä ("HVA: ja · …", "alla ja → ja", "✔ ja (genomförd)"): beside a
 # symbol or punctuation it is not the conjunction, and next to a Swedish function word it is Swedish
@@ -210,27 +212,44 @@ def swedish_pages() -> list[tuple[str, str]]:
 
 
 def wait_for_swedish_heading(driver, title: str, timeout: float = 120) -> str:
-    """Wait until the page's h1 starts with `title` and the app has stopped running. '' when it did, else
-    what the page showed instead (the walk goes on and reports it)."""
+    """Wait until the page's h1 starts with `title` and the page has settled: the app not running and its text
+    unchanged for 2 s (the h1 is drawn before the rest, and the running indicator shows only after a moment,
+    so one quiet look is no proof). '' when it did, else what the page showed instead (the walk goes on and
+    reports it)."""
     deadline = time.monotonic() + timeout
     headings: list[str] = []
+    quiet_since, last_text = None, None
     while time.monotonic() < deadline:
         headings = driver.execute_script(HEADING_JS)
-        if any(h.startswith(title) for h in headings) and not driver.execute_script(RUNNING_JS):
-            time.sleep(1.0)  # let charts finish drawing
-            return ""
-        time.sleep(0.5)
+        text = driver.execute_script(VISIBLE_TEXT_JS)
+        settled = any(h.startswith(title) for h in headings) and not driver.execute_script(RUNNING_JS)
+        if settled and text == last_text:
+            quiet_since = quiet_since or time.monotonic()
+            if time.monotonic() - quiet_since >= 2.0:
+                return ""
+        else:
+            quiet_since = None
+        last_text = text
+        time.sleep(0.4)
     return f"otsikko ei ole ruotsiksi: odotettiin {title!r}, sivun h1: {headings!r}"
 
 
 def wait_until_idle(driver, timeout: float = 60) -> None:
-    """After a click: wait for the rerun it starts to end (the status widget shown and gone, or never shown
-    within a moment) and the DOM to settle."""
-    time.sleep(0.8)
+    """After a click: wait for the rerun it starts to end — the app not running and the page's text unchanged
+    for 1,5 s."""
+    time.sleep(0.5)
     deadline = time.monotonic() + timeout
-    while driver.execute_script(RUNNING_JS) and time.monotonic() < deadline:
+    quiet_since, last_text = None, None
+    while time.monotonic() < deadline:
+        text = driver.execute_script(VISIBLE_TEXT_JS)
+        if not driver.execute_script(RUNNING_JS) and text == last_text:
+            quiet_since = quiet_since or time.monotonic()
+            if time.monotonic() - quiet_since >= 1.5:
+                return
+        else:
+            quiet_since = None
+        last_text = text
         time.sleep(0.3)
-    time.sleep(0.7)
 
 
 def hidden_texts(driver, rounds: int = 3) -> list[str]:
@@ -320,11 +339,15 @@ def test_every_page_in_swedish_shows_no_finnish_ui_words(demo_db, monkeypatch):
     width = 1400
     problems: dict[str, list[str]] = {}
     monkeypatch.setenv(ENV_VAR, hash_password(PASSWORD, iterations=100_000))
+    with in_language("sv"):
+        logged_in = t("admin.logged_in", user="").strip()
     with running_app(demo_db) as url, chromium(width=width) as driver:
-        log_in(driver, url, PASSWORD, lang="sv")  # the admin page's maintenance tabs are walked too
         for path, title in swedish_pages():
             name = path.split("?")[0] or "tilannekuva"
-            driver.get(f"{url}/{path}")
+            if name == "yllapito":  # logged in, so its maintenance tabs are walked too (a reload is a new session)
+                log_in(driver, url, PASSWORD, lang="sv")
+            else:
+                driver.get(f"{url}/{path}")
             heading = wait_for_swedish_heading(driver, title)
             full_page_screenshot(driver, folder / f"sv-{name}.png", width)
             lines = [heading] if heading else []
@@ -333,6 +356,10 @@ def test_every_page_in_swedish_shows_no_finnish_ui_words(demo_db, monkeypatch):
             hidden = hidden_texts(driver)
             (folder / f"sv-{name}.txt").write_text("\n\n".join([text, *hidden]), encoding="utf-8")  # what was checked
             lines += list(dict.fromkeys(line for part in [text, *hidden] for line in finnish_lines(part, remove)))
+            lines += [f"sivu luettiin kesken ajon ({word!r} näkyi)" for part in [text, *hidden]
+                      for word in RUNNING_WORDS if word in part.splitlines()]
+            if name == "yllapito" and not any(logged_in in part for part in hidden):
+                lines.append("ylläpitosivu ei ollut kirjautuneena: sen välilehtiä ei käyty läpi")
             lines += [f"virhelaatikko: {box[:200]}" for box in exception_boxes(driver)]
             lines = list(dict.fromkeys(lines))
             if lines:
