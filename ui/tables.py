@@ -29,8 +29,8 @@ DEFERRED = True
 
 
 def file_slug(name: str) -> str:
-    """A download's file name from its title: ASCII letters (ä → a, å → a, ö → o, so "Siilinjärvi" stays
-    readable instead of "siilinj_rvi"), digits, _ and -."""
+    """A download's file name from its title: ASCII letters (ä → a, å → a, ö → o, so "työryhmä" stays
+    readable instead of "ty_ryhm_"), digits, _ and -."""
     ascii_name = unicodedata.normalize("NFKD", name.lower()).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9_-]+", "_", ascii_name).strip("_") or "tiedot"
 
