@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+from pathlib import Path
 from dataclasses import replace
 
 import pytest
@@ -86,7 +87,8 @@ def test_trend_metrics_link_to_catalogue_indicators(catalogues):
     assert catalogues.metric_indicators and all(ind in ids for _, ind in catalogues.metric_indicators)
 
 
-def test_a_broken_catalogue_names_file_row_column_and_value(tmp_path):
+def broken_areas_folder(tmp_path) -> Path:
+    """A copy of the region folder whose areas.csv names an unknown municipality '999' on its row 4."""
     folder = tmp_path / "broken"
     shutil.copytree(region_config().folder, folder)
     path = folder / "areas.csv"
@@ -94,6 +96,11 @@ def test_a_broken_catalogue_names_file_row_column_and_value(tmp_path):
     rows[3][4] = "999"
     with path.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows(rows)
+    return folder
+
+
+def test_a_broken_catalogue_names_file_row_column_and_value(tmp_path):
+    folder = broken_areas_folder(tmp_path)
     with pytest.raises(CatalogueError) as err:
         parse_catalogues(replace(region_config(), folder=folder))
     text = str(err.value)

@@ -14,10 +14,9 @@ import pytest
 from common import i18n
 from data_sources import __main__ as cli
 from data_sources import admin_auth
-from tests.sotkanet_replay import ReplayServer, ReplayState
+from tests.test_refresh import server  # noqa: F401  (the same replay of the region's Sotkanet)
 
 ROOT = Path(__file__).resolve().parents[1]
-OWN = Path(__file__).resolve().parent / "fixtures" / "sotkanet"
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")
 
@@ -31,15 +30,6 @@ def swedish(monkeypatch):
         yield
 
 
-@pytest.fixture
-def server():
-    state = ReplayState(
-        regions=(OWN / "regions_pohjois_savo.json").read_bytes(),
-        metadata={i: (OWN / f"indicator_{i}.json").read_bytes() for i in (127, 171)},
-        json_rows={i: (OWN / f"json_{i}.json").read_bytes() for i in (127, 171)},
-    )
-    with ReplayServer(state) as srv:
-        yield srv
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

@@ -3,7 +3,6 @@ every problem (row, column as it is in the file, value, problem, hint) in Swedis
 get exactly the words they always did. Each loader is fed a small broken file of its own format."""
 from __future__ import annotations
 
-import csv
 import shutil
 from dataclasses import replace
 from datetime import date
@@ -18,6 +17,7 @@ from data_sources.survey import parse_survey
 from data_sources.uploads import MunicipalityResolver, UnreadableFile, UploadRejected, read_regular_file
 from store.config import region_config
 from tests.apptest import run
+from tests.test_reference import broken_areas_folder
 from tests.survey_fixtures import ACTIONS, MUNICIPALITIES, QUESTIONS, checksums, make_db
 
 pytestmark = pytest.mark.usefixtures("swedish_by_test_name")
@@ -253,13 +253,7 @@ def test_border_file_problems_in_swedish_and_in_finnish():
 
 
 def test_a_broken_catalogue_in_swedish_and_in_finnish(tmp_path):
-    folder = tmp_path / "broken"
-    shutil.copytree(region_config().folder, folder)
-    path = folder / "areas.csv"
-    rows = list(csv.reader(path.open(encoding="utf-8")))
-    rows[3][4] = "999"
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerows(rows)
+    folder = broken_areas_folder(tmp_path)
     got = refused(lambda: reference.parse_catalogues(replace(region_config(), folder=folder)),
                   reference.CatalogueError)
     assert str(got["sv"]).startswith("Katalogen innehåller fel:\n")
