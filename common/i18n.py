@@ -220,3 +220,9 @@ def stored_text(message, record) -> str:
         return "".join(_render(part) for part in json.loads(record))
     except (ValueError, KeyError, IndexError, TypeError, AttributeError):
         return stored
+
+
+def shown(message) -> str:
+    """A message made of phrases (Phrase, joined) in the current language, before it is stored or when it was
+    never stored (a CLI line, a raised reason); plain text as it is."""
+    return stored_text(message, phrase_record(message))

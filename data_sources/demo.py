@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from common.i18n import Phrase
+from common.i18n import Phrase, t
 from data_sources import meetings
 from data_sources.reference import (
     CatalogueError,
@@ -266,8 +266,8 @@ def demo_population(config: RegionConfig, own_codes: list[str]) -> pd.DataFrame:
     population = pd.read_csv(path, dtype={"code": str})
     missing = sorted(set(own_codes) - set(population["code"]))
     if missing:
-        raise CatalogueError([f"{POPULATION_FILE}: kunnilta {', '.join(missing)} puuttuu väestö "
-                              f"(esimerkkiaineiston painot; lisää ne tiedostoon {config.folder / POPULATION_FILE})"])
+        raise CatalogueError([t("loaders.demo.population_missing", file=POPULATION_FILE, codes=", ".join(missing),
+                                path=config.folder / POPULATION_FILE)])
     return population[population["code"].isin(own_codes)].reset_index(drop=True)
 
 

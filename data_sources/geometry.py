@@ -136,7 +136,7 @@ def read_source(file: str | None = None, url: str | None = None) -> tuple[bytes,
         raise GeometryError(t("loaders.geometry.download_failed", url=url,
                               error=f"{type(exc).__name__}: {exc}")) from exc
     if response.status_code != 200:
-        raise GeometryError(f"{url}: HTTP {response.status_code}")
+        raise GeometryError(f"{url}: HTTP {response.status_code}")  # the address and the status: no words
     return response.content, url
 
 
@@ -186,12 +186,12 @@ def _cmd(args) -> int:
 
 
 def add_cli(subparsers) -> None:
-    p = subparsers.add_parser("geometry", help="lataa kuntarajat (GeoJSON, WGS84) koropleettikarttaa varten")
+    p = subparsers.add_parser("geometry", help=t("cli.geometry.help"))
     source = p.add_mutually_exclusive_group(required=True)
-    source.add_argument("--file", help="GeoJSON FeatureCollection -tiedosto")
-    source.add_argument("--url", help="GeoJSON-osoite (esim. Tilastokeskuksen avoin WFS-rajapinta, outputFormat=json)")
+    source.add_argument("--file", help=t("cli.geometry.file_help"))
+    source.add_argument("--url", help=t("cli.geometry.url_help"))
     p.add_argument("--code-property", default=None,
-                   help=f"kuntanumeron ominaisuus (oletus {DEFAULT_CODE_PROPERTY}; muuten kokeillaan "
-                        + ", ".join(FALLBACK_CODE_PROPERTIES[1:]) + ")")
-    p.add_argument("--db", help="tietokantatiedosto")
+                   help=t("cli.geometry.code_property_help", default=DEFAULT_CODE_PROPERTY,
+                          others=", ".join(FALLBACK_CODE_PROPERTIES[1:])))
+    p.add_argument("--db", help=t("cli.db_help"))
     p.set_defaults(func=_cmd)

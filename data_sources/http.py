@@ -16,6 +16,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from common.i18n import t
 from store.config import APP_NAME, APP_VERSION
 
 DEFAULT_TIMEOUT: tuple[float, float] = (10.0, 60.0)  # (connect, read) seconds
@@ -86,7 +87,7 @@ def make_session(
     user_agent: the full header value, e.g. user_agent(config.contact_url).
     """
     if not user_agent or user_agent.strip().lower() in ("null", "none") or user_agent.startswith("python-requests"):
-        raise ValueError("User-Agent puuttuu tai on kelvoton; Sotkanet hylkää pyynnön (403).")
+        raise ValueError(t("loaders.http.bad_user_agent"))
     session = requests.Session()
     adapter = TimeoutHTTPAdapter(
         max_retries=make_retry(total_retries, backoff_factor),

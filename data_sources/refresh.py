@@ -28,7 +28,7 @@ from typing import Callable
 
 from common.clock import iso_utc
 from common.format import fi_datetime, fi_int
-from common.i18n import SOURCE_LANGUAGE, Phrase, catalogue, t
+from common.i18n import SOURCE_LANGUAGE, Phrase, catalogue, shown, stored_text, t
 from data_sources import sotkanet_cli
 from store import derived
 from store.config import db_path
@@ -138,9 +138,11 @@ def _last_sotkanet_load(path: Path) -> tuple[int | None, str | None]:
 
 
 def _load_items(path: Path, load_id: int) -> list[tuple]:
+    """(item, status, rows, message as stored (Finnish: the log events'), message in the reader's language)."""
     with connect_read(path) as con:
-        return con.execute("SELECT item, status, rows, coalesce(message, '') FROM load_item WHERE load_id = ?"
-                           " ORDER BY item", [load_id]).fetchall()
+        rows = con.execute("SELECT item, status, rows, coalesce(message, ''), message_phrase FROM load_item"
+                           " WHERE load_id = ? ORDER BY item", [load_id]).fetchall()
+    return [(*r[:4], stored_text(r[3], r[4])) for r in rows]
 
 
 # What the log event says when no error line tells why (the events are for machines: one language).
@@ -185,7 +187,7 @@ def step_sotkanet(args, path: Path, log: EventLog, outcome: Outcome) -> None:
             raise ValueError(f"--workers: 1–{sotkanet_cli.MAX_WORKERS}")
     except ValueError as exc:
         log("sotkanet", "error", message=str(exc))
-        outcome.fail(2, t("cli.refresh.not_started", reason=exc))
+        outcome.fail(2, t("cli.refresh.not_started", reason=shown(exc.args[0] if exc.args else exc)))
         return
     options = sotkanet_cli.Options(indicators=indicators, regions=regions, genders=genders, base_url=args.base_url,
                                    db=str(path), region=args.region, force=args.force, workers=args.workers)
@@ -205,7 +207,7 @@ def step_sotkanet(args, path: Path, log: EventLog, outcome: Outcome) -> None:
     counts = {s: sum(1 for i in items if i[1] == s) for s in ("ok", "unchanged", "failed")}
     rows = sum(i[2] or 0 for i in items if i[1] == "ok")
     failed = [i for i in items if i[1] == "failed"]
-    for item, _, _, message in failed:
+    for item, _, _, message, _ in failed:
         log("sotkanet.indicator_failed", "warning", load_id=load_id, indicator=item, message=message[:300])
     log("sotkanet.done", "error" if code == 2 else "warning" if failed else "info", load_id=load_id, status=status,
         exit_code=code, loaded=counts["ok"], unchanged=counts["unchanged"], failed=counts["failed"], rows=rows)
@@ -215,9 +217,9 @@ def step_sotkanet(args, path: Path, log: EventLog, outcome: Outcome) -> None:
         reason = _error_reason(progress.lines) or t("cli.refresh.reason_in_log")
         outcome.fail(2, t("cli.refresh.failed_before_indicators", reason=reason.rstrip(".")))
     elif failed:
-        shown = "; ".join(f"{item}: {message[:120]}" for item, _, _, message in failed[:5])
+        reasons = "; ".join(f"{item}: {message[:120]}" for item, _, _, _, message in failed[:5])
         more = t("cli.refresh.and_more", count=fi_int(len(failed) - 5)) if len(failed) > 5 else ""
-        outcome.fail(1, t("cli.refresh.some_failed", sentence=sentence, shown=shown, more=more))
+        outcome.fail(1, t("cli.refresh.some_failed", sentence=sentence, shown=reasons, more=more))
     else:
         outcome.parts.append(sentence + ".")
 

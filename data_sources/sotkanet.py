@@ -33,13 +33,37 @@ from urllib.parse import urlencode, urljoin
 import pandas as pd
 
 from common.clock import iso_utc
+from common.i18n import Phrase, joined
 
 METADATA_URL = "https://sotkanet.fi/sotkanet/fi/metadata/indicators/{id}"
 GENDERS = ("male", "female", "total")
 
 
 class SotkanetError(ValueError):
-    """A response that cannot be used; the message says why, in Finnish."""
+    """A response that cannot be used; the message says why: Finnish text with its key beside (a Phrase, or
+    phrases joined; common/strings/sotkanet.toml), so it is stored in Finnish and shown in the reader's
+    language (common.i18n.shown)."""
+
+    @property
+    def reason(self):
+        return self.args[0] if self.args else ""
+
+
+# What a reason is about ("aluelista: …"): the object's word, joined to the reason (common.i18n.joined).
+REGIONS = Phrase("sotkanet.what.regions")
+INDICATOR_LIST = Phrase("sotkanet.what.indicator_list")
+METADATA = Phrase("sotkanet.what.metadata")
+DATA_ROWS = Phrase("sotkanet.what.data_rows")
+
+
+def about(what, key: str, **values):
+    """The reason `key` (sotkanet.<key>), named after what it is about when `what` is given."""
+    reason = Phrase(f"sotkanet.{key}", **values)
+    return joined([what, reason], ": ") if what else reason
+
+
+def problem(what, key: str, **values) -> SotkanetError:
+    return SotkanetError(about(what, key, **values))
 
 
 # ---------------------------------------------------------------- fetching
@@ -104,11 +128,11 @@ def _transport_reason(exc: Exception) -> str:
     import requests
 
     if isinstance(exc, requests.Timeout):
-        return "aikakatkaisu: Sotkanet ei vastannut ajoissa"
+        return Phrase("sotkanet.transport.timeout")
     if isinstance(exc, requests.exceptions.RetryError):
-        return f"uudelleenyritykset loppuivat ({exc})"
+        return Phrase("sotkanet.transport.retries", error=str(exc))
     if isinstance(exc, requests.ConnectionError):
-        return f"yhteys Sotkanetiin epäonnistui ({exc.__class__.__name__})"
+        return Phrase("sotkanet.transport.connection", error=exc.__class__.__name__)
     return f"{exc.__class__.__name__}: {exc}"
 
 
@@ -162,12 +186,12 @@ class DumpSource:
         self.folder = Path(folder)
         manifest_path = self.folder / "manifest.json"
         if not manifest_path.is_file():
-            raise DumpError(f"Vedoskansiosta puuttuu manifest.json: {self.folder}")
+            raise DumpError(Phrase("sotkanet.dump.no_manifest", folder=str(self.folder)))
         try:
             manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
             entries = manifest["entries"]
         except (ValueError, KeyError, TypeError) as exc:
-            raise DumpError(f"Vedoksen manifest.json on rikki: {exc}") from exc
+            raise DumpError(Phrase("sotkanet.dump.broken_manifest", error=str(exc))) from exc
         self.base_url = manifest.get("base_url", "")
         # Responses made up by a generator (bench/scale.py): what is loaded from them is stored as demo data.
         self.generated = manifest.get("generated") or None
@@ -176,27 +200,28 @@ class DumpSource:
         for e in entries:
             file = self.folder / e["file"]
             if not file.is_file():
-                problems.append(f"{e['file']}: tiedosto puuttuu")
+                problems.append(Phrase("sotkanet.dump.file_missing", file=e["file"]))
                 continue
             with file.open("rb") as f:  # streamed: a 1× dump file is ~4 MB, the whole dump 1,2 GB
                 actual = hashlib.file_digest(f, "sha256").hexdigest()
             if actual != e["sha256"]:
-                problems.append(f"{e['file']}: tarkistussumma ei täsmää (manifest {e['sha256'][:12]}…, "
-                                f"tiedosto {actual[:12]}…); tiedostoa on muutettu tai se on vioittunut")
+                problems.append(Phrase("sotkanet.dump.checksum", file=e["file"], expected=e["sha256"][:12],
+                                       actual=actual[:12]))
             self.entries[e["key"]] = e
         if problems:
-            raise DumpError("Vedos ei kelpaa:\n" + "\n".join(f"  - {p}" for p in problems))
+            raise DumpError(joined([Phrase("sotkanet.dump.invalid"), *problems], "\n  - "))
 
     def describe(self) -> str:
+        """The load log's target (Finnish, its key beside: common.i18n.shown gives the reader's language)."""
         if self.generated:
-            return f"vedos {self.folder} (generoitu: {self.generated})"
-        return f"vedos {self.folder} (alun perin {self.base_url})"
+            return Phrase("sotkanet.source.generated", folder=str(self.folder), label=self.generated)
+        return Phrase("sotkanet.source.dump", folder=str(self.folder), base_url=self.base_url)
 
     def fetch(self, path: str, params: tuple[tuple[str, str], ...] = ()) -> Fetched:
         key = request_key(path, params)
         e = self.entries.get(key)
         if e is None:
-            return Fetched(path, params, key, None, "", b"", "", error=f"vedoksessa ei ole pyyntöä {key}")
+            return Fetched(path, params, key, None, "", b"", "", error=Phrase("sotkanet.dump.no_request", request=key))
         body = (self.folder / e["file"]).read_bytes()
         return Fetched(path, tuple(tuple(p) for p in e["params"]), e["url"], e["status"], e.get("content_type") or "",
                        body, e["fetched_at"], error=e.get("error"), file=self.folder / e["file"],
@@ -238,27 +263,27 @@ def check_response(f: Fetched, kind: str = "json") -> bytes:
     if f.error:
         raise SotkanetError(f.error)
     if f.status != 200:
-        hint = {403: "pääsy estetty (User-Agent?)", 404: "ei löydy", 429: "liikaa pyyntöjä, uudelleenyritykset loppuivat"}
-        extra = hint.get(f.status or 0, "palvelinvirhe, uudelleenyritykset loppuivat" if (f.status or 0) >= 500 else "")
-        raise SotkanetError(f"HTTP {f.status}{' – ' + extra if extra else ''} ({f.url})")
+        status = f.status or 0
+        hint = str(status) if status in (403, 404, 429) else "server" if status >= 500 else "other"
+        raise problem(None, f"http.{hint}", status=f.status, url=f.url)
     media = f.content_type.split(";")[0].strip().lower()
     if media in ("text/html", "application/xhtml+xml", "text/xml", "application/xml"):
-        raise SotkanetError(f"vastaus on {media}, ei {kind.upper()}-dataa (huoltokatko tai virhesivu?)")
+        raise problem(None, "response.not_data", media=media, kind=kind.upper())
     if kind == "csv" and "json" in media:
-        raise SotkanetError(f"vastaus on {media}, odotettiin CSV:tä")
+        raise problem(None, "response.not_csv", media=media)
     return f.body
 
 
-def load_json(body: bytes, what: str):
+def load_json(body: bytes, what: Phrase):
     try:
         return json.loads(body.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise SotkanetError(f"{what}: vastaus ei ole UTF-8-tekstiä (tavu {exc.start})") from exc
+        raise problem(what, "json.not_utf8", byte=exc.start) from exc
     except json.JSONDecodeError as exc:
         text = body.decode("utf-8-sig", "replace").rstrip()
         if not text or text[-1] not in "]}" or exc.pos >= len(text) - 1:
-            raise SotkanetError(f"{what}: JSON katkeaa kesken ({len(body)} tavua; vastaus jäi vajaaksi)") from exc
-        raise SotkanetError(f"{what}: JSON on virheellinen kohdassa {exc.lineno}:{exc.colno} ({exc.msg})") from exc
+            raise problem(what, "json.truncated", bytes=len(body)) from exc
+        raise problem(what, "json.invalid", line=exc.lineno, column=exc.colno, reason=exc.msg) from exc
 
 
 # ---------------------------------------------------------------- parsing: regions and indicators
@@ -266,41 +291,41 @@ def load_json(body: bytes, what: str):
 
 def parse_regions(body: bytes) -> pd.DataFrame:
     """/regions -> id, code, category, title_fi, title_sv, title_en (one row per region)."""
-    data = load_json(body, "aluelista")
+    data = load_json(body, REGIONS)
     if not isinstance(data, list) or not data:
-        raise SotkanetError("aluelista: odotettiin ei-tyhjää JSON-taulukkoa")
+        raise problem(REGIONS, "regions.expected_array")
     rows = []
     for i, r in enumerate(data):
         if not isinstance(r, dict) or not isinstance(r.get("id"), int) or isinstance(r.get("id"), bool):
-            raise SotkanetError(f"aluelista: alkio {i} ilman kokonaislukutunnistetta id")
+            raise problem(REGIONS, "regions.no_id", index=i)
         code, category = r.get("code"), r.get("category")
         if not isinstance(code, str) or not isinstance(category, str):
-            raise SotkanetError(f"aluelista: alueelta {r['id']} puuttuu code tai category")
+            raise problem(REGIONS, "regions.no_code", id=r["id"])
         title = r.get("title") or {}
         rows.append((r["id"], code, category, title.get("fi") or code, title.get("sv"), title.get("en")))
     frame = pd.DataFrame(rows, columns=["id", "code", "category", "title_fi", "title_sv", "title_en"])
     dup = frame[frame["id"].duplicated()]
     if not dup.empty:
-        raise SotkanetError(f"aluelista: tunniste {int(dup['id'].iloc[0])} toistuu")
+        raise problem(REGIONS, "regions.id_repeats", id=int(dup["id"].iloc[0]))
     # A region is the pair (category, code): two ids for one pair would give it two values for a year.
     twice = frame[frame.duplicated(["category", "code"], keep=False)]
     if not twice.empty:
         first = twice.iloc[0]
         ids = twice.loc[(twice["category"] == first["category"]) & (twice["code"] == first["code"]), "id"]
-        raise SotkanetError(f"aluelista: alue {first['category']} {first['code']} toistuu tunnisteilla "
-                            f"{', '.join(map(str, ids))}")
+        raise problem(REGIONS, "regions.pair_repeats", category=first["category"], code=first["code"],
+                      ids=", ".join(map(str, ids)))
     return frame
 
 
 def parse_indicator_list(body: bytes) -> pd.DataFrame:
     """/indicators -> id, title_fi, title_sv, title_en, organisation."""
-    data = load_json(body, "indikaattorilista")
+    data = load_json(body, INDICATOR_LIST)
     if not isinstance(data, list):
-        raise SotkanetError("indikaattorilista: odotettiin JSON-taulukkoa")
+        raise problem(INDICATOR_LIST, "json.expected_array")
     rows = []
     for i, r in enumerate(data):
         if not isinstance(r, dict) or not isinstance(r.get("id"), int):
-            raise SotkanetError(f"indikaattorilista: alkio {i} ilman tunnistetta id")
+            raise problem(INDICATOR_LIST, "indicators.no_id", index=i)
         title = r.get("title") or {}
         org = ((r.get("organization") or {}).get("title") or {}).get("fi")
         rows.append((r["id"], title.get("fi"), title.get("sv"), title.get("en"), org))
@@ -342,24 +367,24 @@ def _fi(obj, key: str, language: str = "fi") -> str | None:
 
 def parse_indicator_metadata(body: bytes | dict, expected_id: int | None = None) -> IndicatorMeta:
     """/indicators/{id} -> IndicatorMeta (descriptions in Finnish and Swedish as safe plain text)."""
-    data = load_json(body, "metatiedot") if isinstance(body, (bytes, bytearray)) else body
+    data = load_json(body, METADATA) if isinstance(body, (bytes, bytearray)) else body
     if not isinstance(data, dict) or not isinstance(data.get("id"), int):
-        raise SotkanetError("metatiedot: odotettiin JSON-oliota, jossa on id")
+        raise problem(METADATA, "metadata.not_an_object")
     if expected_id is not None and data["id"] != expected_id:
-        raise SotkanetError(f"metatiedot: pyydettiin indikaattoria {expected_id}, saatiin {data['id']}")
+        raise problem(METADATA, "metadata.wrong_id", asked=expected_id, got=data["id"])
     title = data.get("title") or {}
     if not title.get("fi"):
-        raise SotkanetError(f"metatiedot: indikaattorilta {data['id']} puuttuu suomenkielinen nimi")
+        raise problem(METADATA, "metadata.no_finnish_title", id=data["id"])
     updated = data.get("data-updated")
     try:
         updated_date = date.fromisoformat(updated[:10]) if updated else None
     except (TypeError, ValueError) as exc:
-        raise SotkanetError(f"metatiedot: data-updated ei ole päivämäärä: {updated!r}") from exc
+        raise problem(METADATA, "metadata.bad_updated", value=repr(updated)) from exc
     rng = data.get("range") or {}
     start, end = rng.get("start"), rng.get("end")
     for name, value in (("range.start", start), ("range.end", end)):
         if value is not None and not isinstance(value, int):
-            raise SotkanetError(f"metatiedot: {name} ei ole vuosi: {value!r}")
+            raise problem(METADATA, "metadata.bad_year", name=name, value=repr(value))
     decimals = data.get("decimals")
     sex = ((data.get("classifications") or {}).get("sex") or {}).get("values") or []
     return IndicatorMeta(

@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from common.format import fi_int
-from common.i18n import Phrase, joined
+from common.i18n import Phrase, joined, localized, shown, t
 from common.licence import LICENCE_SEPARATOR, producer_licence
 from data_sources import sotkanet as sk
 from data_sources.sotkanet_rows import Stage
@@ -33,7 +33,6 @@ from data_sources.rollup import refresh_derived
 from store.config import counties, db_path, region_config
 from store.warehouse import WarehouseError, connect_read, writing
 
-HVA_MISSING = "HVA-aluetta ei löydy Sotkanetin aluelistasta; HVA-rivit jäävät pois"
 MAX_WORKERS = 4
 
 
@@ -62,12 +61,12 @@ class Options:
 class ItemResult:
     id: int
     status: str  # ok | unchanged | failed
-    message: str = ""
+    message: str = ""  # stored in load_item: a Phrase (or phrases joined), Finnish with its key beside
     meta: sk.IndicatorMeta | None = None
     rows: int | None = None  # rows of our regions, kept in the stage
     fetched_rows: int = 0
     checksum: str | None = None
-    notes: list[str] = field(default_factory=list)
+    notes: list[Phrase] = field(default_factory=list)
 
 
 @dataclass
@@ -83,6 +82,11 @@ class Context:
 # ---------------------------------------------------------------- argument parsing
 
 
+def _bad_argument(key: str, **values) -> ValueError:
+    """A refused argument: Finnish text with its key (refresh logs it as it is; the CLI shows it with `shown`)."""
+    return ValueError(Phrase(f"sotkanet.args.{key}", **values))
+
+
 def parse_years(text: str) -> list[int]:
     text = text.strip()
     years: list[int] = []
@@ -90,19 +94,19 @@ def parse_years(text: str) -> list[int]:
         if "-" in part:
             lo, _, hi = part.partition("-")
             if not (lo.strip().isdigit() and hi.strip().isdigit()):
-                raise ValueError(f"--years: {part!r} ei ole vuosiväli (esim. 2010-2024)")
+                raise _bad_argument("not_a_range", part=repr(part))
             a, b = int(lo), int(hi)
             if a > b:
-                raise ValueError(f"--years: väli {part!r} on väärin päin")
+                raise _bad_argument("backwards", part=repr(part))
             years.extend(range(a, b + 1))
         elif part.isdigit():
             years.append(int(part))
         else:
-            raise ValueError(f"--years: {part!r} ei ole vuosi")
+            raise _bad_argument("not_a_year", part=repr(part))
     if not years:
-        raise ValueError("--years: anna vuosi tai väli, esim. 2010-2024")
+        raise _bad_argument("no_years")
     if min(years) < 1900 or max(years) > 2100:
-        raise ValueError("--years: vuodet 1900–2100")
+        raise _bad_argument("year_bounds")
     return sorted(set(years))
 
 
@@ -112,35 +116,29 @@ def parse_indicators(text: str) -> list[int] | None:
     ids = []
     for part in filter(None, (p.strip() for p in text.split(","))):
         if not part.isdigit():
-            raise ValueError(f"--indicators: {part!r} ei ole indikaattorin numero (esim. 127,171 tai catalogue)")
+            raise _bad_argument("not_an_indicator", part=repr(part))
         ids.append(int(part))
     if not ids:
-        raise ValueError("--indicators: anna numerot pilkuin eroteltuina tai catalogue")
+        raise _bad_argument("no_indicators")
     return sorted(set(ids))
 
 
 def add_cli(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "sotkanet",
-        help="lataa indikaattorit ja metatiedot Sotkanetista (tai vedoksesta)",
-        description="Lataa Sotkanetin indikaattorit. Oletukset: alueen indikaattoriluettelo, metatietojen koko "
-        "aikasarja, sukupuolet yhteensä, omat alueet (kunnat, HVA, maakunta, koko maa). "
-        "Muuttumattomat indikaattorit (sama data-updated) ohitetaan, ellei --force.",
-    )
-    p.add_argument("--indicators", default="catalogue", help="catalogue (oletus) tai numerot: 127,171")
-    p.add_argument("--years", help="vuodet, esim. 2010-2024 (oletus: indikaattorin koko aikasarja)")
-    p.add_argument("--genders", choices=("total", "all"), default="total", help="total (oletus) tai all")
-    p.add_argument("--regions", choices=("region", "all"), default="region",
-                   help="region: omat alueet (oletus); all: lisäksi kaikki Suomen kunnat")
-    p.add_argument("--base-url", help="Sotkanetin REST-osoite (oletus region.toml)")
-    p.add_argument("--db", help="tietokantatiedosto")
-    p.add_argument("--region", help="aluekansio data/regions/ alla (oletus pohjois-savo)")
+    p = sub.add_parser("sotkanet", help=t("sotkanet.help.command"), description=t("sotkanet.help.description"))
+    p.add_argument("--indicators", default="catalogue", help=t("sotkanet.help.indicators"))
+    p.add_argument("--years", help=t("sotkanet.help.years"))
+    p.add_argument("--genders", choices=("total", "all"), default="total", help=t("sotkanet.help.genders"))
+    p.add_argument("--regions", choices=("region", "all"), default="region", help=t("sotkanet.help.regions"))
+    p.add_argument("--base-url", help=t("sotkanet.help.base_url"))
+    p.add_argument("--db", help=t("cli.db_help"))
+    p.add_argument("--region", help=t("sotkanet.help.region"))
     src = p.add_mutually_exclusive_group()
-    src.add_argument("--dump", metavar="KANSIO", help="tallenna jokainen vastaus tavu tavulta + manifest.json")
-    src.add_argument("--from-dump", metavar="KANSIO", help="lataa vedoskansiosta ilman verkkoa")
-    p.add_argument("--force", action="store_true", help="lataa myös muuttumattomat indikaattorit")
-    p.add_argument("--format", choices=("json", "csv"), default="json", help="datarivien rajapinta (oletus json)")
-    p.add_argument("--workers", type=int, default=3, help=f"samanaikaiset pyynnöt (1–{MAX_WORKERS}, oletus 3)")
+    folder = t("sotkanet.help.folder_metavar")
+    src.add_argument("--dump", metavar=folder, help=t("sotkanet.help.dump"))
+    src.add_argument("--from-dump", metavar=folder, help=t("sotkanet.help.from_dump"))
+    p.add_argument("--force", action="store_true", help=t("sotkanet.help.force"))
+    p.add_argument("--format", choices=("json", "csv"), default="json", help=t("sotkanet.help.format"))
+    p.add_argument("--workers", type=int, default=3, help=t("sotkanet.help.workers", max=MAX_WORKERS))
     p.set_defaults(func=cmd_sotkanet)
 
 
@@ -160,7 +158,7 @@ def cmd_sotkanet(args) -> int:
     try:
         options = options_from_args(args)
     except ValueError as exc:
-        print(f"virhe: {exc}", file=sys.stderr)
+        print(t("cli.error", message=shown(exc.args[0] if exc.args else exc)), file=sys.stderr)
         return 2
     return run_load(options)
 
@@ -200,7 +198,7 @@ def wanted_regions(regions: pd.DataFrame, config, own_codes: list[str], mode: st
     """The Sotkanet regions we keep, as (id, category, code[, names]); plus warnings for the summary.
 
     Matching is by (category, code), never by code alone."""
-    warnings: list[str] = []
+    warnings: list[Phrase] = []
     by_key = {(c, k): i for i, c, k in zip(regions["id"], regions["category"], regions["code"])}
     chosen: list[tuple[int, str, str]] = []
     kunta = regions[regions["category"] == "KUNTA"]
@@ -214,7 +212,7 @@ def wanted_regions(regions: pd.DataFrame, config, own_codes: list[str], mode: st
         elif mode != "all":
             chosen.append((int(i), "KUNTA", code))
     if missing:
-        warnings.append(f"Kuntia puuttuu Sotkanetin aluelistasta: {', '.join(missing)}; niiden rivit jäävät pois")
+        warnings.append(Phrase("sotkanet.regions_note.municipalities_missing", codes=", ".join(missing)))
 
     hva = by_key.get(("HYVINVOINTIALUE", config.hva.code))
     if hva is None:
@@ -222,10 +220,10 @@ def wanted_regions(regions: pd.DataFrame, config, own_codes: list[str], mode: st
         for candidate in (config.hva.sotkanet_id, *config.hva.old_sotkanet_ids):
             if candidate in ids:
                 hva = candidate
-                warnings.append(f"HVA löytyi Sotkanetin aluelistasta vain tunnisteella {candidate}; käytetään sitä")
+                warnings.append(Phrase("sotkanet.regions_note.hva_by_old_id", id=int(candidate)))
                 break
     if hva is None:
-        warnings.append(HVA_MISSING)
+        warnings.append(Phrase("sotkanet.regions_note.hva_missing"))
     else:
         chosen.append((int(hva), "HYVINVOINTIALUE", config.hva.code))
     # The other wellbeing services counties, as comparison regions: their rows go to observation only (never to
@@ -234,10 +232,11 @@ def wanted_regions(regions: pd.DataFrame, config, own_codes: list[str], mode: st
         i = by_key.get(("HYVINVOINTIALUE", county.code))
         if county.is_county and county.code != config.hva.code and i is not None:
             chosen.append((int(i), "HYVINVOINTIALUE", county.code))
-    for category, level, label in (("MAAKUNTA", config.maakunta, "Maakuntaa"), ("MAA", config.country, "Koko maata")):
+    for category, level, missing_key in (("MAAKUNTA", config.maakunta, "maakunta_missing"),
+                                         ("MAA", config.country, "country_missing")):
         i = by_key.get((category, level.code))
         if i is None:
-            warnings.append(f"{label} ({category} {level.code}) ei löydy Sotkanetin aluelistasta; sen rivit jäävät pois")
+            warnings.append(Phrase(f"sotkanet.regions_note.{missing_key}", category=category, code=level.code))
         else:
             chosen.append((int(i), category, level.code))
     wanted = pd.DataFrame(chosen, columns=["id", "category", "code"]).drop_duplicates("id")
@@ -253,34 +252,35 @@ def process_indicator(ctx: Context, indicator_id: int) -> ItemResult:
         body = sk.check_response(sk.get_indicator_metadata(ctx.source, indicator_id))
         meta = sk.parse_indicator_metadata(body, indicator_id)
     except sk.SotkanetError as exc:
-        return ItemResult(indicator_id, "failed", f"metatiedot: {exc}")
+        return ItemResult(indicator_id, "failed", joined([sk.METADATA, exc.reason], ": "))
     updated = meta.data_updated.isoformat() if meta.data_updated else None
     previous = ctx.previous_ok.get(indicator_id)
     if (not opts.force and updated is not None and previous is not None and previous[0] == updated
             and previous[1] == opts.signature() and ctx.stored_updated.get(indicator_id) == updated):
-        return ItemResult(indicator_id, "unchanged", f"data-updated {updated} ennallaan", meta=meta)
+        return ItemResult(indicator_id, "unchanged", Phrase("sotkanet.item.unchanged", updated=updated), meta=meta)
 
     if meta.range_start is None or meta.range_end is None:
         if opts.years is None:
-            return ItemResult(indicator_id, "failed", "metatiedoissa ei ole aikasarjaa (range); anna --years", meta=meta)
+            return ItemResult(indicator_id, "failed", Phrase("sotkanet.item.no_range"), meta=meta)
         years = opts.years
     else:
         wanted_years = opts.years or list(range(meta.range_start, meta.range_end + 1))
         years = [y for y in wanted_years if meta.range_start <= y <= meta.range_end]
         if not years:
-            return ItemResult(indicator_id, "failed", f"pyydetyt vuodet eivät osu aikasarjaan "
-                              f"{meta.range_start}–{meta.range_end}; aiemmat tiedot jäivät ennalleen", meta=meta)
+            return ItemResult(indicator_id, "failed", Phrase("sotkanet.item.years_outside", start=meta.range_start,
+                                                             end=meta.range_end), meta=meta)
     genders = ("total",) if opts.genders == "total" else sk.GENDERS
     get = sk.get_data_csv if opts.fmt == "csv" else sk.get_data_json
     try:
         fetched = get(ctx.source, indicator_id, years, genders)
         staged = ctx.stage.add(sk.check_response(fetched, opts.fmt), indicator_id, opts.fmt, fetched.file,
-                               f"Sotkanet palautti tyhjän vastauksen vuosille {years[0]}–{years[-1]}")
+                               Phrase("sotkanet.item.empty", first=years[0], last=years[-1]))
     except sk.SotkanetError as exc:
-        return ItemResult(indicator_id, "failed", f"data: {exc}", meta=meta)
+        return ItemResult(indicator_id, "failed", joined([Phrase("sotkanet.what.data"), exc.reason], ": "), meta=meta)
     notes = [staged.note] if staged.note else []
-    return ItemResult(indicator_id, "ok", f"{staged.kept_rows} riviä ({staged.fetched_rows} Sotkanetin riviä, "
-                      f"vuodet {years[0]}–{years[-1]})", meta=meta, rows=staged.kept_rows,
+    return ItemResult(indicator_id, "ok", Phrase("sotkanet.item.loaded", rows=staged.kept_rows,
+                                                 fetched=staged.fetched_rows, first=years[0], last=years[-1]),
+                      meta=meta, rows=staged.kept_rows,
                       fetched_rows=staged.fetched_rows, checksum=fetched.sha256, notes=notes)
 
 
@@ -373,40 +373,35 @@ def run_load(options: Options, *, out=None, err=None) -> int:
     def progress(text: str) -> None:
         print(text, file=err, flush=True)
 
+    def error(message) -> int:
+        print(t("cli.error", message=shown(message)), file=err)
+        return 2
+
     try:
         config = region_config(options.region)
     except FileNotFoundError as exc:
-        print(f"virhe: {exc}", file=err)
-        return 2
+        return error(exc)
     path = db_path(options.db)
     if not path.exists():
-        print(f"virhe: tietokantaa ei ole: {path}. Rakenna se ensin: python -m data_sources catalogue --db {path}",
-              file=err)
-        return 2
+        return error(t("sotkanet.cli.no_database", path=path))
     try:
         state = _read_state(path)
     except WarehouseError as exc:
-        print(f"virhe: {exc}", file=err)
-        return 2
+        return error(exc)
     own = _own_municipalities(config)
     absent = [c for c in own if ("KUNTA", c) not in state["regions"]]
     if absent:
-        print(f"virhe: tietokannasta puuttuu alueen kuntia ({', '.join(absent)}); aja ensin "
-              f"python -m data_sources catalogue --db {path}", file=err)
-        return 2
+        return error(t("sotkanet.cli.municipalities_absent", codes=", ".join(absent), path=path))
     ids = options.indicators if options.indicators is not None else state["catalogue"]
     if not ids:
-        print(f"virhe: indikaattoriluettelo on tyhjä; aja ensin python -m data_sources catalogue --db {path}",
-              file=err)
-        return 2
+        return error(t("sotkanet.cli.empty_catalogue", path=path))
 
     dump_writer = None
     if options.from_dump:
         try:
             source = sk.DumpSource(Path(options.from_dump))
         except sk.DumpError as exc:
-            print(f"virhe: {exc}", file=err)
-            return 2
+            return error(exc.args[0])
     else:
 
         base_url = options.base_url or config.sotkanet_base_url
@@ -421,16 +416,15 @@ def run_load(options: Options, *, out=None, err=None) -> int:
         "format": options.fmt, "force": options.force,
         "from_dump": options.from_dump, "dump": options.dump, "signature": options.signature(),
     }
-    progress(f"Sotkanet: {len(ids)} indikaattoria, lähde {source.describe()}")
+    progress(t("sotkanet.cli.start", count=len(ids), source=shown(source.describe())))
     stage: Stage | None = None
     try:
         try:
             regions = sk.parse_regions(sk.check_response(sk.get_regions(source)))
         except sk.SotkanetError as exc:
-            message = f"Sotkanetin aluelistaa ei saatu: {exc}"
-            print(f"virhe: {message}", file=err)
+            message = joined([Phrase("sotkanet.cli.no_regions"), exc.reason], ": ")
             _log_setup_failure(path, source.describe(), params, message)
-            return 2
+            return error(message)
         wanted, warnings = wanted_regions(regions, config, own, options.regions)
         stage = Stage(regions, wanted)
         ctx = Context(source, options, stage, wanted, state["previous_ok"], state["stored"])
@@ -441,12 +435,14 @@ def run_load(options: Options, *, out=None, err=None) -> int:
                 try:
                     r = future.result()
                 except Exception as exc:  # a bug must not lose the other indicators
-                    r = ItemResult(futures[future], "failed", f"odottamaton virhe: {exc.__class__.__name__}: {exc}")
+                    r = ItemResult(futures[future], "failed", Phrase("sotkanet.item.unexpected",
+                                                                     error=f"{exc.__class__.__name__}: {exc}"))
                 results.append(r)
-                title = f" {r.meta.title_fi[:48]}" if r.meta else ""
-                word = {"ok": "ladattu", "unchanged": "ennallaan", "failed": "EPÄONNISTUI"}[r.status]
-                detail = f"{r.rows} riviä" if r.status == "ok" else r.message
-                progress(f"[{n}/{len(ids)}] {r.id}{title}: {word} – {detail} ({time.monotonic() - started:.1f} s)")
+                title = f" {localized(r.meta, 'title')[:48]}" if r.meta else ""  # Sotkanet's own Swedish name
+                detail = t("sotkanet.cli.rows", rows=r.rows) if r.status == "ok" else shown(r.message)
+                progress(t("sotkanet.cli.progress", n=n, total=len(ids), id=r.id, title=title,
+                           word=t(f"sotkanet.cli.word.{r.status}"), detail=detail,
+                           seconds=f"{time.monotonic() - started:.1f}"))
     except BaseException:
         if stage is not None:
             stage.close()
@@ -454,7 +450,7 @@ def run_load(options: Options, *, out=None, err=None) -> int:
     finally:
         if dump_writer is not None:
             manifest = dump_writer.write_manifest()
-            progress(f"Vedos tallennettu: {manifest} ({len(dump_writer.entries)} vastausta)")
+            progress(t("sotkanet.cli.dump_saved", manifest=manifest, count=len(dump_writer.entries)))
 
     new_regions = pd.DataFrame(columns=["category", "code", "title_fi", "title_sv", "id"])
     if options.regions == "all":
@@ -476,23 +472,24 @@ def run_load(options: Options, *, out=None, err=None) -> int:
             load.status = "failed" if failed and not (ok or unchanged) else "partial" if failed else "ok"
             load.checksum = hashlib.sha256("".join(sorted(r.checksum or "" for r in ok)).encode()).hexdigest()[:16]
             parts = [summary, *warnings]
-            parts += [Phrase("load_log.item_failed", item=r.id, message=str(r.message)) for r in failed[:20]]
+            parts += [joined([str(r.id), r.message], ": ") for r in failed[:20]]
             load.message = joined(parts)
     finally:
         stage.close()
 
-    print(f"Sotkanet-lataus #{load.load_id} valmis ({time.monotonic() - started:.1f} s): {summary}", file=out)
+    print(t("sotkanet.cli.done", load_id=load.load_id, seconds=f"{time.monotonic() - started:.1f}",
+            summary=shown(summary)), file=out)
     for w in warnings:
-        print(f"Huomio: {w}.", file=out)
+        print(t("sotkanet.cli.note", note=shown(w)), file=out)
     notes = sorted((r.id, n) for r in ok for n in r.notes)
     for ind, note in notes[:5]:
-        print(f"Huomio: {ind}: {note}.", file=out)
+        print(t("sotkanet.cli.item_note", id=ind, note=shown(note)), file=out)
     if len(notes) > 5:
-        print(f"Huomio: vastaava ohitus vielä {len(notes) - 5} indikaattorissa (ks. load_item).", file=out)
+        print(t("sotkanet.cli.more_notes", count=len(notes) - 5), file=out)
     if failed:
-        print("Epäonnistuneet (niiden aiemmat tiedot jäivät ennalleen):", file=out)
+        print(t("sotkanet.cli.failed_heading"), file=out)
         for r in failed:
-            print(f"  {r.id}: {r.message}", file=out)
+            print(f"  {r.id}: {shown(r.message)}", file=out)
     return 1 if failed else 0
 
 

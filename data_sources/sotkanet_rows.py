@@ -34,7 +34,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from data_sources.sotkanet import GENDERS, SotkanetError, load_json
+from common.i18n import Phrase
+from data_sources.sotkanet import DATA_ROWS, GENDERS, SotkanetError, load_json, problem
+
+CSV = Phrase("sotkanet.what.csv")
 
 CSV_HEADER = ["indicator", "region", "year", "gender", "primary value", "absolute value"]
 RAW_COLUMNS = ["indicator", "region", "year", "gender", "value", "abs_value"]
@@ -53,16 +56,16 @@ def parse_data_csv(body: bytes) -> pd.DataFrame:
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SotkanetError(f"CSV: ei UTF-8-tekstiä (tavu {exc.start})") from exc
+        raise problem(CSV, "csv.not_utf8", byte=exc.start) from exc
     if not text.strip():
-        raise SotkanetError("CSV: vastaus on tyhjä")
+        raise problem(CSV, "csv.empty")
     try:
         frame = pd.read_csv(io.StringIO(text), sep=";", dtype=str, keep_default_na=False, na_filter=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise SotkanetError(f"CSV: rakenne on rikki ({exc})") from exc
+        raise problem(CSV, "csv.broken", error=str(exc)) from exc
     header = [c.strip() for c in frame.columns]
     if header != CSV_HEADER:
-        raise SotkanetError(f"CSV: odotettiin otsikkoriviä {';'.join(CSV_HEADER)}, saatiin {';'.join(header)}")
+        raise problem(CSV, "csv.header", expected=";".join(CSV_HEADER), got=";".join(header))
     frame.columns = RAW_COLUMNS
     frame = frame.apply(lambda s: s.str.strip())
     for column in ("value", "abs_value"):
@@ -81,7 +84,7 @@ def _rows_source(cur: duckdb.DuckDBPyConnection, body: bytes, fmt: str, file: Pa
             cur.unregister("raw_csv")
         return
     if not body.strip():
-        load_json(body, "datarivit")  # raises: the JSON ends before it begins
+        load_json(body, DATA_ROWS)  # raises: the JSON ends before it begins
     with contextlib.ExitStack() as stack:
         if file is None:
             spool = stack.enter_context(tempfile.NamedTemporaryFile(prefix="sotkanet-", suffix=".json"))
@@ -121,12 +124,13 @@ NUMBER_COLUMNS = ", ".join(RAW_COLUMNS + [f"TRY_CAST({c} AS DOUBLE) AS {c}_n" fo
 
 
 def stage_rows(cur: duckdb.DuckDBPyConnection, body: bytes, indicator_id: int, fmt: str = "json",
-               file: Path | None = None, empty_message: str = "tyhjä vastaus") -> "Staged":
+               file: Path | None = None, empty_message: str | None = None) -> "Staged":
     """Read, check and keep one response's rows (into table staged); nothing is kept when a check fails
     (SotkanetError naming the row, column and value).
 
-    file: where the body already is on disk (a dump), so DuckDB reads it there instead of a spooled copy."""
-    what = "CSV" if fmt == "csv" else "datarivit"
+    file: where the body already is on disk (a dump), so DuckDB reads it there instead of a spooled copy.
+    empty_message: the reason when the response has no rows (a Phrase; default "tyhjä vastaus")."""
+    what = CSV if fmt == "csv" else DATA_ROWS
     with _rows_source(cur, body, fmt, file) as (source, params):
         try:
             # Read once, as text and numbers, into Arrow (columnar, outside the GIL); both passes scan it.
@@ -142,7 +146,7 @@ def stage_rows(cur: duckdb.DuckDBPyConnection, body: bytes, indicator_id: int, f
             f"count(*) FILTER (WHERE {ANY_PROBLEM}) FROM raw_rows "
             "LEFT JOIN known_region ON known_region.id = raw_rows.region_n").fetchall()[0]
         if not total:
-            raise SotkanetError(empty_message)
+            raise SotkanetError(empty_message or Phrase("sotkanet.rows.empty"))
         note = None
         if bad or distinct < total or not low == high == indicator_id:
             note = _diagnose(cur, what, indicator_id)
@@ -155,7 +159,7 @@ def stage_rows(cur: duckdb.DuckDBPyConnection, body: bytes, indicator_id: int, f
     return Staged(total, kept, note)
 
 
-def _diagnose(cur, what: str, indicator_id: int) -> str | None:
+def _diagnose(cur, what: Phrase, indicator_id: int) -> Phrase | None:
     """The first problem of a response, counted per check and located by row number (numbered only on this
     path); a note when the only finding is rows of retired regions, which the keep pass leaves out."""
     cur.execute("CREATE OR REPLACE TEMP TABLE numbered_rows AS SELECT row_number() OVER () AS row, * FROM raw_rows")
@@ -169,37 +173,37 @@ def _diagnose(cur, what: str, indicator_id: int) -> str | None:
 
     for column in REQUIRED:
         if not bad[f"absent:{column}"]:
-            raise SotkanetError(f"{what}: kenttä {column!r} puuttuu")
+            raise problem(what, "rows.field_missing", field=repr(column))
     for column, label, integer in NUMBERS:
         if bad[f"nan:{column}"]:
             raw, region, year = first(f"nan:{column}", f"{column}, region, year")
-            raise SotkanetError(f"{what}: {label} ei ole luku: {raw!r} (alue {region}, vuosi {year}); "
-                                f"{bad[f'nan:{column}']} tällaista riviä")
+            raise problem(what, "rows.not_a_number", field=label, value=repr(raw), region=region, year=year,
+                          count=bad[f"nan:{column}"])
         if integer and bad[f"missing:{column}"]:
-            raise SotkanetError(f"{what}: {label} puuttuu rivillä {first(f'missing:{column}', 'row')[0]}")
+            raise problem(what, "rows.missing", field=label, row=first(f"missing:{column}", "row")[0])
         if integer and bad[f"fraction:{column}"]:
             raw, row = first(f"fraction:{column}", f"{column}, row")
-            raise SotkanetError(f"{what}: {label} ei ole kokonaisluku: {raw!r} (rivi {row})")
+            raise problem(what, "rows.not_an_integer", field=label, value=repr(raw), row=row)
         if not integer and bad[f"infinite:{column}"]:
             raw, region, year = first(f"infinite:{column}", f"{column}, region, year")
-            raise SotkanetError(f"{what}: {label} sisältää äärettömän arvon {raw!r} (alue {region}, vuosi {year})")
+            raise problem(what, "rows.infinite", field=label, value=repr(raw), region=region, year=year)
     if bad["gender"]:
-        raise SotkanetError(f"{what}: tuntematon sukupuoli {first('gender', 'gender')[0]!r}")
+        raise problem(what, "rows.unknown_gender", value=repr(first("gender", "gender")[0]))
     other = cur.execute("SELECT CAST(indicator_n AS BIGINT) FROM numbered_rows WHERE indicator_n <> ? ORDER BY row "
                         "LIMIT 1", [indicator_id]).fetchall()
     if other:
-        raise SotkanetError(f"vastauksessa on indikaattorin {other[0][0]} rivejä, pyydettiin {indicator_id}")
+        raise problem(None, "rows.other_indicator", other=other[0][0], asked=indicator_id)
     # fetchall, not fetchone: DuckDB counts a result not fetched to its end as unfinished work on the cursor
     dup = cur.execute("SELECT CAST(region_n AS BIGINT), CAST(year_n AS BIGINT), gender FROM numbered_rows QUALIFY "
                       "row_number() OVER (PARTITION BY region_n, year_n, gender ORDER BY row) = 2 "
                       "ORDER BY row LIMIT 1").fetchall()
     if dup:
         dup = dup[0]
-        raise SotkanetError(f"sama alue, vuosi ja sukupuoli toistuu (alue {dup[0]}, vuosi {dup[1]}, {dup[2]})")
+        raise problem(None, "rows.duplicate", region=dup[0], year=dup[1], gender=dup[2])
     return _retired_regions(cur) if bad["unknown"] else None
 
 
-def _retired_regions(cur: duckdb.DuckDBPyConnection) -> str:
+def _retired_regions(cur: duckdb.DuckDBPyConnection) -> Phrase:
     """Rows of regions missing from /regions: a failure, except for retired regions (merged municipalities)
     whose every value is 0 or empty — e.g. ids 455, 456, 730 in the 2009 population CSV — which are noted
     and left out."""
@@ -211,31 +215,29 @@ def _retired_regions(cur: duckdb.DuckDBPyConnection) -> str:
     if real:
         shown = ", ".join(map(str, real[:8])) + (" …" if len(real) > 8 else "")
         rows = sum(n for _, n, empty in unknown if not empty)
-        raise SotkanetError(f"vastauksessa on arvoja alueille, joita ei ole Sotkanetin aluelistassa: {shown} "
-                            f"({rows} riviä); aluelista ja data eivät vastaa toisiaan (vanha aluelista?)")
+        raise problem(None, "rows.unknown_regions", regions=shown, rows=rows)
     retired = [r for r, _, _ in unknown]
-    return (f"{sum(n for _, n, _ in unknown)} riviä aluelistasta puuttuville alueille "
-            f"({', '.join(map(str, retired[:8]))}{' …' if len(retired) > 8 else ''}), kaikki arvot 0 tai "
-            "tyhjiä; ohitettu")
+    return Phrase("sotkanet.rows.retired_regions", rows=sum(n for _, n, _ in unknown),
+                  regions=", ".join(map(str, retired[:8])) + (" …" if len(retired) > 8 else ""))
 
 
 def _json_problem(body: bytes, exc: Exception) -> SotkanetError:
     """What DuckDB could not read, in the words of the json module (line and column of a syntax error, a
     truncated body) or by the shape of the data; DuckDB's own reason when the json module accepts it."""
-    data = load_json(body, "datarivit")  # raises for broken JSON
+    data = load_json(body, DATA_ROWS)  # raises for broken JSON
     if not isinstance(data, list):
-        return SotkanetError("datarivit: odotettiin JSON-taulukkoa")
+        return problem(DATA_ROWS, "json.expected_array")
     if not all(isinstance(r, dict) for r in data):
-        return SotkanetError("datarivit: taulukossa on muita kuin JSON-olioita")
+        return problem(DATA_ROWS, "rows.not_objects")
     reason = str(exc).split(":", 1)[-1].split("\n")[0].strip()
-    return SotkanetError(f"datarivit: rivejä ei voi lukea ({reason})")
+    return problem(DATA_ROWS, "rows.unreadable", reason=reason)
 
 
 @dataclass(frozen=True)
 class Staged:
     fetched_rows: int  # rows in the response
     kept_rows: int  # of them, rows of our regions
-    note: str | None
+    note: Phrase | None  # stored in load_item beside the outcome
 
 
 class Stage:
@@ -260,7 +262,7 @@ class Stage:
         self.con.unregister("wanted_df")
 
     def add(self, body: bytes, indicator_id: int, fmt: str = "json", file: Path | None = None,
-            empty_message: str = "tyhjä vastaus") -> Staged:
+            empty_message: Phrase | None = None) -> Staged:
         """Read, check and keep one indicator's response (stage_rows) on a cursor of its own."""
         cur = self.con.cursor()
         try:

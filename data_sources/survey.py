@@ -583,15 +583,11 @@ def _cmd_survey(args: argparse.Namespace) -> int:
 
 
 def add_cli(subparsers) -> None:
-    p = subparsers.add_parser(
-        "survey", help="lataa kompassikyselyn vastaukset (CSV tai XLSX)",
-        description="Lataa kompassikyselyn vastaustiedosto. Virheellinen tiedosto hylätään kokonaan. "
-                    "Sama tiedosto uudelleen ei muuta mitään; uusi tiedosto korvaa vuoden vastaukset sen kunnille.",
-    )
-    p.add_argument("file", nargs="?", help="vastaustiedosto (.csv tai .xlsx)")
-    p.add_argument("--year", type=int, help="kyselyn vuosi (muuten Vuosi-sarakkeesta, tiedostonimestä tai aikaleimoista)")
-    p.add_argument("--restore", type=int, metavar="LOAD_ID", help="palauta aiemman latauksen vastaukset voimaan")
-    p.add_argument("--list", action="store_true", help="näytä ladatut kyselytiedostot")
-    p.add_argument("--demo", action="store_true", help="merkitse vastaukset esimerkkiaineistoksi")
-    p.add_argument("--db", help="tietokantatiedosto")
+    p = subparsers.add_parser("survey", help=t("cli.survey.help"), description=t("cli.survey.description"))
+    p.add_argument("file", nargs="?", help=t("cli.survey.file_help"))
+    p.add_argument("--year", type=int, help=t("cli.survey.year_help"))
+    p.add_argument("--restore", type=int, metavar="LOAD_ID", help=t("cli.survey.restore_help"))
+    p.add_argument("--list", action="store_true", help=t("cli.survey.list_help"))
+    p.add_argument("--demo", action="store_true", help=t("cli.survey.demo_help"))
+    p.add_argument("--db", help=t("cli.db_help"))
     p.set_defaults(func=_cmd_survey)

@@ -326,7 +326,7 @@ def _cmd(args) -> int:
     keys = None if args.party == "all" else [k.strip() for k in args.party.split(",")]
     written = build_all(db_path(args.db), Path(args.out), keys, pdf=not args.no_pdf)
     if not written:
-        print("virhe: tuntematon osapuoli", file=sys.stderr)
+        print(t("cli.error", message=t("cli.take_home.unknown_party")), file=sys.stderr)
         return 1
     for path in written:
         print(path)
@@ -334,10 +334,10 @@ def _cmd(args) -> int:
 
 
 def add_cli(subparsers) -> None:
-    p = subparsers.add_parser("take-home", help="kuntafoorumin koosteet (HTML/PDF) ja kalvot (PPTX) osapuolille")
-    p.add_argument("--party", required=True, help="all (kaikki osapuolet) tai pilkuilla: HVA, kunnan tai alueen koodi tai nimi")
-    p.add_argument("--out", required=True, help="kansio, johon tiedostot kirjoitetaan")
-    p.add_argument("--no-pdf", action="store_true", help="vain HTML ja PPTX (ei Chromiumia)")
+    p = subparsers.add_parser("take-home", help=t("cli.take_home.help"))
+    p.add_argument("--party", required=True, help=t("cli.take_home.party_help"))
+    p.add_argument("--out", required=True, help=t("cli.take_home.out_help"))
+    p.add_argument("--no-pdf", action="store_true", help=t("cli.take_home.no_pdf_help"))
     p.add_argument("--db")
     p.set_defaults(func=_cmd)
 

@@ -378,24 +378,25 @@ def _cmd_changes(args) -> int:
         loads = load_changes(con, limit_loads=args.loads)
         titles = names(con)
     if not loads:
-        print("Yksikään lataus ei ole muuttanut tilannekuvaa.")
+        print(t("cli.changes.none"))
     for load in loads:
-        demo = " — esimerkkiaineisto" if load["is_demo"] else ""
-        print(f"Lataus #{load['load_id']} ({load['source']}, {fi_datetime(load['finished_at'])}){demo}:")
+        demo = t("cli.changes.demo") if load["is_demo"] else ""
+        print(t("cli.changes.load", load_id=load["load_id"], source=load["source"],
+                finished=fi_datetime(load["finished_at"]), demo=demo))
         for item in lines(load["changes"], titles):
             print(f"  {item['section']}: {item['text']}")
     if args.out:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
         atom, table = write_feeds(path, out)
-        print(f"Kirjoitettu: {atom} ja {table}")
+        print(t("cli.changes.written", atom=atom, table=table))
     return 0
 
 
 def add_cli(subparsers) -> None:
-    p = subparsers.add_parser("changes", help="muutoshälytykset: mitä kukin lataus muutti (myös Atom-syöte ja CSV)")
-    p.add_argument("--loads", type=int, default=5, help="montako muuttanutta latausta näytetään (uusin ensin)")
-    p.add_argument("--out", help="kansio, johon kirjoitetaan muutokset.atom ja muutokset.csv")
+    p = subparsers.add_parser("changes", help=t("cli.changes.help"))
+    p.add_argument("--loads", type=int, default=5, help=t("cli.changes.loads_help"))
+    p.add_argument("--out", help=t("cli.changes.out_help"))
     p.add_argument("--db")
     p.set_defaults(func=_cmd_changes)
 

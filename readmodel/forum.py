@@ -249,7 +249,7 @@ def since_last_forum(con, region_key: str = changes.HVA_KEY, today: date | None 
 
 def _cmd_due(args) -> int:
     taken = take_due_snapshots(db_path(args.db), args.today)
-    print(f"Kokousten tilannekuvat otettu: {', '.join(taken)}" if taken else "Ei erääntyneitä kokouksia ilman tilannekuvaa.")
+    print(t("cli.forum.taken", meetings=", ".join(taken)) if taken else t("cli.forum.none_due"))
     return 0
 
 
@@ -257,20 +257,20 @@ def _cmd_prepare(args) -> int:
     try:
         snapshot_id = prepare(args.meeting, db_path(args.db), user_name=args.by)
     except ValueError as exc:
-        print(f"virhe: {exc}", file=sys.stderr)
+        print(t("cli.error", message=exc), file=sys.stderr)
         return 1
-    print(f"Kokous {args.meeting} avattu valmisteluun; tilannekuva #{snapshot_id}")
+    print(t("cli.forum.prepared", meeting=args.meeting, snapshot=snapshot_id))
     return 0
 
 
 def add_cli(subparsers) -> None:
-    p = subparsers.add_parser("forum", help="kuntafoorumin vuosi: kokousten tilannekuvat ja valmistelu")
-    sub = p.add_subparsers(dest="forum_command", required=True, metavar="TOIMINTO")
-    d = sub.add_parser("due", help="ota tilannekuva jokaisesta kokouksesta, jonka päivä on tullut")
-    d.add_argument("--today", type=date.fromisoformat, help="VVVV-KK-PP (oletus: tänään Suomen aikaa)")
+    p = subparsers.add_parser("forum", help=t("cli.forum.help"))
+    sub = p.add_subparsers(dest="forum_command", required=True, metavar=t("cli.action_metavar"))
+    d = sub.add_parser("due", help=t("cli.forum.due_help"))
+    d.add_argument("--today", type=date.fromisoformat, help=t("cli.forum.today_help"))
     d.add_argument("--db")
     d.set_defaults(func=_cmd_due)
-    pr = sub.add_parser("prepare", help="avaa kokous valmisteluun (ottaa sen tilannekuvan nyt)")
+    pr = sub.add_parser("prepare", help=t("cli.forum.prepare_help"))
     pr.add_argument("--meeting", required=True)
     pr.add_argument("--by", default="cli")
     pr.add_argument("--db")
