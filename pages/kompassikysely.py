@@ -11,6 +11,7 @@ from ui.layout import demo_banner, is_admin, select_from_url
 from ui.safe import md
 from ui.scale_bars import CSS as SCALE_CSS, scale_bars_html
 from common.i18n import t, value_label
+from ui.html_table import show_table
 from ui.tables import download_buttons, opened_expander
 
 GROUPINGS = ("role", "area", "none")  # survey.grouping.* in common/strings/plan_survey.toml
@@ -84,17 +85,16 @@ def render_yes_no(q) -> None:
     if box is None:
         return
     with box:
-        st.dataframe(pd.DataFrame({
+        show_table(pd.DataFrame({
             t("survey.col_municipality"): per_muni["name_fi"],
             t("survey.col_answer"): [value_label("answer", a) for a in per_muni["answer"]],
             t("survey.col_respondents"): per_muni["respondents"],
             t("survey.col_disagree"): per_muni["ristiriita"],
-        }), hide_index=True, width="stretch")
+        }), t("survey.breakdown"))
         by_area = result["by_area"]
         answers = {c: value_label("answer", c) for c in sr.YES_NO_LABELS}
-        st.dataframe(by_area.rename(columns={"area": t("survey.col_area"), "label": t("survey.col_yes_of"), **answers})
-                     [[t("survey.col_area"), t("survey.col_yes_of"), *answers.values()]],
-                     hide_index=True, width="stretch")
+        show_table(by_area.rename(columns={"area": t("survey.col_area"), "label": t("survey.col_yes_of"), **answers})
+                   [[t("survey.col_area"), t("survey.col_yes_of"), *answers.values()]], t("survey.col_area"))
 
 
 def render_scale(q) -> None:
@@ -109,7 +109,7 @@ def render_scale(q) -> None:
     st.html(scale_bars_html(table, sr.SCALE_CATEGORIES, scale_label))
     if box := opened_expander(t("survey.as_table"), key=f"survey_table_{q.question_id}"):
         with box:
-            st.dataframe(scale_table(table), hide_index=True, width="stretch")
+            show_table(scale_table(table), q.text_fi)
 
 
 def render_question(q) -> None:

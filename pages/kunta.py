@@ -23,6 +23,7 @@ from ui.safe import md, md_lines
 from ui.small_multiples import CSS as SMALL_MULTIPLES_CSS, small_multiples_html
 from common.i18n import t, value_label
 from ui.tables import download_buttons, opened_expander
+from ui.html_table import show_table
 
 code = st.session_state.get("municipality") or region_facts().default_municipality
 year = st.session_state.get("year")
@@ -67,7 +68,7 @@ for tab, goal in zip(tabs, plan["goals"].itertuples()):
     if not tab.open:
         continue
     with tab:
-        st.dataframe(shown, hide_index=True, width="stretch")
+        show_table(shown, f"{t('goal', n=goal.goal_id)}: {goal.short_fi}")
         source_caption(goal_rows)
         moving = clearest_changes(goal_rows, None, 9)
         panels = [(int(r.indicator_id), r.title_fi, r.unit or "", int(r.decimals) if pd.notna(r.decimals) else 1)
@@ -94,8 +95,8 @@ for tab, goal in zip(tabs, plan["goals"].itertuples()):
                     wide = series.pivot_table(index="year", columns="alue", values="value").reset_index()
                     year_col = t("col_year")
                     wide = wide.rename(columns={"year": year_col})
-                    st.dataframe(wide.style.format(lambda v: fi_number(v, decimals), subset=[c for c in wide.columns if c != year_col]),
-                                 hide_index=True, width="stretch")
+                    show_table(wide.assign(**{c: [fi_number(v, decimals) for v in wide[c]]
+                                              for c in wide.columns if c != year_col}), t("kunta.as_table"))
                     download_buttons(wide, t("kunta.file_series", name=name, indicator=chosen), key=f"kunta_series_{goal.goal_id}")
 st.caption(t("kunta.all_indicators", name=md(name)))
 download_buttons(display_table(table, ["vs_area", "vs_hva", "vs_country"]), t("kunta.file_indicators", name=name))
@@ -116,12 +117,12 @@ actions_shown = pd.DataFrame({
                       for tracked, owners in zip(mine["tracked"], mine["owners"])],
     col_status: [f"{STATUS_SYMBOL[s]} {value_label('status', s)}" for s in mine["status"]],
     t("kunta.col_own_unit"): mine["unit_text"],
-    t("kunta.col_source"): mine["source"].fillna("–"),
+    t("kunta.col_source"): [value_label("plan.source", s) if isinstance(s, str) else "–" for s in mine["source"]],
     col_date: [d.strftime("%-d.%-m.%Y") if pd.notna(d) else "–" for d in pd.to_datetime(mine["date"])],
 })
 st.markdown(t("kunta.actions_done", done=own_actions["done"], followed=own_actions["followed"], total=own_actions["total"])
             + " · ".join(f"{STATUS_SYMBOL[s]} {value_label('status', s)}: {n}" for s, n in own_actions["counts"].items()))
-st.dataframe(actions_shown, hide_index=True, width="stretch")
+show_table(actions_shown, t("kunta.actions"))
 download_buttons(actions_shown, t("kunta.file_actions", name=name))
 
 # ---- survey answers
@@ -142,7 +143,7 @@ else:
     yes = (answers["answer"] == "kyllä").sum()
     st.markdown(t("kunta.survey_result", year=survey_year, yes=yes, n=len(answers))
                 + (t("table.demo_suffix") if bool(answers["is_demo"].any()) else ""))
-    st.dataframe(survey_shown, hide_index=True, width="stretch")
+    show_table(survey_shown, t("kunta.survey"))
     download_buttons(survey_shown, t("kunta.file_survey", name=name, year=survey_year))
 
 # ---- changes since a snapshot

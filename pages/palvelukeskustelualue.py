@@ -22,6 +22,7 @@ from ui.layout import (
 from ui.region_notes import area_note
 from ui.safe import md, md_lines
 from common.i18n import t
+from ui.html_table import show_table
 from ui.tables import download_buttons, opened_expander
 
 
@@ -73,10 +74,10 @@ for theme_name, themes in themes_of_area:
     side[col_indicator] = [with_unit(i, u) for i, u in zip(side[col_indicator], side.pop(col_unit))]
     for c in codes:
         side[names[c]] = [fi_number(v, d) for v, d in zip(wide[c] if c in wide else [None] * len(rows), rows["decimals"])]
-    st.dataframe(side, hide_index=True, width="stretch")
+    show_table(side, theme_name)
     if box := opened_expander(t("area.calculation"), key=f"area_calc_{theme_name}"):
         with box:
-            st.dataframe(shown[[col_indicator, col_calc]], hide_index=True, width="stretch")
+            show_table(shown[[col_indicator, col_calc]], t("area.calculation"))
     st.caption(t("area.side_caption"))
     if rows["area_incomplete"].fillna(False).any():
         st.caption(t("area.incomplete"))
@@ -99,7 +100,7 @@ levels = plan["levels"].set_index("level_id")["short_fi"]
 progress = (matrix.assign(kunta=matrix["municipality_code"].map(names), taso=matrix["level_id"].map(levels))
             .pivot_table(index="taso", columns="kunta", values="status", aggfunc=lambda s: f"{STATUS_SYMBOL['kyllä']} {(s == 'kyllä').sum()}/{len(s)}"))
 progress = progress.reindex([lv for lv in levels if lv in progress.index]).reset_index().rename(columns={"taso": t("table.col_level_interface")})
-st.dataframe(progress, hide_index=True, width="stretch")
+show_table(progress, t("area.progress"))
 st.caption(t("area.progress_caption"))
 download_buttons(progress, t("area.file_actions", name=area_name))
 brief_sections.append(BriefSection(t("area.brief_progress"), progress))

@@ -7,6 +7,7 @@ from readmodel import accessibility
 from ui import data
 from ui.safe import md
 from common.i18n import t
+from ui.html_table import show_table
 
 st.title(t("page_accessibility"))
 facts = data.get(accessibility.statement)
@@ -19,9 +20,9 @@ if facts["gaps"].empty:
     st.markdown(t("a11y_no_gaps"))
 else:
     st.markdown(t("a11y_gaps_intro"))
-    st.dataframe(pd.DataFrame({t("a11y_page.col_criterion"): facts["gaps"]["criterion"],
-                               t("a11y_page.col_gap"): facts["gaps"]["gap"],
-                               t("a11y_page.col_workaround"): facts["gaps"]["workaround"]}), hide_index=True, width="stretch")
+    show_table(pd.DataFrame({t("a11y_page.col_criterion"): facts["gaps"]["criterion"],
+                             t("a11y_page.col_gap"): facts["gaps"]["gap"],
+                             t("a11y_page.col_workaround"): facts["gaps"]["workaround"]}), t("a11y_gaps_intro"))
 
 st.header(t("a11y_evaluation"))
 if not evaluation:
@@ -34,10 +35,10 @@ else:
                   other=fi_int(sum(int(p.get("other", 0)) for p in pages.values()))))
     checks = facts["checks"]
     if checks:
-        st.dataframe(pd.DataFrame({t("a11y_page.col_check"): [c["name"] for c in checks],
-                                   t("a11y_page.col_result"): [t("a11y_page.passed") if c["passed"] else t("a11y_page.failed")
-                                                               for c in checks],
-                                   t("a11y_page.col_pages"): [c["pages"] for c in checks]}), hide_index=True, width="stretch")
+        show_table(pd.DataFrame({t("a11y_page.col_check"): [c["name"] for c in checks],
+                                 t("a11y_page.col_result"): [t("a11y_page.passed") if c["passed"] else t("a11y_page.failed")
+                                                             for c in checks],
+                                 t("a11y_page.col_pages"): [c["pages"] for c in checks]}), t("a11y_evaluation"))
 
 st.header(t("a11y_feedback"))
 st.markdown(md(facts["feedback"]) or t("a11y_no_feedback"))

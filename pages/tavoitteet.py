@@ -12,6 +12,7 @@ from ui.safe import md
 from ui.region_notes import plan_note
 from common.i18n import t, value_label
 from ui.tables import download_buttons, opened_expander
+from ui.html_table import show_table
 
 year = st.session_state.get("year")
 st.title(t("page_plan"))
@@ -34,7 +35,7 @@ grid.index = [f"{g}. {s}" for g, s in zip(goals["goal_id"], goals["short_fi"])]
 grid.columns = list(levels["short_fi"])
 st.subheader(t("plan.count_heading"))
 grid = grid.fillna(0).astype(int)
-st.dataframe(grid, width="stretch")
+show_table(grid.reset_index(names=t("compare.goal")), t("plan.count_heading"))
 st.caption(t("plan.count_caption"))
 
 st.subheader(t("plan.all_actions", n=len(plan_rows)))
@@ -63,12 +64,13 @@ for action in cell.itertuples():
                 + t("plan.of_municipalities", n=len(status)))
     if box := opened_expander(t("plan.status_by_municipality"), key=f"plan_status_{action.action_id}"):
         municipality = t("plan.col_municipality")
-        box.dataframe(pd.DataFrame({
-            municipality: status["municipality_code"].map(names),
-            t("followup.col_status"): [status_label(s) for s in status["status"]],
-            t("plan.col_source"): [value_label("plan.source", s) if isinstance(s, str) else "–" for s in status["source"]],
-            t("followup.col_date"): [d.strftime("%-d.%-m.%Y") if pd.notna(d) else "–" for d in status["date"]],
-        }).sort_values(municipality), hide_index=True, width="stretch")
+        with box:
+            show_table(pd.DataFrame({
+                municipality: status["municipality_code"].map(names),
+                t("followup.col_status"): [status_label(s) for s in status["status"]],
+                t("plan.col_source"): [value_label("plan.source", s) if isinstance(s, str) else "–" for s in status["source"]],
+                t("followup.col_date"): [d.strftime("%-d.%-m.%Y") if pd.notna(d) else "–" for d in status["date"]],
+            }).sort_values(municipality), t("plan.status_by_municipality"))
 
 municipal_actions = [a for a in cell["action_id"] if a in set(municipal["action_id"])]
 if municipal_actions:
@@ -78,7 +80,7 @@ if municipal_actions:
                                      mark=[status_label(s) for s in cell_status["status"]])
     grid_status = grid_status.pivot(index="_municipality", columns="action_id", values="mark").reset_index()
     grid_status = grid_status.rename(columns={"_municipality": t("plan.col_municipality")})
-    st.dataframe(grid_status, hide_index=True, width="stretch")
+    show_table(grid_status, t("plan.matrix_heading"))
     st.caption(t("plan.matrix_caption"))
     download_buttons(grid_status, t("export.file_cell_status", goal=goal, level=level), key="cell_status")
 

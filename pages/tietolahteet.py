@@ -8,7 +8,8 @@ from ui import data
 from ui.layout import page_demo_banner, region_facts
 from ui.safe import md
 from common.i18n import language, t, value_label
-from ui.tables import download_buttons
+from ui.html_table import show_table
+from ui.tables import download_buttons, opened_expander
 
 st.title(t("page_sources"))
 is_demo = page_demo_banner()
@@ -77,8 +78,8 @@ st.dataframe(log.rename(columns={
     hide_index=True, width="stretch")
 items = data.get(sources.load_items)
 if len(items):
-    with st.expander(t("sources.load_items")):
-        st.dataframe(items.rename(columns={
+    if box := opened_expander(t("sources.load_items"), key="sources_load_items"):
+        box.dataframe(items.rename(columns={
             "load_id": "#", "item": t("sources.col.item"), "status": t("col_status"), "rows": t("sources.col.rows"),
             "data_updated": t("sources.col.updated"), "message": t("sources.col.message")}),
             hide_index=True, width="stretch")
@@ -94,9 +95,9 @@ else:
     st.markdown(t("sources.geometry_missing"))
 snaps = data.get(view_data.snapshot_list)
 if len(snaps):
-    st.dataframe(pd.DataFrame({"#": snaps["snapshot_id"], t("sources.col.snapshot"): snaps["name"],
-                               t("sources.col.saved"): [fi_datetime(d) for d in snaps["created_at"]]}),
-                 hide_index=True, width="stretch")
+    show_table(pd.DataFrame({"#": snaps["snapshot_id"], t("sources.col.snapshot"): snaps["name"],
+                             t("sources.col.saved"): [fi_datetime(d) for d in snaps["created_at"]]}),
+               t("sources.col.snapshot"))
 else:
     st.caption(t("sources.no_snapshots"))
 
@@ -106,9 +107,9 @@ notes = data.get(sources.area_notes)
 st.markdown((md(notes["note"]) + " " if notes["note"] else "") + t("sources.areas_file", file=notes["file"]))
 categories = {code: t(f"sources.category.{code}") for code in ("PALVELUALUE", "TYP_ALUE")}
 memberships = {code: t(f"sources.membership.{code}") for code in ("verified", "assumed")}
-st.dataframe(pd.DataFrame({
+show_table(pd.DataFrame({
     t("sources.col.category"): members["group_category"].map(categories),
     t("col_region"): members["group_name"], t("sources.col.municipality"): members["member_name"],
     t("col_status"): members["status"].map(memberships), t("sources.col.source"): members["source"],
-}), hide_index=True, width="stretch")
+}), t("sources.areas_heading"))
 download_buttons(members, t("export.file_areas"))

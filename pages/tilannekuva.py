@@ -23,6 +23,7 @@ from ui.layout import (
 from ui.safe import md, md_lines
 from common.i18n import t, value_label
 from ui.tables import download_buttons
+from ui.html_table import show_table
 
 year = st.session_state.get("year")
 st.title(t("page_overview"))
@@ -71,7 +72,7 @@ for goal in plan["goals"].itertuples():
     st.subheader(t("overview.indicators", region=md(dep.hva_name)))
     goal_inds = indicators[indicators["goals"].map(lambda g: goal.goal_id in list(g))]
     shown = display_table(goal_inds, ["vs_country"])
-    st.dataframe(shown, hide_index=True, width="stretch")
+    show_table(shown, t("overview.indicators", region=dep.hva_name))
     source_caption(goal_inds)
     better = clearest_changes(goal_inds, "paranee", 2)
     worse = clearest_changes(goal_inds, "heikkenee", 2)

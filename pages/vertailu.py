@@ -7,16 +7,19 @@ from readmodel import comparison, page_data, view_data
 from readmodel.deployment import deployment
 from readmodel.rules import COMPARISON_SYMBOL as _SYMBOLS
 from ui import data
-from ui.charts import CHART_SAFE, comparison_heatmap, fi, ranking_chart, tile_map
 from ui.county_comparison import county_section
+from ui.heat_table import CSS as HEAT_CSS, heat_table_html
+from ui.html_table import show_table
+from ui.indicator_table import SAFE
 from ui.layout import page_demo_banner, select_from_url, source_caption
 from ui.maps import choropleth
-from ui.safe import chart as esc
+from ui.ranking_bars import CSS as RANKING_CSS, ranking_html
 from ui.safe import md
+from ui.tile_map import tile_map_html
 from common.i18n import t, value_label
-from ui.tables import download_buttons
+from ui.tables import download_buttons, opened_expander
 
-COMPARISON_SYMBOL = {k: CHART_SAFE.get(v, v) for k, v in _SYMBOLS.items()}
+COMPARISON_SYMBOL = {k: SAFE.get(v, v) for k, v in _SYMBOLS.items()}
 year = st.session_state.get("year")
 highlight = st.session_state.get("municipality")
 st.title(t("page_compare"))
@@ -48,8 +51,8 @@ names = dict(zip(munis["code"], munis["name_fi"]))
 caption_src = rows.assign(data_updated=meta["data_updated"], licence=meta["licence"])
 
 st.header(f"{md(meta['title_fi'])}, {chosen_year}")
-st.plotly_chart(ranking_chart(kunnat, "value", "name_fi", f"{with_unit(meta['title_fi'], unit)}, {chosen_year}", unit, decimals, refs,
-                              names.get(highlight)), width="stretch", key="ranking")
+st.html(RANKING_CSS + ranking_html(kunnat, "value", "name_fi", f"{with_unit(meta['title_fi'], unit)}, {chosen_year}",
+                                   unit, decimals, refs, names.get(highlight)))
 st.caption(t("compare.ranking_caption", unit=md(unit), year=chosen_year, direction=direction, hva=md(dep.hva_name),
              hva_value=fi_number(ranking["hva_value"], decimals), country=md(dep.country_name.lower()),
              country_value=fi_number(ranking["country_value"], decimals), highlight=md(names.get(highlight, "–"))))
@@ -57,7 +60,8 @@ source_caption(caption_src)
 
 st.header(t("compare.map"))
 tile_pos = data.get(page_data.tiles)
-tile_data = tile_pos.merge(kunnat[["code", "name_fi", "value"]], on="code", how="left")
+tile_data = tile_pos.merge(kunnat[["code", "value"]], on="code", how="left").assign(
+    name_fi=lambda f: f["code"].map(names))
 geo = data.get(view_data.geometry)
 if geo:
     left, right = st.columns(2)
@@ -72,9 +76,8 @@ if geo:
 else:
     target = st.container()
 with target:
-    st.plotly_chart(tile_map(tile_data, "value", "name_fi", t("compare.tilemap_title", title=meta["title_fi"][:50],
-                                                               year=chosen_year), unit, decimals),
-                    width="stretch", key="tilemap")
+    st.html(tile_map_html(tile_data, "value", "name_fi", t("compare.tilemap_title", title=meta["title_fi"][:50],
+                                                            year=chosen_year), unit, decimals))
     st.caption(t("compare.tilemap_caption", unit=md(unit)))
 if not geo:
     st.caption(t("compare.no_borders"))
@@ -88,7 +91,7 @@ table = pd.DataFrame({
     t("compare.col_rank"): kunnat["rank"].map(lambda r: "–" if pd.isna(r) else int(r)),
     t("col_vs_hva"): [("–" if pd.isna(v) else fi_number(v, decimals, signed=True)) for v in kunnat["vs_hva"]],
 }).sort_values(municipality_column)
-st.dataframe(table, hide_index=True, width="stretch")
+show_table(table, t("compare.table"))
 download_buttons(kunnat[["code", "name_fi", "value", "abs_value"]]
                  .rename(columns={"code": t("export.municipality_code"), "name_fi": t("export.municipality"),
                                   "value": t("export.value")})
@@ -111,20 +114,23 @@ if cells.empty:
     st.info(t("no_data"))
 else:
     hva_short = t("hva_short")
-    cells = cells.assign(vihje=[f"{esc(ti)}<br>{fi(v, int(d))} {esc(u)} ({y}) · {value_label('comparison', c)} ({hva_short} {fi(r, int(d))})"
+    cells = cells.assign(vihje=[f"{ti}: {fi_number(v, int(d))} {u} ({y}) · {value_label('comparison', c)} "
+                                f"({hva_short} {fi_number(r, int(d))})"
                                 for ti, v, d, u, y, c, r in zip(cells["title_fi"], cells["value"], cells["decimals"],
                                                                 cells["unit"].fillna(""), cells["year"], cells["comparison"],
                                                                 cells["reference_value"])])
-    st.plotly_chart(comparison_heatmap(cells, "name_fi", "title_fi", "comparison", "vihje",
-                                       t("compare.heatmap_title", goal=goal), COMPARISON_SYMBOL),
-                    width="stretch", key="heatmap")
+    st.html(HEAT_CSS + heat_table_html(cells, "name_fi", "title_fi", "comparison", "vihje",
+                                       t("compare.heatmap_title", goal=goal), COMPARISON_SYMBOL,
+                                       t("compare.col_municipality")))
     legend = " · ".join(f"{COMPARISON_SYMBOL[k]} {value_label('comparison', k)}"
                         for k in ["parempi", "samaa tasoa", "heikompi", "suurempi", "pienempi", "ei vertailua"])
     st.caption(t("compare.heatmap_caption", hva=md(dep.hva_name), legend=legend))
     source_caption(cells.assign(data_updated=None, licence=None))
-    heat_table = cells.pivot_table(index="name_fi", columns="title_fi", values="comparison",
-                                   aggfunc=lambda s: f"{COMPARISON_SYMBOL.get(s.iloc[0], '·')} {value_label('comparison', s.iloc[0])}")
-    heat_table = heat_table.reset_index().rename(columns={"name_fi": t("compare.col_municipality")})
-    with st.expander(t("layout.as_table")):
-        st.dataframe(heat_table, hide_index=True, width="stretch")
-        download_buttons(heat_table, t("export.file_compare_goal", goal=goal), key="heat")
+    if box := opened_expander(t("layout.as_table"), key=f"compare_heat_table_{goal}"):
+        heat_table = cells.pivot_table(index="name_fi", columns="title_fi", values="comparison",
+                                       aggfunc=lambda s: f"{COMPARISON_SYMBOL.get(s.iloc[0], '·')} "
+                                                         f"{value_label('comparison', s.iloc[0])}")
+        heat_table = heat_table.reset_index().rename(columns={"name_fi": t("compare.col_municipality")})
+        with box:
+            st.dataframe(heat_table, hide_index=True, width="stretch")
+            download_buttons(heat_table, t("export.file_compare_goal", goal=goal), key="heat")

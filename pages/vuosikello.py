@@ -10,6 +10,7 @@ from readmodel import forum
 from ui import admin, data
 from ui.forum import decision_kind, deliverables_table, kind_name, load_alerts, meeting_label, take_home_downloads
 from ui.layout import footer_text, is_admin, page_demo_banner, region_facts
+from ui.html_table import show_table
 from ui.safe import md
 from common.i18n import t
 
@@ -44,7 +45,7 @@ else:
         first = rows.iloc[0]
         with st.expander(f"{fi_date(first['meeting_date'])} {md(first['meeting_title'])}",
                          expanded=first["kind"] == forum.FORUM or meeting_id == (nxt["meeting_id"] if nxt is not None else None)):
-            st.dataframe(deliverables_table(rows), hide_index=True, width="stretch")
+            show_table(deliverables_table(rows), f"{fi_date(first['meeting_date'])} {first['meeting_title']}")
     st.caption(t("year.deliverables_caption"))
 
 st.header(t("year.meetings_heading"))
@@ -52,7 +53,7 @@ years = sorted({d.year for d in frame["meeting_date"]})
 default = years.index(today.year) if today.year in years else len(years) - 1
 chosen = st.selectbox(t("year.year_select"), years, index=default, key="vuosikello_year")
 shown = frame[[d.year == chosen for d in frame["meeting_date"]]]
-st.dataframe(pd.DataFrame({
+show_table(pd.DataFrame({
     t("year.col_date"): [fi_date(d) + (t("year.assumed") if s == "assumed" else "")
                          for d, s in zip(shown["meeting_date"], shown["date_status"])],
     t("year.col_meeting"): shown["title_fi"],
@@ -62,14 +63,14 @@ st.dataframe(pd.DataFrame({
     t("year.col_snapshot"): [(t("year.snapshot_preparing") if r == "valmistelu" else t("year.snapshot_taken"))
                              if pd.notna(s) else "" for s, r in zip(shown["snapshot_id"], shown["snapshot_reason"])],
     t("year.col_basis"): shown["basis_fi"].fillna(""),
-}), hide_index=True, width="stretch")
+}), t("year.meetings_heading"))
 
 st.header(t("year.decisions_heading"))
 decided = data.get(forum.decisions)
 if decided.empty:
     st.caption(t("year.no_decisions"))
 else:
-    st.dataframe(pd.DataFrame({
+    show_table(pd.DataFrame({
         t("year.col_meeting"): [f"{fi_date(d)} {m}" for d, m in zip(decided["meeting_date"], decided["meeting_title"])],
         t("year.col_kind"): [decision_kind(k) for k in decided["kind"]],
         t("year.col_record"): decided["text_fi"],
@@ -77,7 +78,7 @@ else:
                           for a, text in zip(decided["action_id"], decided["action_text"])],
         t("year.col_responsible"): decided["responsible_fi"].fillna(""),
         t("year.col_due"): [fi_date(d) if pd.notna(d) else "" for d in decided["due_date"]],
-    }), hide_index=True, width="stretch")
+    }), t("year.decisions_heading"))
 
 take_home_downloads(footer_text())
 load_alerts()

@@ -5,7 +5,7 @@ and the known gaps (data/accessibility/known_gaps.csv). The conformance level fo
 conformant only when the evaluation found nothing and no gap is known.
 
 Texts in the reader's language: the conformance sentence and the checks' names from the strings catalogue
-(a check's own name_sv first), the gaps from known_gaps.csv's gap_<lang>/workaround_<lang> columns
+(a check's own name_sv first), the gaps from known_gaps.csv's criterion_<lang>/gap_<lang>/workaround_<lang> columns
 (Finnish where a language has none)."""
 from __future__ import annotations
 
@@ -59,9 +59,10 @@ def statement(con=None) -> dict:
     config = region_config()
     evaluation = read_evaluation()
     gaps = pd.read_csv(GAPS_FILE, dtype=str).fillna("") if GAPS_FILE.exists() else pd.DataFrame(
-        columns=["criterion", "gap_fi", "workaround_fi"])
+        columns=["criterion_fi", "gap_fi", "workaround_fi"])
     records = gaps.to_dict("records")
-    shown = pd.DataFrame({"criterion": gaps["criterion"], "gap": [localized(r, "gap") for r in records],
+    shown = pd.DataFrame({"criterion": [localized(r, "criterion") for r in records],
+                          "gap": [localized(r, "gap") for r in records],
                           "workaround": [localized(r, "workaround") for r in records]})
     level = conformance(evaluation, gaps)
     return {

@@ -9,14 +9,14 @@ import pandas as pd
 from readmodel import accessibility
 from readmodel.accessibility import FULLY, NOT_EVALUATED, PARTLY, conformance
 
-NO_GAPS = pd.DataFrame(columns=["criterion", "gap_fi", "workaround_fi"])
+NO_GAPS = pd.DataFrame(columns=["criterion_fi", "gap_fi", "workaround_fi"])
 CLEAN = {"pages": {"tilannekuva": {"blocking": 0, "other": 2}}, "checks": [{"name_fi": "x", "passed": True}]}
 
 
 def test_conformance_follows_the_evaluation_and_the_gaps():
     assert conformance(None, NO_GAPS) == NOT_EVALUATED
     assert conformance(CLEAN, NO_GAPS) == FULLY
-    assert conformance(CLEAN, pd.DataFrame([{"criterion": "1.1.1", "gap_fi": "g", "workaround_fi": "w"}])) == PARTLY
+    assert conformance(CLEAN, pd.DataFrame([{"criterion_fi": "1.1.1", "gap_fi": "g", "workaround_fi": "w"}])) == PARTLY
     assert conformance({**CLEAN, "pages": {"kunta": {"blocking": 1}}}, NO_GAPS) == PARTLY
     assert conformance({**CLEAN, "checks": [{"name_fi": "zoom", "passed": False}]}, NO_GAPS) == PARTLY
 

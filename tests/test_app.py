@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from store.warehouse import connect_read
 from ui.safe import md
 from common.i18n import t
-from tests.apptest import run
+from tests.apptest import run, shown_tables
 
 APP = str(__import__("pathlib").Path(__file__).resolve().parents[1] / "app.py")
 DEMO = t("demo_banner")
@@ -22,7 +22,7 @@ def texts(at: AppTest) -> str:
 
 
 def frames(at: AppTest):
-    return [d.value for d in at.dataframe]
+    return shown_tables(at)
 
 
 class _ScaleBars(HTMLParser):
@@ -132,11 +132,13 @@ def test_comparison_page_ranks_19_municipalities(demo_env):
     at = run("pages/vertailu.py", indikaattori="181")
     table = next(f for f in frames(at) if "Kunta" in f.columns and "Sija" in f.columns)
     assert len(table) == 19
-    assert len(at.get("plotly_chart")) == 4  # ranking, tile map, the counties, heatmap (no borders loaded)
+    assert not at.get("plotly_chart")  # rankings, tile map and heatmap in HTML (no borders loaded: no map)
+    bodies = [h.proto.body for h in at.get("html")]
+    assert sum('class="tk-rank"' in b for b in bodies) == 2 and any('class="tk-tiles"' in b for b in bodies)
     heat = next(f for f in frames(at) if "Kunta" in f.columns and "Sija" not in f.columns)
     assert len(heat) == 19
     cells = {str(v).split(" ", 1)[0] for c in heat.columns if c != "Kunta" for v in heat[c]}
-    assert cells <= {"▲", "=", "▼", "+", "−", "·"} and "▲" in cells
+    assert cells <= {"▲", "=", "▼", "+", "−", "·", "–"} and "▲" in cells
     assert "Työttömät, % työvoimasta, 2024" in [h.value for h in at.header]
 
 
@@ -156,10 +158,10 @@ def test_trends_page_deep_link(demo_env):
 def test_plan_page_shows_the_matrix(demo_env):
     at = run("pages/tavoitteet.py", tavoite="2", taso="C")
     grid = frames(at)[0]
-    assert grid.shape == (4, 6)
+    assert grid.shape == (4, 7) and grid.columns[0] == "Tavoite"  # the goal, then the six levels
     status = next(f for f in frames(at) if "Kunta" in f.columns and len(f.columns) > 2 and "Tila" not in f.columns)
     assert len(status) == 19
-    assert int(grid.to_numpy().sum()) == 42
+    assert sum(int(v) for v in grid.iloc[:, 1:].to_numpy().ravel()) == 42
     every = next(tb.value for tb in at.table if "Vastuutahot" in tb.value.columns)
     assert len(every) == 42  # the whole plan, not only the actions municipalities answer
     metric_tables = [tb.value for tb in at.table if "Tietolähde" in tb.value.columns]
@@ -199,7 +201,7 @@ def test_geometry_and_snapshot_show_up(fresh_db, monkeypatch, tmp_path):
         sid = con.execute("SELECT snapshot_id FROM snapshot WHERE name = 'Kuntafoorumi testi'").fetchone()[0]
     monkeypatch.setenv("TILANNEKUVA_DB", str(fresh_db))
     at = run("pages/vertailu.py", indikaattori="181")
-    assert len(at.get("plotly_chart")) == 5  # + choropleth
+    assert [c.key for c in at.get("plotly_chart")] == ["choropleth"]  # the borders drawn: the map
     at = run("pages/tilannekuva.py")
     at.selectbox(key="snapshot_pick").set_value(sid).run()
     assert "Kuntafoorumi testi" in str(at.selectbox(key="snapshot_pick").format_func(sid))

@@ -154,6 +154,7 @@ def test_accessibility_statement_in_swedish(demo_env):
     gaps = next(f for f in frames(at) if "WCAG-kriterium" in f.columns)
     assert list(gaps.columns) == ["WCAG-kriterium", "Brist", "Alternativt sätt"]
     assert any(g.startswith("Diagrammen (Plotly)") for g in gaps["Brist"])
+    assert "1.3.1 Information och relationer" in set(gaps["WCAG-kriterium"])  # the criterion's Swedish name
     checks = next((f for f in frames(at) if "Granskning" in f.columns), None)
     if checks is not None:  # the committed evaluation record has checks
         assert list(checks.columns) == ["Granskning", "Resultat", "Sidor"]

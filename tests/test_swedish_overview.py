@@ -3,7 +3,9 @@ table and download headings, chart titles, the snapshot-changes block; the metri
 reader's language while their codes stay Finnish; Finnish stays the default (issue 16)."""
 from __future__ import annotations
 
+import html
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -14,7 +16,7 @@ from common.i18n import in_language, value_label
 from metrics import compare as cmp
 from metrics import trends
 from tests.test_app import APP, frames, texts
-from tests.apptest import run
+from tests.apptest import html_tables, run
 
 SV_TRENDS = {"förbättras", "oförändrad", "försämras", "inte tillräckligt med data", "ökar", "minskar", "urskiljs inte"}
 SV_COMPARISONS = {"bättre", "samma nivå", "sämre", "större", "mindre", "ingen jämförelse"}
@@ -45,7 +47,13 @@ def everything(at: AppTest) -> str:
 
 
 def chart_titles(at: AppTest) -> list[str]:
-    return [json.loads(c.proto.spec)["layout"].get("title", {}).get("text") or "" for c in at.get("plotly_chart")]
+    """The titles of the page's figures: Plotly's, and those drawn in HTML (ui/ranking_bars.py, ui/tile_map.py,
+    ui/heat_table.py: the first line of their markup)."""
+    titles = [json.loads(c.proto.spec)["layout"].get("title", {}).get("text") or "" for c in at.get("plotly_chart")]
+    for element in at.get("html"):
+        titles += [html.unescape(m) for m in re.findall(
+            r'<(?:p class="tk-(?:rank|heat)-title"|figcaption[^>]*)>([^<]*)<', element.proto.body)]
+    return titles
 
 
 # ---------------------------------------------------------------- Tilannekuva
@@ -97,7 +105,8 @@ def test_overview_save_form_in_swedish(demo_env):
 
 
 def test_comparison_page_in_swedish(demo_env, downloads):
-    at = run("pages/vertailu.py", lang="sv", indikaattori="181")
+    at = run("pages/vertailu.py", lang="sv", indikaattori="181",
+             opened=("compare_counties_all_181", "compare_heat_table_3"))
     assert at.title[0].value == "Jämförelse"
     headers = [h.value for h in at.header]
     assert {"Karta", "Jämförelse av välfärdsområden", "Målets mätare per kommun"} <= set(headers)
@@ -111,14 +120,16 @@ def test_comparison_page_in_swedish(demo_env, downloads):
     table = next(f for f in frames(at) if "Placering" in f.columns and "Kommun" in f.columns)
     assert len(table) == 19 and {"Värde (%)", "jfr välfärdsområdet"} <= set(table.columns)
     assert any({"Jämförelseområde", "Skillnad till det egna"} <= set(f.columns) for f in frames(at))
-    assert any("Välfärdsområde" in f.columns for f in frames(at))
-    heat = next(f for f in frames(at) if "Kommun" in f.columns and "Placering" not in f.columns)
-    assert {str(v).split(" ", 1)[1] for c in heat.columns if c != "Kommun" for v in heat[c]} <= SV_COMPARISONS
+    heat = next(f for f in html_tables(at) if "Kommun" in f.columns and "Placering" not in f.columns)
+    # a cell: symbol, value, the comparison in words (for a screen reader; colour is not alone)
+    assert {" ".join(str(v).split(" ")[2:]) for c in heat.columns if c != "Kommun" for v in heat[c]
+            if v != "–"} <= SV_COMPARISONS
     titles = chart_titles(at)
     assert "Rutkarta: Arbetslösa, % av arbetskraften, 2024" in titles
     assert "Arbetslösa, % av arbetskraften, 2024: välfärdsområden (%)" in titles
     assert any(t.startswith("Mål 3: kommunerna jämfört med välfärdsområdet") for t in titles)
-    assert "median 9" in at.get("plotly_chart")[2].proto.spec  # the counties' median line
+    assert any("Välfärdsområde" in f.columns for f in frames(at))  # every county, in the opened expander
+    assert any("median 9" in h.proto.body for h in at.get("html"))  # the counties' median line
     heads = {text.splitlines()[0] for text in downloads}
     assert "kommunnummer;kommun;värde;abs_value;år;indikator" in heads
     assert "välfärdsområde;namn;värde;placering;år;indikator" in heads

@@ -9,6 +9,7 @@ from readmodel import page_data, view_data
 from readmodel.deployment import deployment
 from ui import data
 from documents.brief import chromium_binary, html_to_pdf
+from ui.html_table import CSS as TABLE_CSS
 from ui.safe import md
 from common.i18n import in_this_language, t, value_label
 
@@ -117,7 +118,7 @@ a:focus-visible, button:focus-visible, input:focus-visible, textarea:focus-visib
 
 
 def accessibility_css() -> None:
-    st.html(ACCESSIBILITY_CSS)
+    st.html(ACCESSIBILITY_CSS + TABLE_CSS)
 
 
 def is_admin() -> bool:

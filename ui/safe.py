@@ -17,6 +17,10 @@ quotes) goes through one of these where it is rendered:
                 `<br>`, `<span style>` in all of them): HTML-escaped; the product's own `<br>` is added
                 after escaping.
 
+- `html.escape` in the modules that build st.html bodies (ui/html_table.py, ui/heat_table.py,
+                ui/ranking_bars.py, ui/tile_map.py, ui/scale_bars.py, ui/small_multiples.py): every data text,
+                attribute values included; Streamlit's sanitiser (DOMPurify) is a second wall, not the first.
+
 Our own strings (common/strings/*.toml) are trusted Markdown and are not passed through `md`.
 """
 from __future__ import annotations
