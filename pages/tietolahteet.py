@@ -11,6 +11,9 @@ from common.i18n import language, t, value_label
 from ui.html_table import show_table
 from ui.tables import download_buttons, opened_expander
 
+LATEST_LOADS = 10
+SOTKANET = "https://sotkanet.fi/"  # the metadata column links to THL's own pages only
+
 st.title(t("page_sources"))
 is_demo = page_demo_banner()
 share = data.get(page_data.demo_share)
@@ -48,21 +51,22 @@ st.header(t("sources.indicators_heading"))
 table = data.get(sources.indicator_loads)
 demo_real = {True: t("sources.dataset_demo"), False: t("sources.dataset_real")}
 metadata = t("sources.col.metadata")
-st.dataframe(pd.DataFrame({
+# HTML, not st.dataframe: read (and printed) more than sorted; the frame scrolls when the catalogue is long.
+show_table(pd.DataFrame({
     t("sources.col.id"): table["id"], t("col_indicator"): table["title_fi"],
     t("sources.col.producer"): table["organisation"].fillna("–"),
     t("sources.col.updated"): [fi_date(d) if pd.notna(d) else "–" for d in table["data_updated"]],
     t("sources.col.last_load"): [fi_datetime(d) if pd.notna(d) else "–" for d in table["last_load"]],
-    t("sources.col.rows"): table["rows"].fillna(0).astype(int),
+    t("sources.col.rows"): [fi_int(r) for r in table["rows"].fillna(0)],
     t("sources.col.years"): [f"{int(a)}–{int(b)}" if pd.notna(a) else "–"
                              for a, b in zip(table["first_year"], table["last_year"])],
     t("sources.col.dataset"): [demo_real[bool(d)] if pd.notna(d) else "–" for d in table["is_demo"]],
     t("sources.col.licence"): table["licence"].fillna("–"),
-    t("sources.col.direction"): table["direction"].map(lambda d: value_label("direction", d)), t("sources.col.direction_reason"): table["direction_reason"],
-    metadata: table["metadata_url"].where(table["metadata_url"].fillna("").str.startswith("https://"), None)
-                                   .str.replace("/sotkanet/fi/", f"/sotkanet/{language()}/", regex=False),
-}), hide_index=True, width="stretch",
-    column_config={metadata: st.column_config.LinkColumn(metadata, display_text="sotkanet.fi")})
+    t("sources.col.direction"): table["direction"].map(lambda d: value_label("direction", d)),
+    t("sources.col.direction_reason"): table["direction_reason"],
+    metadata: table["metadata_url"].fillna("").str.replace("/sotkanet/fi/", f"/sotkanet/{language()}/", regex=False),
+}), t("sources.indicators_heading"), row_headers=False, links={metadata: SOTKANET}, max_height="32rem",
+           min_width="84rem")
 
 st.header(t("sources.load_log_heading"))
 log = data.get(sources.load_log)
@@ -70,12 +74,17 @@ log = log.assign(source=log["source"].map(lambda s: value_label("load_source", s
                  status=log["status"].map(lambda s: value_label("load_status", s)),
                  started_at=[fi_datetime(d) if pd.notna(d) else "–" for d in log["started_at"]],
                  finished_at=[fi_datetime(d) if pd.notna(d) else "–" for d in log["finished_at"]],
-                 is_demo=[demo_real[bool(d)] for d in log["is_demo"]])
-st.dataframe(log.rename(columns={
+                 rows=[fi_int(r) if pd.notna(r) else "–" for r in log["rows"]],
+                 is_demo=[demo_real[bool(d)] for d in log["is_demo"]]).rename(columns={
     "load_id": "#", "source": t("sources.col.source"), "target": t("sources.col.target"), "status": t("col_status"),
     "started_at": t("sources.col.started"), "finished_at": t("sources.col.finished"), "rows": t("sources.col.rows"),
-    "is_demo": t("sources.col.dataset"), "message": t("sources.col.message"), "licence": t("sources.col.licence")}),
-    hide_index=True, width="stretch")
+    "is_demo": t("sources.col.dataset"), "message": t("sources.col.message"), "licence": t("sources.col.licence")})
+# The newest loads answer "is it fresh?"; the whole log (up to 200 loads) is for the data team to sort and search.
+show_table(log.head(LATEST_LOADS), t("sources.load_log_heading"), min_width="60rem")
+if len(log) > LATEST_LOADS:
+    st.caption(t("sources.load_log_latest", shown=LATEST_LOADS, total=fi_int(len(log))))
+    if box := opened_expander(t("sources.load_log_all"), key="sources_load_log_all"):
+        box.dataframe(log, hide_index=True, width="stretch")
 items = data.get(sources.load_items)
 if len(items):
     if box := opened_expander(t("sources.load_items"), key="sources_load_items"):

@@ -188,6 +188,11 @@ def test_sources_page_shows_licences_and_load_log(demo_env):
     assert "CC BY 4.0" in body and "oletettu" in body.lower() or "oletetuiksi" in body
     log = next(f for f in frames(at) if "Lähde" in f.columns and "Tila" in f.columns)
     assert "esimerkkiaineisto" in set(log["Lähde"])  # the source in words (values.toml load_source)
+    indicators = next(f for f in frames(at) if "Metatiedot" in f.columns)
+    assert len(indicators) > 20 and set(indicators["Metatiedot"]) <= {"sotkanet.fi", "–"}
+    assert "sotkanet.fi" in set(indicators["Metatiedot"])
+    body_html = next(h.proto.body for h in at.get("html") if "Metatiedot" in h.proto.body)
+    assert 'href="https://sotkanet.fi/sotkanet/fi/metadata/indicators/' in body_html
     assert "Kuntarajoja ei ole ladattu" in body and "Ylläpito" in [h.value for h in at.header]
 
 

@@ -88,3 +88,15 @@ def test_number_columns_are_told_from_text():
     assert is_number_column(["1 234,5", "–", "−2", "+0,3 %", "12 %"])
     assert not is_number_column(["2024–2025", "1,2"]) and not is_number_column(["–"])
     assert not is_number_column(["3/4 kuntaa"])
+
+
+def test_link_cells_link_only_to_the_allowed_site_and_long_tables_scroll_inside():
+    frame = pd.DataFrame({"Id": ["1", "2", "3", "4"],
+                          "Metatiedot": ["https://sotkanet.fi/sotkanet/fi/metadata/indicators/1?a=1&b=<x>",
+                                         "javascript:alert(1)", "https://evil.example/sotkanet.fi", None]})
+    html = table_html(frame, "Indikaattorit", links={"Metatiedot": "https://sotkanet.fi/"}, max_height="32rem")
+    links = re.findall(r'<a href="([^"]*)"[^>]*>([^<]*)</a>', html)
+    assert links == [("https://sotkanet.fi/sotkanet/fi/metadata/indicators/1?a=1&amp;b=&lt;x&gt;", "sotkanet.fi")]
+    assert "javascript" not in html and "evil.example" not in html and html.count("<td>–</td>") == 3
+    assert 'class="tk-table-wrap tk-tall" style="max-height: 32rem"' in html  # its heading row sticks (CSS)
+    assert "tk-tall" not in table_html(frame, "Indikaattorit")

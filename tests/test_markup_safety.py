@@ -101,6 +101,8 @@ for (const el of document.querySelectorAll('*')) {
   for (const attr of el.attributes) {
     if (/href$|^src|^style$|action$|^poster$|^data$/i.test(attr.name) && attr.value.includes('evil.example'))
       found.push(el.tagName + '[' + attr.name + '] ' + (el.textContent || '').slice(0, 60));
+    if (/href$/i.test(attr.name) && /^ *javascript:/i.test(attr.value))
+      found.push(el.tagName + '[' + attr.name + '] javascript: ' + (el.textContent || '').slice(0, 60));
   }
   const tag = el.tagName.toLowerCase();
   if (['strong', 'b', 'em', 'i', 'del', 's', 'code'].includes(tag) && /lihava|punainen/.test(el.textContent)
@@ -117,6 +119,9 @@ def _seed_markup(db):
         con = load.con
         con.execute("UPDATE indicator SET title_fi = ? || title_fi, unit = ? || coalesce(unit, ''), "
                     "organisation = ?, licence = ?", [PAYLOAD, "<b>yks</b>", PAYLOAD, PAYLOAD])
+        # A stored metadata address is a link only to sotkanet.fi (pages/tietolahteet.py)
+        con.execute("UPDATE indicator SET metadata_url = CASE WHEN id % 2 = 0 THEN 'https://evil.example/meta' "
+                    "ELSE 'javascript:alert(1)' END WHERE id IN (SELECT id FROM indicator ORDER BY id LIMIT 6)")
         con.execute("UPDATE region SET name_fi = name_fi || ' ' || ?", [PAYLOAD])
         con.execute("UPDATE goal SET title_fi = ? || title_fi, short_fi = ? || short_fi", [PAYLOAD, "**"])
         con.execute("UPDATE action SET text_fi = ? || text_fi, responsible_fi = ?", [PAYLOAD, PAYLOAD])
