@@ -23,7 +23,7 @@ representative selectbox, from the option click until the rule holds), min and m
 the "plotly chart + dataframe" baseline measured in the same run; what the page draws (plotly figures,
 dataframes, DOM nodes, websocket bytes of one warm load); app-server RSS after every page and after one
 session has browsed Kunta through every own municipality. The section goes into bench/RESULTS.md between
-the browser markers (bench/run.py keeps it); raw numbers into bench/out/browser/results_<label>.json.
+the browser markers (bench/run.py keeps it); raw numbers into bench/runs/results_<label>.json (kept in git).
 """
 from __future__ import annotations
 
@@ -50,6 +50,8 @@ from common.i18n import LANGUAGES, in_language, t  # noqa: E402
 
 BENCH_DIR = Path(__file__).resolve().parent
 OUT_DIR = BENCH_DIR / "out" / "browser"
+# Each run's figures, kept in git (a few tens of kB): --report rebuilds RESULTS.md from them on any clone.
+RUNS_DIR = BENCH_DIR / "runs"
 RESULTS = BENCH_DIR / "RESULTS.md"
 START, END = "<!-- browser-stage:start -->", "<!-- browser-stage:end -->"
 
@@ -498,8 +500,8 @@ def write_results(label: str) -> None:
         text = text.rstrip("\n") + f"\n\n## Browser stage (issue 17): `python -m bench.browser`\n\n{START}\n{END}\n"
     head, rest = text.split(START, 1)
     _old, tail = rest.split(END, 1)
-    runs = {f.stem.removeprefix("results_"): json.loads(f.read_text())
-            for f in sorted(OUT_DIR.glob("results_*.json"), key=lambda f: f.stat().st_mtime)}
+    saved = [json.loads(f.read_text()) for f in RUNS_DIR.glob("results_*.json")]
+    runs = {r["label"]: r for r in sorted(saved, key=lambda r: r["started"])}
     # a run labelled "after<suffix>" is compared with the run "before<suffix>" (made side by side with it)
     pairs = [(f"before{name[5:]}", name) for name in runs if name.startswith("after") and f"before{name[5:]}" in runs]
     body = "".join(comparison(runs[b], runs[a]) + "\n" for b, a in pairs)
@@ -578,8 +580,8 @@ def main(argv: list[str] | None = None) -> int:
     r["app"] = app_stage(db, tgts, a)
     r["load_end"] = loadavg()
     r["wall_min"] = (time.perf_counter() - t0) / 60
-    OUT_DIR.mkdir(parents=True, exist_ok=True)
-    (OUT_DIR / f"results_{label}.json").write_text(json.dumps(r, indent=1, default=str))
+    RUNS_DIR.mkdir(parents=True, exist_ok=True)
+    (RUNS_DIR / f"results_{label}.json").write_text(json.dumps(r, indent=1, default=str))
     write_results(label)
     print(section(r))
     return 0
