@@ -65,8 +65,8 @@ def table_html(frame: pd.DataFrame, label: str, row_headers: bool = True, links:
                max_height: str | None = None, min_width: str | None = None) -> str:
     """`frame` (columns as headings, the index left out) as an HTML table in its scrolling frame; `label`
     names the table for a screen reader (the heading above it); `row_headers`: the first column names its row;
-    `links`: column -> the https prefix its addresses must have to be links; `max_height` (CSS, e.g. "28rem"): the frame's
-    height, beyond which the rows scroll inside it; `min_width` (CSS): a wide table's own width, so that its many
+    `links`: column -> the https prefix its addresses must have to be links; `max_height` (CSS, e.g. "28rem"):
+    the frame's height, beyond which the rows scroll inside it; `min_width` (CSS): a wide table's own width, so that its many
     columns scroll sideways in the frame instead of wrapping every word."""
     links = links or {}
     columns = [str(c) for c in frame.columns]
