@@ -39,8 +39,14 @@ changes_since_forum(code, name)
 table = data.get(page_data.region_indicator_table, "KUNTA", code, year_max=year, references=context["references"])
 plan = data.get(page_data.plan)
 labels = context["labels"]
-all_series = data.get(page_data.observations, list(labels), None, year)
-all_series = all_series.assign(alue=[labels.get((c, k), k) for c, k in zip(all_series["region_category"], all_series["region_code"])])
+
+
+def series_of(indicator_ids: list[int] | None = None):
+    """The series of the municipality and its references, named; None: every indicator (only the brief
+    needs them all, and it is built only when downloaded)."""
+    frame = data.get(page_data.observations, list(labels), indicator_ids, year)
+    return frame.assign(alue=[labels.get((c, k), k) for c, k in zip(frame["region_category"], frame["region_code"])])
+
 
 # ---- summary
 st.header(t("kunta.summary"))
@@ -57,12 +63,13 @@ brief_sections = []
 # Lazy tabs: only the open goal's tables and figures are built and sent (all four made the page the slowest).
 tabs = st.tabs([f"{t('goal', n=g.goal_id)}: {md(g.short_fi)}" for g in plan["goals"].itertuples()], key="kunta_goal",
                on_change="rerun")
+every_shown = display_table(table, ["vs_area", "vs_hva", "vs_country"])  # once; each goal takes its rows
 for tab, goal in zip(tabs, plan["goals"].itertuples()):
-    goal_rows = table[table["goals"].map(lambda g: goal.goal_id in list(g))]
-    shown = display_table(goal_rows, ["vs_area", "vs_hva", "vs_country"])
+    in_goal = table["goals"].map(lambda g: goal.goal_id in list(g)).to_numpy()
+    goal_rows, shown = table[in_goal], every_shown[in_goal].reset_index(drop=True)
     brief_sections.append(BriefSection(f"{t('goal', n=goal.goal_id)}: {goal.title_fi}",
                                        shown.drop(columns=[t("table.col_direction"), t("table.col_change_window")]),
-                                       lambda rows=goal_rows: sparks_for(rows, all_series, "KUNTA", code),
+                                       lambda rows=goal_rows: sparks_for(rows, series_of(), "KUNTA", code),
                                        spark_label=t("col_trend"),
                                        source=t("table.source") + (t("table.demo_suffix") if is_demo else "")))
     if not tab.open:
@@ -74,16 +81,16 @@ for tab, goal in zip(tabs, plan["goals"].itertuples()):
         panels = [(int(r.indicator_id), r.title_fi, r.unit or "", int(r.decimals) if pd.notna(r.decimals) else 1)
                   for r in moving.itertuples()]
         if panels:
+            panel_series = series_of(sorted(p[0] for p in panels))
             st.subheader(t("kunta.small_multiples"))
-            st.html(SMALL_MULTIPLES_CSS + small_multiples_html(
-                all_series[all_series["indicator_id"].isin([p[0] for p in panels])], panels, name, context["hva_name"]))
+            st.html(SMALL_MULTIPLES_CSS + small_multiples_html(panel_series, panels, name, context["hva_name"]))
             st.caption(t("kunta.small_multiples_caption", name=md(name), hva=md(context["hva_name"])))
             source_caption(goal_rows)
             options = [p[0] for p in panels]
             titles = {p[0]: p[1] for p in panels}
             chosen = st.selectbox(t("kunta.detail_chart"), options, format_func=lambda i: titles[i], key=f"chart_{goal.goal_id}")
             row = goal_rows[goal_rows["indicator_id"] == chosen].iloc[0]
-            series = all_series[all_series["indicator_id"] == chosen]
+            series = panel_series[panel_series["indicator_id"] == chosen]
             decimals = int(row["decimals"]) if pd.notna(row["decimals"]) else 1
             first_year, last_year = int(series["year"].min()), int(series["year"].max())
             st.plotly_chart(line_chart(series, "year", "value", "alue", f"{row['title_fi']}, {first_year}–{last_year}",
@@ -99,11 +106,12 @@ for tab, goal in zip(tabs, plan["goals"].itertuples()):
                                               for c in wide.columns if c != year_col}), t("kunta.as_table"))
                     download_buttons(wide, t("kunta.file_series", name=name, indicator=chosen), key=f"kunta_series_{goal.goal_id}")
 st.caption(t("kunta.all_indicators", name=md(name)))
-download_buttons(display_table(table, ["vs_area", "vs_hva", "vs_country"]), t("kunta.file_indicators", name=name))
+download_buttons(every_shown, t("kunta.file_indicators", name=name))
 
 # ---- actions
 st.header(t("kunta.actions"))
-own_actions = data.get(municipality.municipality_actions, code, status_year())
+own_actions = municipality.actions_of(plan, data.get(page_data.action_status, status_year()),
+                                      data.get(page_data.plan_actions, status_year()), code)
 mine = own_actions["actions"]
 levels = plan["levels"].set_index("level_id")["short_fi"]
 col_goal, col_level, col_action, col_responsible, col_status, col_date = (

@@ -43,7 +43,7 @@ table = data.get(page_data.region_indicator_table, "PALVELUALUE", area, year_max
                  references=context["references"])
 codes = list(mine["member_code"])
 names = dict(zip(mine["member_code"], mine["member_name"]))
-obs = data.get(page_data.observations, [("KUNTA", c) for c in codes] + [("PALVELUALUE", area)], None, year)
+members_and_area = [("KUNTA", c) for c in codes] + [("PALVELUALUE", area)]
 estimates = data.get(area_model.rollup_flags, area, year)
 table = table.merge(estimates, on="indicator_id", how="left")
 
@@ -58,17 +58,17 @@ brief_sections = []
 col_indicator, col_unit, col_latest = t("col_indicator"), t("col_unit"), t("col_latest")
 col_calc, col_area = t("area.col_calculation"), t("area.col_area")
 calc_estimate, calc_counts = t("area.calc_estimate"), t("area.calc_counts")
-latest = obs[obs["region_category"] == "KUNTA"].dropna(subset=["value"]).sort_values("year")
-latest = latest.groupby(["indicator_id", "region_code"]).tail(1)
+latest = data.get(page_data.latest_values, [("KUNTA", c) for c in codes], year).pivot_table(
+    index="indicator_id", columns="region_code", values="value")  # once; each theme takes its rows
+every_shown = display_table(table, ["vs_hva", "vs_country"])  # once; each theme takes its rows
 for theme_name, themes in themes_of_area:
-    rows = table[table["theme"].isin(list(themes))]
+    in_theme = table["theme"].isin(list(themes)).to_numpy()
+    rows, shown = table[in_theme], every_shown[in_theme].reset_index(drop=True)
     if rows.empty:
         continue
     st.header(md(theme_name))
-    shown = display_table(rows, ["vs_hva", "vs_country"])
     shown.insert(1, col_calc, [calc_estimate if e else calc_counts for e in rows["area_estimate"].fillna(False)])
-    wide = latest[latest["indicator_id"].isin(rows["indicator_id"])].pivot_table(index="indicator_id", columns="region_code", values="value")
-    wide = wide.reindex(rows["indicator_id"])
+    wide = latest.reindex(rows["indicator_id"])
     side = shown.drop(columns=[t("table.col_direction"), t("table.col_change_window"), col_calc]).rename(
         columns={col_latest: col_area})
     side[col_indicator] = [with_unit(i, u) for i, u in zip(side[col_indicator], side.pop(col_unit))]
@@ -85,12 +85,15 @@ for theme_name, themes in themes_of_area:
         st.caption(t("area_demo_weights"))
     source_caption(rows)
     brief_sections.append(BriefSection(theme_name, side,
-                                       lambda rows=rows: sparks_for(rows, obs, "PALVELUALUE", area),
+                                       # the series are read only when the brief is built
+                                       lambda rows=rows: sparks_for(
+                                           rows, data.get(page_data.observations, members_and_area, None, year),
+                                           "PALVELUALUE", area),
                                        spark_label=t("area.spark_label"),
                                        source=t("table.source") + (t("table.demo_suffix") if is_demo else "")))
 
 st.caption(t("area.rollup_caption"))
-download_buttons(display_table(table, ["vs_hva", "vs_country"]), t("area.file_indicators", name=area_name))
+download_buttons(every_shown, t("area.file_indicators", name=area_name))
 
 st.header(t("area.progress"))
 plan = data.get(page_data.plan)

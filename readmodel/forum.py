@@ -10,7 +10,8 @@
   opens the meeting for preparation.
 - `since_last_forum(con, region_key, today)`: the changes (readmodel/changes.py) between the last
   kuntafoorumi's snapshot and the data now, for one region, as sentences with names in the reader's
-  language (made when read, from the stored facts).
+  language (made when read, from the stored facts). Pages read `changes_since_last_forum` (every region,
+  cached once) and take one region's part with `for_region`.
 
     python -m data_sources forum due [--today 2026-12-03]
     python -m data_sources forum prepare --meeting KF-2027-1
@@ -235,16 +236,32 @@ def baseline(con, today: date | None = None, kind: str | None = None) -> dict | 
             "payload": json.loads(payload) if payload else changes.picture(con)}
 
 
-def since_last_forum(con, region_key: str = changes.HVA_KEY, today: date | None = None) -> dict | None:
-    """{"meeting_id", "title", "date", "changes": records, "lines": [{"section", "kind", "text"}]} or None."""
+def changes_since_last_forum(con, today: date | None = None) -> dict | None:
+    """Every region's changes since the last review meeting, once per database version: {"meeting_id",
+    "title", "date", "kind", "since_word", "changes": records, "names"} or None. The whole picture is read
+    and compared once; `for_region` then picks one region's part (a page switching municipalities pays
+    only that)."""
     base = baseline(con, today)
     if base is None:
         return None
-    now = changes.picture(con)
-    records = changes.for_region(changes.diff(base["payload"], now), region_key)
     return {"meeting_id": base["meeting_id"], "title": base["title"], "date": base["date"], "kind": base["kind"],
-            "since_word": since_word(base["kind"]), "changes": records,
-            "lines": changes.lines(records, changes.names(con), group_regions=region_key == changes.HVA_KEY)}
+            "since_word": since_word(base["kind"]), "changes": changes.diff(base["payload"], changes.picture(con)),
+            "names": changes.names(con)}
+
+
+def for_region(everything: dict | None, region_key: str = changes.HVA_KEY) -> dict | None:
+    """One region's part of changes_since_last_forum, with its sentences in the reader's language:
+    {"meeting_id", "title", "date", "kind", "since_word", "changes", "lines": [{"section", "kind", "text"}]}."""
+    if everything is None:
+        return None
+    records = changes.for_region(everything["changes"], region_key)
+    return {**{k: v for k, v in everything.items() if k != "names"}, "changes": records,
+            "lines": changes.lines(records, everything["names"], group_regions=region_key == changes.HVA_KEY)}
+
+
+def since_last_forum(con, region_key: str = changes.HVA_KEY, today: date | None = None) -> dict | None:
+    """for_region(changes_since_last_forum(con, today), region_key)."""
+    return for_region(changes_since_last_forum(con, today), region_key)
 
 
 def _cmd_due(args) -> int:

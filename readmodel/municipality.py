@@ -44,9 +44,13 @@ def municipality_actions(con, code: str, status_year_max: int | None = None) -> 
     """Every action of the plan for one municipality: where it answers for the action (tracked), its own status,
     source and date; elsewhere the action's own status over its owners and its unit ("HVA: kyllä"). The
     municipality's own actions first; counts over those."""
-    plan = page_data.plan(con)
     matrix = page_data.action_status(con, status_year_max)
-    rows = page_data.plan_actions(con, status_year_max, matrix)
+    return actions_of(page_data.plan(con), matrix, page_data.plan_actions(con, status_year_max, matrix), code)
+
+
+def actions_of(plan: dict, matrix, rows, code: str) -> dict:
+    """municipality_actions from the county-wide frames (page_data.plan, action_status, plan_actions), which a
+    page reads once for every municipality: switching municipalities then costs only this selection."""
     own = matrix[matrix["municipality_code"] == code][["action_id", "status", "date", "source"]]
     mine = rows[["action_id", "status", "date", "source", "unit_text", "owners"]].rename(
         columns={"status": "action_status", "date": "action_date", "source": "action_source"})

@@ -41,7 +41,7 @@ def _clean(value):
 def compute_payload(con, year_max: int | None = None, only: list[str] | None = None) -> dict:
     """The picture as the pages compute it now (read-only connection). `only`: region keys
     (HVA_KEY, municipality codes) to compute indicators for — the pages' diffs need one."""
-    hva, country = page_data.hva_and_country(con)
+    hva, _ = page_data.hva_and_country(con)
     regions = {HVA_KEY: hva}
     for code in page_data.municipalities(con)["code"]:
         regions[str(code)] = ("KUNTA", str(code))
@@ -49,15 +49,15 @@ def compute_payload(con, year_max: int | None = None, only: list[str] | None = N
     for key, (category, code) in regions.items():
         if only is not None and key not in only:
             continue
-        table = page_data.region_indicator_table(con, category, code, year_max=year_max,
-                                                 references=[("vs_country", *country)])
-        table = table.dropna(subset=["year"])
+        table = page_data.latest_and_trend(con, category, code, year_max)
         indicators[key] = {
             str(int(r.indicator_id)): {"year": int(r.year), "value": _clean(r.value),
                                        "trend": _clean(r.trend_class) if isinstance(r.trend_class, str) else None}
             for r in table.itertuples()
         }
     matrix = page_data.action_status(con, year_max)
+    if only is not None and HVA_KEY not in only:  # a municipality's diff compares its own actions only
+        matrix = matrix[matrix["municipality_code"].astype(str).isin(only)]
     actions: dict[str, dict[str, str]] = {}
     for r in matrix.itertuples():
         actions.setdefault(str(r.action_id), {})[str(r.municipality_code)] = str(r.status)

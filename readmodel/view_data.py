@@ -110,7 +110,7 @@ def snapshot_diff(con, snapshot_id: int, region: str = snap.HVA_KEY, year_max: i
         return None
     new = snap.compute_payload(con, year_max, only=[region])
     changes = snap.diff(old, new, region)
-    titles = dict(zip(page_data.indicators(con)["id"].astype(int), page_data.indicators(con)["title_fi"]))
+    titles = dict(con.execute("SELECT id, title_fi FROM indicator").fetchall())
     actions = dict(con.execute("SELECT action_id, text_fi FROM action").fetchall())
     names = dict(con.execute("SELECT code, name_fi FROM region WHERE category = 'KUNTA'").fetchall())
     indicator, before, now = t("followup.snapshot_indicator"), t("followup.snapshot_before"), t("followup.snapshot_now")

@@ -24,7 +24,7 @@ VISIBLE = 6  # sentences per section before "näytä kaikki"
 
 def changes_since_forum(region_key: str, label: str) -> None:
     """'Muutokset edellisen kuntafoorumin jälkeen' for one region (HVA_KEY or a municipality code)."""
-    since = data.get(forum.since_last_forum, region_key, local_today())
+    since = forum.for_region(data.get(forum.changes_since_last_forum, local_today()), region_key)
     if since is None:
         st.caption(t("forum.no_baseline"))
         return

@@ -40,7 +40,10 @@ def display_table(table: pd.DataFrame, comparisons: list[str]) -> pd.DataFrame:
     no_trend, no_direction = f"· {t('table.no_trend')}", t("table.direction.none")
     directions = {code: t(key) for code, key in DIRECTION_KEYS.items()}
     rows = []
-    for _, r in table.iterrows():
+    used = ["title_fi", "value", "decimals", "unit", "year", "trend_arrow", "trend_class", "trend_label",
+            "change_window", "window_start_year", "direction", *comparisons]
+    # plain dicts of the used columns: iterrows built a Series per row (most of a page's time)
+    for r in table[[c for c in used if c in table.columns]].to_dict("records"):
         decimals = int(r["decimals"]) if pd.notna(r.get("decimals")) else 1
         has_value = pd.notna(r.get("value"))
         row = {

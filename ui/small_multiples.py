@@ -42,8 +42,7 @@ def _line_key(kind: str) -> str:
 
 
 def _points(part: pd.DataFrame) -> list[tuple[int, float]]:
-    part = part.dropna(subset=["value"]).sort_values("year")
-    return [(int(y), float(v)) for y, v in zip(part["year"], part["value"])]
+    return sorted((int(y), float(v)) for y, v in zip(part["year"], part["value"]) if pd.notna(v))
 
 
 def _panel(title: str, unit: str, decimals: int, lines: list[tuple[str, str, list[tuple[int, float]]]]) -> str:
