@@ -1,4 +1,5 @@
 """Kunta — one municipality against its service-discussion area, the HVA and koko maa."""
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -64,8 +65,9 @@ brief_sections = []
 tabs = st.tabs([f"{t('goal', n=g.goal_id)}: {md(g.short_fi)}" for g in plan["goals"].itertuples()], key="kunta_goal",
                on_change="rerun")
 every_shown = display_table(table, ["vs_area", "vs_hva", "vs_country"])  # once; each goal takes its rows
+goals_of_row = [set(g) for g in table["goals"]]
 for tab, goal in zip(tabs, plan["goals"].itertuples()):
-    in_goal = table["goals"].map(lambda g: goal.goal_id in list(g)).to_numpy()
+    in_goal = np.array([goal.goal_id in g for g in goals_of_row], dtype=bool)
     goal_rows, shown = table[in_goal], every_shown[in_goal].reset_index(drop=True)
     brief_sections.append(BriefSection(f"{t('goal', n=goal.goal_id)}: {goal.title_fi}",
                                        shown.drop(columns=[t("table.col_direction"), t("table.col_change_window")]),

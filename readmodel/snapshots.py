@@ -92,9 +92,20 @@ def list_snapshots(con):
     return con.execute("SELECT snapshot_id, name, created_at FROM snapshot ORDER BY created_at DESC, snapshot_id DESC").df()
 
 
-def load_payload(con, snapshot_id: int) -> dict | None:
-    row = con.execute("SELECT payload FROM snapshot WHERE snapshot_id = ?", [int(snapshot_id)]).fetchone()
-    return json.loads(row[0]) if row else None
+def load_payload(con, snapshot_id: int, region: str | None = None) -> dict | None:
+    """A saved payload; `region`: only what diff() reads for that region (its indicators, and the actions),
+    picked out by DuckDB - a national payload is 0,6 MB of JSON, and parsing all of it took longer than the
+    rest of a municipality's diff."""
+    if region is None:
+        row = con.execute("SELECT payload FROM snapshot WHERE snapshot_id = ?", [int(snapshot_id)]).fetchone()
+        return json.loads(row[0]) if row else None
+    member = json.dumps(str(region))  # a JSON path member in double quotes: any code is safe in it
+    row = con.execute("SELECT json_extract(payload, ?), json_extract(payload, '$.actions') FROM snapshot "
+                      "WHERE snapshot_id = ?", [f"$.indicators.{member}", int(snapshot_id)]).fetchone()
+    if row is None:
+        return None
+    return {"indicators": {str(region): json.loads(row[0]) if row[0] else {}},
+            "actions": json.loads(row[1]) if row[1] else {}}
 
 
 def diff(old: dict, new: dict, region: str = HVA_KEY, municipalities: list[str] | None = None) -> dict:

@@ -105,7 +105,7 @@ def snapshot_list(con) -> pd.DataFrame:
 
 def snapshot_diff(con, snapshot_id: int, region: str = snap.HVA_KEY, year_max: int | None = None) -> dict | None:
     """What changed since a saved snapshot, with indicator titles and action texts resolved."""
-    old = snap.load_payload(con, snapshot_id)
+    old = snap.load_payload(con, snapshot_id, region)
     if old is None:
         return None
     new = snap.compute_payload(con, year_max, only=[region])
