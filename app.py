@@ -4,6 +4,8 @@
 """
 from __future__ import annotations
 
+import gc
+
 import streamlit as st
 
 import readmodel  # noqa: F401  (the app's composition root: registers the stored page data with the store)
@@ -88,3 +90,16 @@ with st.sidebar:
 
 page.run()
 footer()
+
+
+@st.cache_resource(show_spinner=False)
+def _freeze_long_lived(page_path: str) -> None:
+    """Once per page and server process, after its first run: what the process holds then (modules, plotly's
+    validators, the caches' frames) moves out of the garbage collector's sight. Without it every automatic full
+    collection walked that heap - at national scale a pause of a tenth of a second or more inside a page run,
+    and every other reader waited for it (issue 17). Garbage is collected first, so nothing dead is kept."""
+    gc.collect()
+    gc.freeze()
+
+
+_freeze_long_lived(page.url_path)
