@@ -365,8 +365,16 @@ def app_stage(db: Path, tgts: list[dict], a) -> dict:
     page), then one session browsing Kunta through the own municipalities, then the readers."""
     out: dict = {"pages": {}}
     for x in (x for x in tgts if x["script"]):
-        with serve(x["script"], db) as (url, _proc), browser() as driver:
-            out["pages"][x["name"]] = warm_widget(driver, f"{url}/{x['path']}", x, a.warm, a.widget, a.timeout)
+        with serve(x["script"], db) as (url, _proc):
+            with browser() as driver:
+                out["pages"][x["name"]] = warm_widget(driver, f"{url}/{x['path']}", x, a.warm, a.widget, a.timeout)
+            if a.readers and x["name"] == REFERENCE:
+                # The same readers on the baseline page: how much of the app's figure the machine alone makes
+                # (n Chromium processes and one server on the same cores), measured in the same run.
+                out["baseline_readers_1"] = readers(f"{url}/{x['path']}", x, 1, a.reader_changes, a.timeout)
+                out["baseline_readers_n"] = readers(f"{url}/{x['path']}", x, a.readers, a.reader_changes,
+                                                    a.timeout * 3)
+                log(f"baseline readers: {out['baseline_readers_1']} / {out['baseline_readers_n']}")
     pages = [x for x in tgts if not x["script"]]
     if not pages:
         return out
@@ -460,6 +468,11 @@ def section(r: dict) -> str:
         L.append(f"Readers on {app['readers_page']}: 1 reader p95 {_f(one['p95'])} s (median {_f(one['median'])}); "
                  f"{many['readers']} readers p95 {_f(many['p95'])} s (median {_f(many['median'])}) = "
                  f"{_f(_ratio(many['p95'], one['p95']))}× (goal ≤ 3×); load after {many['load']}"
+                 + (f"; errors: {'; '.join(many['errors'])[:200]}" if many["errors"] else "") + ".")
+    if "baseline_readers_n" in app:
+        one, many = app["baseline_readers_1"], app["baseline_readers_n"]
+        L.append(f"The same readers on the baseline page ({REFERENCE}, no app code): 1 reader p95 {_f(one['p95'])} s; "
+                 f"{many['readers']} readers p95 {_f(many['p95'])} s = {_f(_ratio(many['p95'], one['p95']))}×"
                  + (f"; errors: {'; '.join(many['errors'])[:200]}" if many["errors"] else "") + ".")
     return "\n".join(L) + "\n"
 

@@ -27,36 +27,50 @@ def refresh(con: duckdb.DuckDBPyConnection) -> dict:
 
 
 def _refresh(con: duckdb.DuckDBPyConnection) -> dict:
+    inputs = _statistics_inputs(con)
+    # A load that left the statistics as they were (a survey, an action status, the plan's texts) keeps the
+    # series and indicator tables, the costly part: only what reads the actions is recomputed.
+    keep = STATISTICS_TABLES if _stored_inputs(con) == inputs and _have(con, STATISTICS_TABLES) else ()
     for table in TABLES:
-        con.execute(f"DROP TABLE IF EXISTS {table}")
+        if table not in keep:
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+    con.execute("DELETE FROM meta WHERE key = ?", [INPUTS_KEY])
     min_year, max_year = con.execute("SELECT min(year), max(year) FROM observation").fetchone()
     if max_year is None:
         return {}  # an empty database: pages compute live, which is instant on no data
-    con.execute(
-        f"""CREATE TABLE pre_series AS SELECT o.* FROM ({SERIES_SQL}) o
-            JOIN indicator i ON i.id = o.indicator_id
-            JOIN ({DEPLOYMENT_REGION_SQL}) r ON r.category = o.region_category AND r.code = o.region_code
-            ORDER BY o.region_category, o.region_code, o.indicator_id, o.gender, o.year"""
-    )
     inds = page_data.indicators(con)
     regs = page_data.deployment_regions(con)
-    pairs = mexport.default_pairs(regs, page_data.members(con))
-    obs = con.execute("SELECT s.* FROM pre_series s JOIN indicator i ON i.id = s.indicator_id AND i.in_catalogue").df()
-    table = mexport.indicator_table(obs, inds, pairs)
+    if keep:
+        pairs = con.execute("SELECT * FROM pre_pair").df()
+        table = con.execute("SELECT * FROM pre_indicator").df()
+    else:
+        con.execute(
+            f"""CREATE TABLE pre_series AS SELECT o.* FROM ({SERIES_SQL}) o
+                JOIN indicator i ON i.id = o.indicator_id
+                JOIN ({DEPLOYMENT_REGION_SQL}) r ON r.category = o.region_category AND r.code = o.region_code
+                ORDER BY o.region_category, o.region_code, o.indicator_id, o.gender, o.year"""
+        )
+        pairs = mexport.default_pairs(regs, page_data.members(con))
+        obs = con.execute(
+            "SELECT s.* FROM pre_series s JOIN indicator i ON i.id = s.indicator_id AND i.in_catalogue").df()
+        table = mexport.indicator_table(obs, inds, pairs)
     matrix = page_data.action_status(con, None)
-    picture = page_data.tilannekuva_of(con, table, matrix=matrix)
+    plan = page_data.plan(con)
+    plan_rows = followup.action_rows(matrix, plan["actions"])  # once: three of the tables below count from it
+    picture = page_data.tilannekuva_of(con, table, matrix=matrix, plan_rows=plan_rows)
     keys = regs[["category", "code"]].rename(columns={"category": "region_category", "code": "region_code"})
     # goal_status counts every catalogue indicator of a region, those without data too.
     every_indicator = keys.merge(inds.rename(columns={"id": "indicator_id"})[["indicator_id", "goals"]], how="cross")
     totals = table[table["gender"] == "total"].drop(columns=["gender"])
     every_indicator = every_indicator.merge(totals, on=["region_category", "region_code", "indicator_id"], how="left")
-    goal_status = page_data.goal_rows(con, every_indicator.assign(gender="total"), matrix, keys)
+    goal_status = page_data.goal_rows(con, every_indicator.assign(gender="total"), matrix, keys, plan_rows=plan_rows)
     tracked = page_data.tracked_actions(con)
-    for name, frame in (("pre_indicator", table), ("pre_pair", pairs), ("pre_action_status", matrix),
+    stored = () if keep else (("pre_indicator", table), ("pre_pair", pairs))
+    for name, frame in (*stored, ("pre_action_status", matrix),
                         ("pre_completion", goals.action_completion(matrix)),
-                        ("pre_goal_level", goals.goal_level_completion(matrix, page_data.plan(con)["actions"], tracked)),
+                        ("pre_goal_level", goals.goal_level_completion(matrix, plan["actions"], tracked)),
                         ("pre_goal", goal_status),
-                        ("pre_actions", _typed(followup.action_rows(matrix, page_data.plan(con)["actions"]))),
+                        ("pre_actions", _typed(plan_rows)),
                         ("pre_export_indicators", picture["indicators"]), ("pre_export_goals", picture["goals"])):
         _store(con, name, frame)
     _store(con, "pre_summary", _summaries(regs, inds, totals, pairs, goal_status))
@@ -64,7 +78,37 @@ def _refresh(con: duckdb.DuckDBPyConnection) -> dict:
             "regions": [[c, k] for c, k in zip(regs["category"], regs["code"])],  # the same rows as pre_series
             "demo_share": page_data.count_demo_share(con)}
     con.execute("INSERT INTO meta VALUES (?, ?)", [META_KEY, json.dumps(info)])
-    return {"series_rows": con.execute("SELECT count(*) FROM pre_series").fetchone()[0], "indicator_rows": len(table)}
+    con.execute("INSERT INTO meta VALUES (?, ?)", [INPUTS_KEY, inputs])
+    return {"series_rows": con.execute("SELECT count(*) FROM pre_series").fetchone()[0], "indicator_rows": len(table),
+            "statistics_kept": bool(keep)}
+
+
+# What pre_series, pre_indicator and pre_pair are computed from: the statistics, the catalogue, the regions.
+STATISTICS_TABLES = ("pre_series", "pre_indicator", "pre_pair")
+STATISTICS_INPUTS = ("observation", "derived_observation", "indicator", "indicator_goal", "region", "region_member")
+# Not under derived: - a load deletes those keys when it begins, and this one must outlive that to be compared.
+INPUTS_KEY = "page_data_statistics_inputs"
+
+
+def _statistics_inputs(con: duckdb.DuckDBPyConnection) -> str:
+    """A digest of every row of the statistics tables and of the code: equal digests, equal series and indicator
+    tables. DuckDB hashes the rows in one parallel scan (order-free: XOR of row hashes, with the row count)."""
+    parts = [FINGERPRINT]
+    for name in STATISTICS_INPUTS:
+        count, digest = con.execute(f"SELECT count(*), bit_xor(hash(t)) FROM {name} t").fetchone()
+        parts.append(f"{name}:{count}:{digest}")
+    return "|".join(parts)
+
+
+def _stored_inputs(con: duckdb.DuckDBPyConnection) -> str | None:
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [INPUTS_KEY]).fetchone()
+    return row[0] if row else None
+
+
+def _have(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> bool:
+    found = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+                                       "AND schema_name = current_schema()").fetchall()}
+    return set(tables) <= found
 
 
 def _summaries(regs: pd.DataFrame, inds: pd.DataFrame, totals: pd.DataFrame, pairs: pd.DataFrame,

@@ -268,14 +268,16 @@ def goal_status(con, category: str, code: str, year_max: int | None = None,
     return out.drop(columns=["region_category", "region_code"])
 
 
-def goal_rows(con, table: pd.DataFrame, matrix: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
+def goal_rows(con, table: pd.DataFrame, matrix: pd.DataFrame, keys: pd.DataFrame,
+              plan_rows: pd.DataFrame | None = None) -> pd.DataFrame:
     """goal_status of the regions in `keys` (region_category, region_code) at once. table: their
-    region_indicator_table rows (every catalogue indicator) with region keys and gender 'total'."""
+    region_indicator_table rows (every catalogue indicator) with region keys and gender 'total'.
+    plan_rows: followup.action_rows(matrix, …) when the caller has it (it is the costly part)."""
     p = plan(con)
     rm = mexport.region_municipalities(regions(con), members(con)).merge(keys, on=mexport.REGION_KEYS)
     return mexport.goal_table(table.drop(columns="goals"), indicators(con), matrix, p["actions"],
                               tracked_actions(con), rm, p["goals"], keys,
-                              plan_rows=followup.action_rows(matrix, p["actions"]))
+                              plan_rows=followup.action_rows(matrix, p["actions"]) if plan_rows is None else plan_rows)
 
 
 def region_summary(con, category: str, code: str, year_max: int | None = None,
@@ -304,16 +306,16 @@ def tilannekuva(con, year_max: int | None = None) -> dict[str, pd.DataFrame]:
 
 
 def tilannekuva_of(con, table: pd.DataFrame, year_max: int | None = None,
-                   matrix: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+                   matrix: pd.DataFrame | None = None, plan_rows: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """The export-shaped picture from an indicator_table of every deployment region (and the action
-    status matrix of the same year limit, when the caller has it)."""
+    status matrix of the same year limit and its followup.action_rows, when the caller has them)."""
     inds = indicators(con)
     regs = deployment_regions(con)
     mem = members(con)
     p = plan(con)
     keys = regs.rename(columns={"category": "region_category", "code": "region_code"})
     matrix = action_status(con, year_max) if matrix is None else matrix
-    actions = followup.action_rows(matrix, p["actions"])
+    actions = followup.action_rows(matrix, p["actions"]) if plan_rows is None else plan_rows
     goal_rows = mexport.goal_table(table, inds, matrix, p["actions"], tracked_actions(con),
                                    mexport.region_municipalities(regs, mem), p["goals"], keys, plan_rows=actions)
     ind, g = mexport.export_frames(table, goal_rows, regs, inds, p["goals"])

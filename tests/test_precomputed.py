@@ -152,3 +152,41 @@ def test_an_empty_database_stores_nothing_and_pages_compute_live(tmp_path):
 def test_every_stored_table_exists_after_a_load(demo_db, table):
     with connect_read(demo_db) as con:
         assert con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] > 0
+
+
+def _stored_tables(path) -> dict[str, pd.DataFrame]:
+    with connect_read(path) as con:
+        return {name: con.execute(f"SELECT * FROM {name}").df() for name in precomputed.TABLES}
+
+
+def test_a_load_that_leaves_the_statistics_keeps_their_tables_and_stores_what_a_full_recompute_would(fresh_db, tmp_path):
+    from data_sources.action_status import record_status
+
+    with mock.patch.object(derive.mexport, "indicator_table", side_effect=AssertionError("recomputed")):
+        record_status("J-1-1", "749", "kyllä", date.today().isoformat(), by="testi", db=fresh_db)
+    partial = _stored_tables(fresh_db)
+    with connect_read(fresh_db) as con:
+        assert precomputed.state(con) is not None
+        statuses = page_data.action_status(con)
+    assert statuses[(statuses["action_id"] == "J-1-1") & (statuses["municipality_code"] == "749")]["status"].item() == "kyllä"
+
+    whole = tmp_path / "whole.duckdb"
+    whole.write_bytes(fresh_db.read_bytes())
+    with writing("test", path=whole, derive=[]) as load:
+        load.con.execute("DELETE FROM meta WHERE key = ?", [derive.INPUTS_KEY])
+        assert derive.refresh(load.con)["statistics_kept"] is False
+    for name, frame in _stored_tables(whole).items():
+        pd.testing.assert_frame_equal(partial[name], frame, check_dtype=False, obj=name)
+
+
+def test_a_load_that_changes_a_statistic_recomputes_the_indicator_tables(fresh_db):
+    calls = []
+    real = derive.mexport.indicator_table
+    with mock.patch.object(derive.mexport, "indicator_table", lambda *a, **k: calls.append(1) or real(*a, **k)):
+        with writing("test", path=fresh_db) as load:
+            load.con.execute("UPDATE observation SET value = value + 1 WHERE region_code = '749' AND indicator_id = "
+                             "(SELECT min(indicator_id) FROM observation WHERE region_code = '749')")
+    assert calls == [1]
+    with connect_read(fresh_db) as con:
+        assert precomputed.state(con) is not None
+        assert_same(*fast_and_live(lambda: page_data.region_indicator_table(con, "KUNTA", "749")))
