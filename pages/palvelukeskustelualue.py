@@ -4,7 +4,7 @@ import streamlit as st
 
 from common.format import fi_number, with_unit
 from readmodel import area as area_model
-from readmodel import page_data
+from readmodel import latest, page_data
 from readmodel.rules import STATUS_SYMBOL
 from ui import data
 from documents.brief import BriefSection, build_brief, sparks_for
@@ -58,7 +58,7 @@ brief_sections = []
 col_indicator, col_unit, col_latest = t("col_indicator"), t("col_unit"), t("col_latest")
 col_calc, col_area = t("area.col_calculation"), t("area.col_area")
 calc_estimate, calc_counts = t("area.calc_estimate"), t("area.calc_counts")
-latest = data.get(page_data.latest_values, [("KUNTA", c) for c in codes], year).pivot_table(
+latest_by_member = data.get(latest.latest_values, [("KUNTA", c) for c in codes], year).pivot_table(
     index="indicator_id", columns="region_code", values="value")  # once; each theme takes its rows
 every_shown = display_table(table, ["vs_hva", "vs_country"])  # once; each theme takes its rows
 for theme_name, themes in themes_of_area:
@@ -68,7 +68,7 @@ for theme_name, themes in themes_of_area:
         continue
     st.header(md(theme_name))
     shown.insert(1, col_calc, [calc_estimate if e else calc_counts for e in rows["area_estimate"].fillna(False)])
-    wide = latest.reindex(rows["indicator_id"])
+    wide = latest_by_member.reindex(rows["indicator_id"])
     side = shown.drop(columns=[t("table.col_direction"), t("table.col_change_window"), col_calc]).rename(
         columns={col_latest: col_area})
     side[col_indicator] = [with_unit(i, u) for i, u in zip(side[col_indicator], side.pop(col_unit))]

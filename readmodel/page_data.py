@@ -116,23 +116,6 @@ def observations(con, regions_list: list[tuple[str, str]], indicator_ids: list[i
     return arrow_frame(con, sql + " ORDER BY indicator_id, region_category, region_code, year", params)
 
 
-def latest_values(con, regions_list: list[tuple[str, str]], year_max: int | None = None,
-                  gender: str = "total") -> pd.DataFrame:
-    """Each region's latest value per indicator (indicator_id, region_category, region_code, year, value):
-    what a side-by-side table needs, without reading and sending the whole series."""
-    columns = ["indicator_id", "region_category", "region_code", "year", "value"]
-    if not regions_list:
-        return pd.DataFrame(columns=columns)
-    source = "pre_series" if _precomputed_series(con, regions_list) else "indicator_values"
-    sql = f"""SELECT indicator_id, region_category, region_code, max(year) AS year, arg_max(value, year) AS value
-              FROM {source} v
-              JOIN (SELECT unnest(?::TEXT[]) AS category, unnest(?::TEXT[]) AS code) w
-                ON w.category = v.region_category AND w.code = v.region_code
-              WHERE v.gender = ? AND v.year <= ? AND v.value IS NOT NULL
-              GROUP BY ALL ORDER BY indicator_id, region_category, region_code"""
-    return arrow_frame(con, sql, [[r[0] for r in regions_list], [r[1] for r in regions_list], gender, year_max or 9999])
-
-
 def _precomputed_series(con, regions_list: list[tuple[str, str]] | None) -> bool:
     current = precomputed.state(con)
     return current is not None and regions_list is not None and current.has_regions(regions_list)
@@ -202,21 +185,6 @@ def region_indicator_table(con, category: str, code: str, year_max: int | None =
     else:
         table, references = table
     return shape_region_table(table, inds, references)
-
-
-def latest_and_trend(con, category: str, code: str, year_max: int | None = None) -> pd.DataFrame:
-    """indicator_id, year, value, trend_class of one region's catalogue indicators (gender total) that have a
-    year: what a snapshot keeps. From the stored table when it answers (a few ms; the whole region table took
-    40 ms at national scale, on every municipality a page compared with a snapshot)."""
-    current = precomputed.state(con)  # codes and numbers only: the stored rows serve every language
-    if current is not None and current.covers(year_max) and (category, code) in current.regions:
-        return con.execute(
-            """SELECT p.indicator_id, p.year, p.value, p.trend_class FROM pre_indicator p
-               JOIN indicator i ON i.id = p.indicator_id AND i.in_catalogue
-               WHERE p.gender = 'total' AND p.region_category = ? AND p.region_code = ? AND p.year IS NOT NULL
-               ORDER BY p.indicator_id""", [category, code]).df()
-    table = region_indicator_table(con, category, code, year_max=year_max)
-    return table.dropna(subset=["year"])[["indicator_id", "year", "value", "trend_class"]]
 
 
 def shape_region_table(table: pd.DataFrame, inds: pd.DataFrame,

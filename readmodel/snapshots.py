@@ -16,7 +16,7 @@ from pathlib import Path
 
 from common.clock import db_timestamp
 from common.i18n import t
-from readmodel import page_data
+from readmodel import latest, page_data
 from store.config import db_path
 from store.warehouse import connect_read, writing
 
@@ -49,7 +49,7 @@ def compute_payload(con, year_max: int | None = None, only: list[str] | None = N
     for key, (category, code) in regions.items():
         if only is not None and key not in only:
             continue
-        table = page_data.latest_and_trend(con, category, code, year_max)
+        table = latest.latest_and_trend(con, category, code, year_max)
         indicators[key] = {
             str(int(r.indicator_id)): {"year": int(r.year), "value": _clean(r.value),
                                        "trend": _clean(r.trend_class) if isinstance(r.trend_class, str) else None}
