@@ -86,7 +86,7 @@ def _refresh(con: duckdb.DuckDBPyConnection) -> dict:
 # What pre_series, pre_indicator and pre_pair are computed from: the statistics, the catalogue, the regions.
 STATISTICS_TABLES = ("pre_series", "pre_indicator", "pre_pair")
 STATISTICS_INPUTS = ("observation", "derived_observation", "indicator", "indicator_goal", "region", "region_member")
-# Not under derived: - a load deletes those keys when it begins, and this one must outlive that to be compared.
+# Not under the "derived:" prefix: a load deletes those keys when it begins, and this one must outlive that.
 INPUTS_KEY = "page_data_statistics_inputs"
 
 
