@@ -53,9 +53,10 @@ SQL_INTERPOLATIONS_REVIEWED = {
     ("store/warehouse.py", "where"),  # table_checksum: idem, values go in `params`
     ("readmodel/page_data.py", "SERIES_COLUMNS"),  # module constant column list
     ("readmodel/page_data.py", "source"),  # "pre_series" / "indicator_values" / the SERIES_SQL constant
+    ("readmodel/latest.py", "source"),  # "pre_series" / "indicator_values"
     ("readmodel/precomputed.py", "table"),  # stored_table: one of the fixed TABLES
     ("readmodel/derive.py", "table"),  # loop over the fixed TABLES tuple
-    ("readmodel/derive.py", "name"),  # _store: the fixed table names of refresh()
+    ("readmodel/derive.py", "name"),  # _store: the fixed table names of refresh(); the fixed STATISTICS_INPUTS
     ("readmodel/derive.py", "SERIES_SQL"),  # module constant
     ("readmodel/derive.py", "DEPLOYMENT_REGION_SQL"),  # module constant
     ("readmodel/changes.py", "compared"),  # the fixed COMPARED_COLUMNS, each a column name or NULL AS it
